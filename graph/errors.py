@@ -1,0 +1,111 @@
+"""The errors buckstop raises on purpose. Anything else is a bug.
+
+Every message names the value that was asked for and, where it can, the fix:
+``unknown account '@AcmeDeal'; did you mean '@AcmeDeals'?``. Interfaces map
+each class to one error shape (a GraphQL ``code``, a CLI exit status) through
+:attr:`BuckstopError.code`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BuckstopError",
+    "BundleRefused",
+    "NotFound",
+    "Problem",
+    "StoreUnavailable",
+    "UnknownAccount",
+    "UnknownDepartment",
+    "UnknownIssueType",
+    "UnknownName",
+    "UnknownPerson",
+]
+
+
+class BuckstopError(Exception):
+    """Base class: a user-facing error with a stable machine-readable code."""
+
+    code = "BUCKSTOP_ERROR"
+
+
+class NotFound(BuckstopError):
+    """A name that matches nothing, with the nearest known names."""
+
+    code = "NOT_FOUND"
+    what = "name"
+
+    def __init__(self, asked: str, suggestions: Sequence[str] = ()) -> None:
+        self.asked = asked
+        self.suggestions = tuple(suggestions)
+        message = f"unknown {self.what} {asked!r}"
+        if self.suggestions:
+            message += "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+
+class UnknownAccount(NotFound):
+    code = "UNKNOWN_ACCOUNT"
+    what = "account"
+
+
+class UnknownIssueType(NotFound):
+    code = "UNKNOWN_ISSUE_TYPE"
+    what = "issue type"
+
+
+class UnknownPerson(NotFound):
+    code = "UNKNOWN_PERSON"
+    what = "person"
+
+
+class UnknownDepartment(NotFound):
+    code = "UNKNOWN_DEPARTMENT"
+    what = "department"
+
+
+class UnknownName(NotFound):
+    """Asked for an account or department and found neither."""
+
+    code = "UNKNOWN_NAME"
+    what = "account or department"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One reason a bundle is refused, located as precisely as the input allows."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f":{self.row}"
+        if self.column:
+            where += f" [{self.column}]"
+        return f"{where}: {self.message}"
+
+
+class BundleRefused(BuckstopError):
+    """A change was refused whole; nothing was applied. Carries every problem."""
+
+    code = "BUNDLE_REFUSED"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"refused: {count} {noun}, nothing was changed"]
+        lines += [f"  {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class StoreUnavailable(BuckstopError):
+    """The store cannot be read or written right now (disk, permissions, server)."""
+
+    code = "STORE_UNAVAILABLE"

@@ -1,0 +1,67 @@
+"""The store interface: one consistent read, one atomic write.
+
+Vocabulary:
+
+- A *store* holds the current org of one deployment.
+- :meth:`Store.read` returns an :class:`~graph.org.Org` that is one whole
+  version: a question asked of it never sees half a load. The memory backend
+  returns its whole org; a remote backend may return just the part of the org
+  that a question needs (its *focus*), fetched in one round trip.
+- :meth:`Store.apply` checks a change set against the current org and applies
+  it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .org import ChangeSet, Org
+
+__all__ = ["WHOLE", "Applied", "Focus", "Store"]
+
+
+@dataclass(frozen=True, slots=True)
+class Focus:
+    """What a question is about, so a remote store can fetch only that part of the org.
+
+    ``question`` is the question's name (``"route"``, ``"chain"``…) and
+    ``names`` the values it was asked with. ``WHOLE`` asks for everything.
+    """
+
+    question: str
+    names: tuple[str, ...] = ()
+
+
+#: The focus of a question about the whole org (an export, the audit).
+WHOLE = Focus("whole")
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What a successful apply did."""
+
+    version: int
+    records: int
+    before: Org
+    after: Org
+
+
+class Store(Protocol):
+    """Where the org lives. Both backends honour exactly this contract."""
+
+    name: str
+
+    def read(self, focus: Focus = ...) -> Org:
+        """A consistent org (or the focused part of one) for one question."""
+        ...
+
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+        """Check and apply ``changes`` whole; raise BundleRefused and change nothing."""
+        ...
+
+    def ready(self) -> bool:
+        """Whether the store can answer right now."""
+        ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,171 @@
+"""Integrity of an org: the checks every change must pass before a store applies it.
+
+Vocabulary:
+
+- A *problem* (:class:`~graph.errors.Problem`) locates one defect by file, row
+  and column, taken from the record's :class:`~graph.model.Source` and the
+  field's name (fields are named as the bundle's columns).
+- A *cycle* is a loop along ``REPORTS_TO``, ``PART_OF`` or ``SUBTYPE_OF``;
+  it is reported once, with every member named in order.
+- Two rules are *ambiguous* when they have the same issue type and the same
+  scope: nothing could choose between them.
+
+The loaders check values (a bad date, an unknown status); this module checks
+the org as a whole, so that no store ever holds a dangling reference,
+whoever built the change set.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+import networkx as nx
+
+from .errors import BundleRefused, Problem
+from .model import ORGANIZATION, Kind, Record, Ref
+from .org import ChangeSet, Org, normalize
+
+__all__ = ["check", "check_changes", "require_valid"]
+
+# Which kinds a reference of an open kind may name, by field.
+_OPEN_REFS: dict[str, frozenset[Kind]] = {
+    "operated_by": frozenset({Kind.AGENCY, Kind.DEPARTMENT}),
+    "escalation_contact": frozenset({Kind.PERSON, Kind.ROLE}),
+    "scope": frozenset({Kind.ACCOUNT, Kind.DEPARTMENT}),
+    "target": frozenset({Kind.ROLE, Kind.DEPARTMENT, Kind.PERSON}),
+}
+
+# Fields holding a plain id of a fixed kind, by record kind.
+_FIXED_REFS: dict[Kind, tuple[tuple[str, Kind], ...]] = {
+    Kind.DEPARTMENT: (("parent_id", Kind.DEPARTMENT), ("head_id", Kind.PERSON)),
+    Kind.ROLE: (("department_id", Kind.DEPARTMENT), ("holder_ids", Kind.PERSON)),
+    Kind.PERSON: (("department_id", Kind.DEPARTMENT), ("manager_id", Kind.PERSON)),
+    Kind.AGENCY: (("contract_owner_id", Kind.PERSON),),
+    Kind.ACCOUNT: (("owner_department_id", Kind.DEPARTMENT),),
+    Kind.ISSUE_TYPE: (("parent_id", Kind.ISSUE_TYPE),),
+    Kind.RULE: (("issue_type_id", Kind.ISSUE_TYPE),),
+    Kind.ABSENCE: (("person_id", Kind.PERSON), ("delegate_id", Kind.PERSON)),
+}
+
+_NOUN = {kind: kind.value.replace("_", " ") for kind in Kind}
+
+
+def problem(record: Record, column: str | None, message: str) -> Problem:
+    source = record.source
+    return Problem(source.file or f"{record.kind}s", source.row or None, column, message)
+
+
+def check_changes(current: Org, changes: ChangeSet) -> tuple[Org, list[Problem]]:
+    """The org ``changes`` would produce from ``current``, and every problem with it."""
+    problems = list(_duplicates(changes))
+    merged = current.merged(changes)
+    problems += check(merged)
+    return merged, problems
+
+
+def require_valid(current: Org, changes: ChangeSet) -> Org:
+    """The org ``changes`` would produce; raises :class:`BundleRefused` listing every problem."""
+    merged, problems = check_changes(current, changes)
+    if problems:
+        raise BundleRefused(problems)
+    return merged
+
+
+def check(org: Org) -> list[Problem]:
+    """Every integrity problem of ``org``, in a stable order."""
+    problems = [*_references(org), *_cycles(org), *_ambiguities(org), *_name_clashes(org)]
+    problems += _absence_problems(org)
+    return problems
+
+
+def _duplicates(changes: ChangeSet) -> Iterator[Problem]:
+    for kind, records in changes.records.items():
+        first: dict[str, Record] = {}
+        for record in records:
+            if record.id in first:
+                where = first[record.id].source
+                column = "person_id" if kind is Kind.ABSENCE else "id"
+                yield problem(record, column, f"duplicate {_NOUN[kind]} id {record.id!r} (first at row {where.row})")
+            else:
+                first[record.id] = record
+
+
+def _references(org: Org) -> Iterator[Problem]:
+    for record in org.records():
+        for column, kind in _FIXED_REFS[record.kind]:
+            value = getattr(record, column)
+            for target in value if isinstance(value, tuple) else (value,):
+                if target is not None and not org.exists(kind, target):
+                    yield problem(record, column, f"unknown {_NOUN[kind]} {target!r}")
+        for column, allowed in _OPEN_REFS.items():
+            ref = getattr(record, column, None)
+            if isinstance(ref, Ref):
+                if ref.kind not in allowed:
+                    kinds = " or ".join(sorted(f"{k}:ID" for k in allowed))
+                    yield problem(record, column, f"{ref} is not allowed here; expected {kinds}")
+                elif not org.exists(ref.kind, ref.id):
+                    yield problem(record, column, f"unknown {_NOUN[ref.kind]} {ref.id!r}")
+    for person in org.people.values():
+        if person.manager_id == person.id:
+            yield problem(person, "manager_id", f"{person.id!r} cannot report to themselves")
+
+
+def _cycles(org: Org) -> Iterator[Problem]:
+    loops = (
+        (Kind.PERSON, org.people, "manager_id", "reporting cycle"),
+        (Kind.DEPARTMENT, org.departments, "parent_id", "department cycle"),
+        (Kind.ISSUE_TYPE, org.issue_types, "parent_id", "issue type cycle"),
+    )
+    for _kind, table, column, label in loops:
+        g: nx.DiGraph[str] = nx.DiGraph()
+        for record in table.values():
+            parent = getattr(record, column)
+            if parent is not None and parent in table and parent != record.id:
+                g.add_edge(record.id, parent)
+        for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(g)), key=tuple):
+            path = " → ".join([*cycle, cycle[0]])
+            yield problem(table[cycle[0]], column, f"{label}: {path}")
+
+
+def sorted_cycle(cycle: list[str]) -> list[str]:
+    """The same cycle, rotated to start at its smallest id (so messages are stable)."""
+    start = cycle.index(min(cycle))
+    return cycle[start:] + cycle[:start]
+
+
+def _ambiguities(org: Org) -> Iterator[Problem]:
+    by_slot: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for rule in sorted(org.rules.values(), key=lambda r: r.id):
+        by_slot[(rule.issue_type_id, str(rule.scope or ORGANIZATION))].append(rule)
+    for (issue, scope), rules in by_slot.items():
+        for later in rules[1:]:
+            yield problem(
+                later,
+                "scope",
+                f"ambiguous rules {rules[0].id!r} and {later.id!r}: both route {issue!r} for {scope}; keep one",
+            )
+
+
+def _name_clashes(org: Org) -> Iterator[Problem]:
+    owners: dict[str, str] = {}
+    for issue in sorted(org.issue_types.values(), key=lambda i: i.id):
+        for column, names in (("name", (issue.name,)), ("synonyms", issue.synonyms)):
+            for name in names:
+                other = owners.setdefault(normalize(name), issue.id)
+                if other != issue.id:
+                    yield problem(issue, column, f"{name!r} already names issue type {other!r}; names must be unique")
+    handles: dict[str, str] = {}
+    for account in sorted(org.accounts.values(), key=lambda a: a.id):
+        name = f"{normalize(account.platform)}:{normalize(account.handle)}"
+        other = handles.setdefault(name, account.id)
+        if other != account.id:
+            yield problem(account, "handle", f"{account.platform} handle {account.handle!r} is also {other!r}")
+
+
+def _absence_problems(org: Org) -> Iterator[Problem]:
+    for absence in org.absences.values():
+        if absence.ends < absence.starts:
+            yield problem(absence, "ends", f"ends {absence.ends} before it starts {absence.starts}")
+        if absence.delegate_id == absence.person_id:
+            yield problem(absence, "delegate_id", f"{absence.person_id!r} cannot delegate to themselves")

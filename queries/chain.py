@@ -1,0 +1,155 @@
+"""The chain of command: who is above whom, who is in charge, and who is at the top.
+
+Vocabulary:
+
+- The *chain of command* of a person is the path along ``REPORTS_TO`` from
+  their manager up to a person with no manager, nearest first. People who have
+  left are stepped over (their reports' line continues to their own manager);
+  absent people stay in the chain and are marked.
+- The *boss* of a person is the first person of their chain of command.
+- The *top* of the organisation is the person at the top of the largest
+  reporting tree: the answer to "who is your CEO?".
+- Who is *in charge* of a department is its head (or, for a department with no
+  head, the nearest head above) followed by that head's chain of command; of
+  an account, who is in charge of its owning department (else of the
+  department operating it; else the contract owner of the agency operating it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from graph.errors import UnknownName
+from graph.model import Kind, Person
+from graph.org import Org
+from graph.store import Focus, Store
+
+from .lookup import find_person, label, suggest
+
+__all__ = [
+    "Chain",
+    "InCharge",
+    "boss",
+    "chain_above",
+    "chain_of_command",
+    "top",
+    "who_is_in_charge",
+]
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A person and the people above them, nearest first."""
+
+    person: Person
+    above: tuple[Person, ...]
+    org: Org
+
+
+@dataclass(frozen=True)
+class InCharge:
+    """Who is in charge of something: its head first, then the chain above."""
+
+    of: str  # a readable label of the account or department
+    people: tuple[Person, ...]
+    explanation: tuple[str, ...]
+    org: Org
+
+
+def chain_above(org: Org, person_id: str) -> list[Person]:
+    """The people above ``person_id`` along REPORTS_TO, nearest first, leavers stepped over."""
+    above: list[Person] = []
+    seen = {person_id}
+    current = person_id
+    while True:
+        manager, _skipped = org.effective_manager(current)
+        if manager is None or manager in seen:
+            return above
+        above.append(org.people[manager])
+        seen.add(manager)
+        current = manager
+
+
+def chain_of_command(store: Store, person: str) -> Chain:
+    """The people above ``person`` (an id, email or unique name), nearest first."""
+    org = store.read(Focus("chain", (person,)))
+    found = find_person(org, person)
+    return Chain(found, tuple(chain_above(org, found.id)), org)
+
+
+def boss(store: Store, of: str) -> tuple[Person | None, Org]:
+    """The manager of ``of`` (the nearest who has not left), or None at the top."""
+    org = store.read(Focus("boss", (of,)))
+    found = find_person(org, of)
+    manager, _ = org.effective_manager(found.id)
+    return (org.people[manager] if manager else None), org
+
+
+def top(store: Store) -> tuple[Person | None, Org]:
+    """The person at the top of the organisation."""
+    org = store.read(Focus("top"))
+    return (org.people[org.top_id] if org.top_id else None), org
+
+
+def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InCharge:
+    """Who is in charge of an account or a department (by id, handle or name)."""
+    org = store.read(Focus("in_charge", (of,)))
+    notes: list[str] = []
+    account = org.find_account(of)
+    department_id: str | None = None
+    head: str | None = None
+    if account is not None:
+        subject = label(org, Kind.ACCOUNT, account.id)
+        operator = account.operated_by
+        if account.owner_department_id:
+            department_id = account.owner_department_id
+            notes.append(f"{subject} is owned by {label(org, Kind.DEPARTMENT, department_id)}.")
+        elif operator is not None and operator.kind is Kind.DEPARTMENT:
+            department_id = operator.id
+            notes.append(f"{subject} has no owner; it is run by {label(org, Kind.DEPARTMENT, department_id)}.")
+        elif operator is not None and operator.kind is Kind.AGENCY:
+            agency = org.agencies[operator.id]
+            head = agency.contract_owner_id
+            notes.append(
+                f"{subject} has no owner; it is run by {label(org, Kind.AGENCY, agency.id)}, "
+                f"answered for by its contract owner."
+            )
+    else:
+        department = _department_named(org, of)
+        if department is None:
+            names = org.account_names() + [d.name for d in org.departments.values()]
+            raise UnknownName(of, suggest(of, names))
+        subject = label(org, Kind.DEPARTMENT, department)
+        department_id = department
+    if department_id is not None:
+        head = _nearest_head(org, department_id, notes)
+    if head is None:
+        notes.append("Nobody is named in charge; the top of the organisation answers for it.")
+        head = org.top_id
+    if head is None:
+        return InCharge(subject, (), tuple(notes), org)
+    people = [org.people[head], *chain_above(org, head)]
+    return InCharge(subject, tuple(people), tuple(notes), org)
+
+
+def _department_named(org: Org, asked: str) -> str | None:
+    from graph.org import normalize
+
+    if asked in org.departments:
+        return asked
+    wanted = normalize(asked)
+    for department in sorted(org.departments.values(), key=lambda d: d.id):
+        if wanted in (normalize(department.name), normalize(department.id)):
+            return department.id
+    return None
+
+
+def _nearest_head(org: Org, department_id: str, notes: list[str]) -> str | None:
+    for current in [department_id, *org.ancestors(Kind.DEPARTMENT, department_id)]:
+        head = org.departments[current].head_id
+        if head is not None:
+            notes.append(f"{label(org, Kind.DEPARTMENT, current)} is headed by {label(org, Kind.PERSON, head)}.")
+            return head
+        notes.append(f"{label(org, Kind.DEPARTMENT, current)} has no head.")
+    return None

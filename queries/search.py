@@ -1,0 +1,64 @@
+"""Search: find people, departments, roles, accounts, agencies and issue types by any name.
+
+Vocabulary: a *hit* is one node whose name, handle, title, email or synonym
+contains the asked text (ignoring case and accents). Hits are ranked: an exact
+name first, then names that start with the text, then the rest; ties by kind
+and id, so the same question always gives the same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graph.model import Kind, Record
+from graph.org import Org, normalize
+from graph.store import Focus, Store
+
+__all__ = ["Hit", "names_of", "search"]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    kind: Kind
+    id: str
+    name: str
+    matched: str  # the name, handle, title, email or synonym that matched
+    record: Record
+
+
+def names_of(record: Record) -> Iterator[str]:
+    """Every name a record can be searched by, its display name first."""
+    yield from (getattr(record, "name", None) or getattr(record, "title", None) or record.id,)
+    for attribute in ("handle", "title", "email", "id"):
+        value = getattr(record, attribute, None)
+        if value:
+            yield value
+    yield from getattr(record, "synonyms", ())
+
+
+def search(store: Store, text: str, *, kinds: frozenset[Kind] | None = None, limit: int = 20) -> tuple[list[Hit], Org]:
+    """Up to ``limit`` hits for ``text``, best first."""
+    org = store.read(Focus("search", (text,)))
+    wanted = normalize(text)
+    ranked: list[tuple[int, int, str, Hit]] = []
+    if not wanted:
+        return [], org
+    order = {kind: i for i, kind in enumerate(Kind)}
+    for record in org.records():
+        if record.kind in (Kind.RULE, Kind.ABSENCE) or (kinds and record.kind not in kinds):
+            continue
+        best: tuple[int, str] | None = None
+        for name in names_of(record):
+            folded = normalize(name)
+            if wanted not in folded:
+                continue
+            rank = 0 if folded == wanted else 1 if folded.startswith(wanted) else 2
+            if best is None or rank < best[0]:
+                best = (rank, name)
+        if best is not None:
+            display = next(names_of(record))
+            hit = Hit(record.kind, record.id, display, best[1], record)
+            ranked.append((best[0], order[record.kind], record.id, hit))
+    ranked.sort(key=lambda item: item[:3])
+    return [item[3] for item in ranked[:limit]], org
