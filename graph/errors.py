@@ -97,7 +97,7 @@ class BundleRefused(BuckstopError):
     code = "BUNDLE_REFUSED"
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
+        self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.message)))
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         lines = [f"refused: {count} {noun}, nothing was changed"]

@@ -1,0 +1,89 @@
+"""The web service: GraphQL (with GraphiQL) at ``/graphql``, health at ``/healthz`` and ``/readyz``.
+
+``create_app`` opens the store the settings name (or takes one), loads the
+demo org into an empty store when ``seed`` is on, and serves the schema.
+Handlers never show a stack trace: GraphQL errors are shaped by
+:mod:`api.errors`, anything else is a bare 500.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+import seed
+from graph.store import Store
+from loaders import apply_bundle
+
+from .schema import schema
+from .settings import Settings
+from .stores import open_store
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("buckstop")
+
+
+class _GraphQL(GraphQL[dict[str, Any], None]):
+    def __init__(self, store: Store) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.store = store
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> dict[str, Any]:
+        return {"store": self.store, "request": request, "response": response}
+
+
+def seed_if_empty(store: Store) -> bool:
+    """Load the demo org into ``store`` if it holds nothing; whether it did."""
+    if not store.read().empty:
+        return False
+    apply_bundle(store, seed.FOLDER, actor="seed")
+    log.info("the store was empty: loaded the demo org (Corvid Electronics)")
+    return True
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:
+    settings = settings or Settings()
+    owned = store is None
+    the_store: Store = store if store is not None else open_store(settings)
+    if settings.seed:
+        seed_if_empty(the_store)
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        if the_store.ready():
+            org = the_store.read()
+            return JSONResponse({"status": "ready", "backend": the_store.name, "version": org.version})
+        return JSONResponse({"status": "unavailable", "backend": the_store.name}, status_code=503)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if owned:
+            the_store.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", _GraphQL(the_store), methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.store = the_store
+    return app

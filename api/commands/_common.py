@@ -1,0 +1,30 @@
+"""What the commands share: opening the store the settings name."""
+
+from __future__ import annotations
+
+import argparse
+
+from graph.store import Store
+
+from ..app import seed_if_empty
+from ..settings import Settings
+from ..stores import open_store
+
+
+def add_store_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> None:
+    parser.add_argument("--db", help="SQLite file of the memory backend [env BUCKSTOP_DB]")
+    if json:
+        parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    return Settings().with_overrides(db=getattr(args, "db", None))
+
+
+def store_for_questions(args: argparse.Namespace) -> Store:
+    """The store, with the demo org loaded if it is empty and seeding is on."""
+    settings = settings_of(args)
+    store = open_store(settings)
+    if settings.seed:
+        seed_if_empty(store)
+    return store

@@ -1,0 +1,30 @@
+"""``buckstop boss [PERSON]``: a person's manager; with no person, the boss of everyone."""
+
+from __future__ import annotations
+
+import argparse
+
+from queries import boss, top
+
+from ..output import emit_json, person_dict, person_line
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "boss"
+HELP = "a person's manager, or with no person the top of the organisation"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("person", nargs="?", help="person id, email or full name (default: everyone)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_for_questions(args)
+    found, _ = boss(store, args.person) if args.person else top(store)
+    if args.json:
+        emit_json(person_dict(found) if found else None)
+    elif found is None:
+        print(f"{args.person} has no manager: they are at the top of the organisation.")
+    else:
+        print(person_line(found))
+    return 0

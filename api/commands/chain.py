@@ -1,0 +1,31 @@
+"""``buckstop chain PERSON``: the people above someone, nearest first."""
+
+from __future__ import annotations
+
+import argparse
+
+from queries import chain_of_command
+
+from ..output import emit_json, person_dict, person_line
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "chain"
+HELP = "the chain of command above a person (id, email or name)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("person", help="person id, email or full name")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    chain = chain_of_command(store_for_questions(args), args.person)
+    if args.json:
+        emit_json({"person": person_dict(chain.person), "above": [person_dict(p) for p in chain.above]})
+        return 0
+    print(person_line(chain.person))
+    for level, person in enumerate(chain.above, start=1):
+        print(f"{'  ' * level}↑ {person_line(person)}")
+    if not chain.above:
+        print("  (nobody above: this is the top of the organisation)")
+    return 0

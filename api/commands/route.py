@@ -1,0 +1,42 @@
+"""``buckstop route ACCOUNT ISSUE``: who handles it, who is above them, and why."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from queries import route
+
+from ..output import emit_json, person_line, routing_dict
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "route"
+HELP = "who handles an issue type on an account, and the escalation chain"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("account", help="account id or handle, e.g. @CorvidHelp or twitter:@CorvidHelp")
+    parser.add_argument("issue", help="issue type id, name or synonym, e.g. refund or 'money back'")
+    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    answer = route(store_for_questions(args), args.account, args.issue, on=args.on)
+    if args.json:
+        emit_json(routing_dict(answer))
+        return 0
+    title = f"{answer.issue_type.name} on {answer.account.handle}"
+    print(title + (" — FALLBACK (no rule applies)" if answer.fallback else ""))
+    print()
+    print("Handled by:")
+    for person in answer.handlers:
+        print(f"  {person_line(person)}")
+    print("Escalation:")
+    for step in answer.escalation:
+        mark = "  (absent)" if step.absent else ""
+        print(f"  {step.level}. {person_line(step.person)}{mark}")
+    print("Why:")
+    for line in answer.explanation:
+        print(f"  - {line}")
+    return 0

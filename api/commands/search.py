@@ -1,0 +1,30 @@
+"""``buckstop search TEXT``: find people, departments, roles, accounts, agencies, issue types."""
+
+from __future__ import annotations
+
+import argparse
+
+from queries import search
+
+from ..output import emit_json, table
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "search"
+HELP = "search by name, handle, title, email or synonym"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", help="what to look for")
+    parser.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    hits, _ = search(store_for_questions(args), args.text, limit=args.limit)
+    if args.json:
+        emit_json([{"kind": h.kind.value, "id": h.id, "name": h.name, "matched": h.matched} for h in hits])
+    elif hits:
+        print(table([(h.kind.value, h.id, h.name, h.matched) for h in hits], ("kind", "id", "name", "matched")))
+    else:
+        print(f"nothing matches {args.text!r}")
+    return 0

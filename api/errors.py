@@ -1,0 +1,68 @@
+"""One error shape for GraphQL: a message, and ``extensions.code`` (plus suggestions).
+
+Errors buckstop raises on purpose (:class:`~graph.errors.BuckstopError`) reach
+the client with their message, code and suggestions. Anything else is a bug:
+it is logged with a request id and the client gets ``INTERNAL_ERROR`` and that
+id, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph.errors import BuckstopError, BundleRefused, NotFound
+
+__all__ = ["ErrorShape", "extensions_for"]
+
+log = logging.getLogger("buckstop.api")
+
+
+def extensions_for(error: BuckstopError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": error.code}
+    if isinstance(error, NotFound):
+        extensions["asked"] = error.asked
+        extensions["suggestions"] = list(error.suggestions)
+    if isinstance(error, BundleRefused):
+        extensions["problems"] = [str(p) for p in error.problems]
+    return extensions
+
+
+class ErrorShape(SchemaExtension):
+    """Gives every error of a result buckstop's shape, masking the unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [self._shape(error) for error in errors]
+
+    def _shape(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if original is None:  # syntax and validation errors: the client's own doing
+            return _with(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})})
+        if isinstance(original, BuckstopError):
+            message = str(original).splitlines()[0] if isinstance(original, BundleRefused) else str(original)
+            return _with(error, message, extensions_for(original))
+        request_id = uuid.uuid4().hex[:12]
+        log.error("internal error (request %s)", request_id, exc_info=original)
+        message = f"internal error; quote request id {request_id} to the operator"
+        return _with(error, message, {"code": "INTERNAL_ERROR", "requestId": request_id})
+
+
+def _with(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )

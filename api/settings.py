@@ -1,0 +1,61 @@
+"""Settings: declared once, as data, read from flags and the environment.
+
+Each setting has a name, a default, a help text and an environment variable;
+the ``buckstop`` command's flags and ``docs/settings.md`` are made from this
+one declaration (``buckstop settings`` prints it). Precedence: a command-line
+flag, then the environment, then the default. Secrets print as ``****``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "describe"]
+
+
+class Settings(BaseSettings):
+    """Everything buckstop can be told, with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="BUCKSTOP_", extra="ignore", frozen=True)
+
+    db: Path = Field(Path("buckstop.db"), description="SQLite file of the memory backend (created if missing).")
+    backend: Literal["memory"] = Field("memory", description="Where the org lives: memory (networkx + SQLite).")
+    host: str = Field("127.0.0.1", description="Address `buckstop serve` listens on.")
+    port: int = Field(8000, ge=0, le=65535, description="Port `buckstop serve` listens on.")
+    seed: bool = Field(True, description="Load the demo org when the service starts on an empty store.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
+    neo4j_password: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "BUCKSTOP_NEO4J_PASSWORD"),
+        description="Password for Neo4j (reserved for the neo4j backend).",
+    )
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """These settings with the given values (``None`` means: keep), revalidated."""
+        given = {k: v for k, v in values.items() if v is not None}
+        return Settings.model_validate({**self.model_dump(), **given}) if given else self
+
+
+def env_name(name: str) -> str:
+    field = Settings.model_fields[name]
+    alias = field.validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"BUCKSTOP_{name.upper()}"
+
+
+def describe(settings: Settings | None = None) -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, value or default, help) for every setting, secrets masked."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name) if settings is not None else field.default
+        if isinstance(value, SecretStr):
+            shown = "****"
+        else:
+            shown = "" if value is None else str(value)
+        rows.append((name, env_name(name), shown, field.description or ""))
+    return rows

@@ -1,0 +1,292 @@
+"""GraphQL types, each built from a record of ``graph`` and the org it came from.
+
+A type keeps the org it was read from (a private field), so nested fields
+(a person's department, a role's holders) answer from the same version of the
+org as the question itself, never from a newer one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from graph import model
+from graph.org import Org
+from queries import routing, search
+
+__all__ = [
+    "Account",
+    "Agency",
+    "Department",
+    "EscalationStep",
+    "Hit",
+    "IssueType",
+    "Person",
+    "Role",
+    "Routing",
+    "Rule",
+]
+
+
+Status = strawberry.enum(model.Status, name="Status", description="A person's employment status.")
+
+
+@strawberry.type(description="Someone in the organisation.")
+class Person:
+    id: strawberry.ID
+    name: str
+    title: str | None
+    email: str | None
+    phone: str | None
+    location: str | None
+    public: bool = strawberry.field(description="Executives and heads: name and title are never withheld.")
+    status: model.Status = strawberry.field(description="As recorded by HR (absences by date are in `absent`).")
+    source: str | None = strawberry.field(description="Where this person was loaded from: file:row.")
+    _record: strawberry.Private[model.Person]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.Person, org: Org) -> Person:
+        return cls(
+            id=strawberry.ID(record.id),
+            name=record.name,
+            title=record.title,
+            email=record.email,
+            phone=record.phone,
+            location=record.location,
+            public=record.public,
+            status=record.status,
+            source=str(record.source) if record.source.file else None,
+            _record=record,
+            _org=org,
+        )
+
+    @strawberry.field(description="The department this person sits in.")
+    def department(self) -> Department | None:
+        found = self._org.departments.get(self._record.department_id or "")
+        return Department.of(found, self._org) if found else None
+
+    @strawberry.field(description="Their manager, as recorded (see `boss` for the nearest who has not left).")
+    def manager(self) -> Person | None:
+        found = self._org.people.get(self._record.manager_id or "")
+        return Person.of(found, self._org) if found else None
+
+
+@strawberry.type(description="A department; departments nest along `parent`.")
+class Department:
+    id: strawberry.ID
+    name: str
+    _record: strawberry.Private[model.Department]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.Department, org: Org) -> Department:
+        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _org=org)
+
+    @strawberry.field
+    def parent(self) -> Department | None:
+        found = self._org.departments.get(self._record.parent_id or "")
+        return Department.of(found, self._org) if found else None
+
+    @strawberry.field
+    def head(self) -> Person | None:
+        found = self._org.people.get(self._record.head_id or "")
+        return Person.of(found, self._org) if found else None
+
+
+@strawberry.type(description="A functional role held by people in a department.")
+class Role:
+    id: strawberry.ID
+    title: str
+    _record: strawberry.Private[model.Role]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.Role, org: Org) -> Role:
+        return cls(id=strawberry.ID(record.id), title=record.title, _record=record, _org=org)
+
+    @strawberry.field
+    def department(self) -> Department | None:
+        found = self._org.departments.get(self._record.department_id or "")
+        return Department.of(found, self._org) if found else None
+
+    @strawberry.field
+    def holders(self) -> list[Person]:
+        people = (self._org.people.get(h) for h in sorted(self._record.holder_ids))
+        return [Person.of(p, self._org) for p in people if p is not None]
+
+
+@strawberry.type(description="An outside agency that runs accounts for the company.")
+class Agency:
+    id: strawberry.ID
+    name: str
+    _record: strawberry.Private[model.Agency]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.Agency, org: Org) -> Agency:
+        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _org=org)
+
+    @strawberry.field(description="The insider who answers for the agency.")
+    def contract_owner(self) -> Person | None:
+        found = self._org.people.get(self._record.contract_owner_id or "")
+        return Person.of(found, self._org) if found else None
+
+
+@strawberry.type(description="A customer-facing account: a social handle, a page, a phone line, a B2B customer.")
+class Account:
+    id: strawberry.ID
+    platform: str
+    handle: str
+    name: str
+    _record: strawberry.Private[model.Account]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.Account, org: Org) -> Account:
+        return cls(
+            id=strawberry.ID(record.id),
+            platform=record.platform,
+            handle=record.handle,
+            name=record.name,
+            _record=record,
+            _org=org,
+        )
+
+    @strawberry.field(description="The department answerable for the account.")
+    def owner(self) -> Department | None:
+        found = self._org.departments.get(self._record.owner_department_id or "")
+        return Department.of(found, self._org) if found else None
+
+    @strawberry.field(description="`agency:ID` or `department:ID`: who runs it day to day.")
+    def operated_by(self) -> str | None:
+        return str(self._record.operated_by) if self._record.operated_by else None
+
+    @strawberry.field(description="`person:ID` or `role:ID`: where escalations go when no rule applies.")
+    def escalation_contact(self) -> str | None:
+        contact = self._record.escalation_contact
+        return str(contact) if contact else None
+
+
+@strawberry.type(description="A type of issue; issue types nest (refund ⊂ billing ⊂ support).")
+class IssueType:
+    id: strawberry.ID
+    name: str
+    synonyms: list[str]
+    _record: strawberry.Private[model.IssueType]
+    _org: strawberry.Private[Org]
+
+    @classmethod
+    def of(cls, record: model.IssueType, org: Org) -> IssueType:
+        return cls(
+            id=strawberry.ID(record.id),
+            name=record.name,
+            synonyms=list(record.synonyms),
+            _record=record,
+            _org=org,
+        )
+
+    @strawberry.field
+    def parent(self) -> IssueType | None:
+        found = self._org.issue_types.get(self._record.parent_id or "")
+        return IssueType.of(found, self._org) if found else None
+
+
+@strawberry.type(description="A routing rule: issues of a type, within a scope, go to a target.")
+class Rule:
+    id: strawberry.ID
+    issue_type: IssueType
+    scope: str = strawberry.field(description="`account:ID`, `department:ID` or `organization`.")
+    target: str = strawberry.field(description="`role:ID`, `department:ID` or `person:ID`.")
+    source: str | None
+
+    @classmethod
+    def of(cls, record: model.Rule, org: Org) -> Rule:
+        return cls(
+            id=strawberry.ID(record.id),
+            issue_type=IssueType.of(org.issue_types[record.issue_type_id], org),
+            scope=str(record.scope) if record.scope else model.ORGANIZATION,
+            target=str(record.target),
+            source=str(record.source) if record.source.file else None,
+        )
+
+
+@strawberry.type(description="One step up the escalation chain; level 0 is the first handler.")
+class EscalationStep:
+    level: int
+    person: Person
+    absent: bool
+
+
+@strawberry.type(description="Who handles an issue type on an account, who is above them, and why.")
+class Routing:
+    fallback: bool = strawberry.field(description="True when no rule applied and a fallback was used.")
+    handlers: list[Person]
+    escalation: list[EscalationStep]
+    top: Person | None = strawberry.field(description="The last person of the escalation chain.")
+    explanation: list[str]
+    rule: Rule | None
+    account: Account
+    issue_type: IssueType
+    day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
+
+    @classmethod
+    def of(cls, answer: routing.Routing) -> Routing:
+        org = answer.org
+        return cls(
+            fallback=answer.fallback,
+            handlers=[Person.of(p, org) for p in answer.handlers],
+            escalation=[
+                EscalationStep(level=s.level, person=Person.of(s.person, org), absent=s.absent)
+                for s in answer.escalation
+            ],
+            top=Person.of(answer.top, org) if answer.top else None,
+            explanation=list(answer.explanation),
+            rule=Rule.of(answer.rule, org) if answer.rule else None,
+            account=Account.of(answer.account, org),
+            issue_type=IssueType.of(answer.issue_type, org),
+            day=answer.day.isoformat(),
+        )
+
+
+Node = Annotated[
+    Person | Department | Role | Account | Agency | IssueType,
+    strawberry.union("Node", description="Anything search can find."),
+]
+
+
+@strawberry.type(description="A search result.")
+class Hit:
+    kind: str
+    id: strawberry.ID
+    name: str
+    matched: str = strawberry.field(description="The name, handle, title, email or synonym that matched.")
+    node: Node
+
+    @classmethod
+    def of(cls, hit: search.Hit, org: Org) -> Hit:
+        return cls(
+            kind=hit.kind.value,
+            id=strawberry.ID(hit.id),
+            name=hit.name,
+            matched=hit.matched,
+            node=node_of(hit.record, org),
+        )
+
+
+def node_of(record: model.Record, org: Org) -> Node:
+    match record:
+        case model.Person():
+            return Person.of(record, org)
+        case model.Department():
+            return Department.of(record, org)
+        case model.Role():
+            return Role.of(record, org)
+        case model.Account():
+            return Account.of(record, org)
+        case model.Agency():
+            return Agency.of(record, org)
+        case model.IssueType():
+            return IssueType.of(record, org)
+    raise TypeError(f"no GraphQL type for {record.kind}")

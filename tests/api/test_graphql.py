@@ -1,0 +1,137 @@
+"""The GraphQL contract, over real HTTP against a running uvicorn serving the demo org."""
+
+from __future__ import annotations
+
+from tests.api.server import Server
+
+DAY = "2026-11-23"  # the demo org's absences are dated; fix the day so answers never drift
+
+ROUTE = """
+query Route($account: String!, $issue: String!, $on: Date) {
+  route(account: $account, issueType: $issue, on: $on) {
+    fallback
+    handlers { id name title email status department { id name } }
+    escalation { level absent person { id name } }
+    top { id name }
+    explanation
+    rule { id scope target issueType { id } }
+    account { id handle platform }
+    issueType { id name }
+  }
+}
+"""
+
+
+def route(server: Server, account: str, issue: str) -> dict:
+    body = server.query(ROUTE, account=account, issue=issue, on=DAY)
+    assert "errors" not in body, body
+    return body["data"]["route"]
+
+
+def test_sales_enquiry_on_the_support_account_reaches_sales(demo_server: Server) -> None:
+    answer = route(demo_server, "@CorvidHelp", "Sales enquiry")
+    assert answer["fallback"] is False
+    assert answer["rule"]["id"] == "r-sales-org"
+    assert [h["id"] for h in answer["handlers"]] == ["p-carmen-ortiz", "p-david-cohen"]
+    assert answer["handlers"][0]["department"]["id"] == "dept-sales"
+    levels = [(s["level"], s["person"]["id"]) for s in answer["escalation"]]
+    assert levels == [
+        (0, "p-carmen-ortiz"),
+        (1, "p-jamal-williams"),
+        (2, "p-priya-raman"),
+        (3, "p-helena-marsh"),
+    ]
+    assert answer["top"] == {"id": "p-helena-marsh", "name": "Helena Marsh"}
+    assert any("r-sales-org" in line for line in answer["explanation"])
+
+
+def test_support_question_on_the_agency_run_promotions_account(demo_server: Server) -> None:
+    answer = route(demo_server, "twitter:@CorvidDeals", "support")
+    assert answer["account"]["id"] == "acc-deals"
+    assert [h["id"] for h in answer["handlers"]] == ["p-rachel-nguyen"]
+    assert answer["rule"]["scope"] == "organization"
+
+
+def test_absent_head_is_covered_by_the_delegate_and_marked_absent_above(demo_server: Server) -> None:
+    answer = route(demo_server, "@CorvidDeals", "press enquiry")
+    assert [h["id"] for h in answer["handlers"]] == ["p-zoe-hartmann"]
+    marks = {s["person"]["id"]: s["absent"] for s in answer["escalation"]}
+    assert marks["p-jonas-whitfield"] is True
+    assert marks["p-zoe-hartmann"] is False
+
+
+def test_fallback_is_marked(demo_server: Server) -> None:
+    answer = route(demo_server, "harbor-hotels", "Press enquiry")
+    assert answer["fallback"] is True
+    assert answer["rule"] is None
+    assert [h["id"] for h in answer["handlers"]] == ["p-hugo-lambert"]
+
+
+def test_top_is_the_ceo_by_name(demo_server: Server) -> None:
+    body = demo_server.query("{ top { id name title public } }")
+    assert body["data"]["top"] == {
+        "id": "p-helena-marsh",
+        "name": "Helena Marsh",
+        "title": "Chief Executive Officer",
+        "public": True,
+    }
+
+
+def test_chain_of_command_boss_and_person(demo_server: Server) -> None:
+    body = demo_server.query(
+        """{ chainOfCommand(person: "p-carmen-ortiz") { id }
+             boss(of: "p-carmen-ortiz") { id }
+             person(id: "p-carmen-ortiz") { id name title email status department { name } } }"""
+    )
+    data = body["data"]
+    assert [p["id"] for p in data["chainOfCommand"]] == ["p-jamal-williams", "p-priya-raman", "p-helena-marsh"]
+    assert data["boss"] == {"id": "p-jamal-williams"}
+    assert data["person"]["status"] == "ACTIVE"
+    assert data["person"]["department"] == {"name": "Sales"}
+
+
+def test_who_is_in_charge_of_an_account_and_a_department(demo_server: Server) -> None:
+    body = demo_server.query(
+        '{ a: whoIsInCharge(of: "@CorvidDeals") { id } d: whoIsInCharge(of: "Legal & Privacy") { id } }'
+    )
+    assert [p["id"] for p in body["data"]["a"]] == ["p-gabriel-santos", "p-priya-raman", "p-helena-marsh"]
+    assert [p["id"] for p in body["data"]["d"]] == ["p-sofia-alvarez", "p-helena-marsh"]
+
+
+def test_unknown_account_names_it_and_suggests(demo_server: Server) -> None:
+    body = demo_server.query(ROUTE, account="@CorvidHlep", issue="refund", on=DAY)
+    [error] = body["errors"]
+    assert "'@CorvidHlep'" in error["message"]
+    assert error["extensions"]["code"] == "UNKNOWN_ACCOUNT"
+    assert "@CorvidHelp" in error["extensions"]["suggestions"]
+
+
+def test_unknown_issue_type_and_person(demo_server: Server) -> None:
+    body = demo_server.query(ROUTE, account="@CorvidHelp", issue="refnd", on=DAY)
+    assert body["errors"][0]["extensions"]["code"] == "UNKNOWN_ISSUE_TYPE"
+    assert body["errors"][0]["extensions"]["suggestions"] == ["Refund"]
+    body = demo_server.query('{ person(id: "p-nobody") { id } }')
+    assert body["errors"][0]["extensions"]["code"] == "UNKNOWN_PERSON"
+    assert "'p-nobody'" in body["errors"][0]["message"]
+
+
+def test_bad_queries_get_an_error_not_a_stack_trace(demo_server: Server) -> None:
+    body = demo_server.query("{ route(account: 1) { nope } }")
+    assert body["errors"]
+    assert all(e["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED" for e in body["errors"])
+    response = demo_server.client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+
+
+def test_health_and_readiness(demo_server: Server) -> None:
+    assert demo_server.client.get("/healthz").json() == {"status": "ok"}
+    ready = demo_server.client.get("/readyz").json()
+    assert ready["status"] == "ready"
+    assert ready["backend"] == "memory"
+
+
+def test_graphiql_is_served_to_a_browser(demo_server: Server) -> None:
+    response = demo_server.client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
