@@ -106,3 +106,10 @@ def test_settings_lists_environment_variables(tmp_path: Path) -> None:
     result = buckstop("settings", db=tmp_path / "x.db")
     assert "BUCKSTOP_DB" in result.stdout
     assert str(tmp_path / "x.db") in result.stdout
+
+
+def test_settings_doc_is_current() -> None:
+    from api.commands.settings import markdown
+
+    doc = Path(__file__).parents[2] / "docs" / "settings.md"
+    assert doc.read_text() == markdown(), "run: buckstop settings --markdown > docs/settings.md"
