@@ -63,8 +63,9 @@ class MemoryStore:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as err:
             raise StoreUnavailable(f"cannot open the store file {self.path!r}: {err}") from err
-        self._org = self._load()
+        # data_version first: a commit landing in between is then reloaded, never missed.
         self._data_version = self._pragma_data_version()
+        self._org = self._load()
         self._checked = time.monotonic()
 
     # -- reading --------------------------------------------------------------
@@ -98,8 +99,16 @@ class MemoryStore:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def _load(self) -> Org:
-        version = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
-        rows = self._db.execute("SELECT kind, data FROM records")
+        # One read transaction, so that the version and the records are of the same commit.
+        own = not self._db.in_transaction
+        if own:
+            self._db.execute("BEGIN")
+        try:
+            version = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
+            rows = self._db.execute("SELECT kind, data FROM records").fetchall()
+        finally:
+            if own:
+                self._db.execute("COMMIT")
         return Org((loads(Kind(kind), data) for kind, data in rows), version=version)
 
     # -- writing --------------------------------------------------------------

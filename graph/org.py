@@ -45,7 +45,7 @@ from .model import (
     key,
 )
 
-__all__ = ["ChangeSet", "Org", "normalize"]
+__all__ = ["ChangeSet", "Org", "names_of", "normalize"]
 
 R = TypeVar("R", bound=Record)
 
@@ -59,6 +59,16 @@ def normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
+
+
+def names_of(record: Record) -> Iterator[str]:
+    """Every name a record can be searched by, its display name first."""
+    yield from (getattr(record, "name", None) or getattr(record, "title", None) or record.id,)
+    for attribute in ("handle", "title", "email", "id"):
+        value = getattr(record, attribute, None)
+        if value:
+            yield value
+    yield from getattr(record, "synonyms", ())
 
 
 @dataclass(frozen=True)
@@ -86,7 +96,10 @@ class ChangeSet:
 class Org:
     """One complete version of the organisation. Immutable; cheap to share."""
 
-    def __init__(self, records: Iterable[Record] = (), *, version: int = 0) -> None:
+    def __init__(
+        self, records: Iterable[Record] = (), *, version: int = 0, partial: bool = False, top_id: str | None = None
+    ) -> None:
+        """Index ``records``. A ``partial`` org (part of one) is told its ``top_id``: it cannot compute it."""
         by_kind: dict[Kind, dict[str, Any]] = {kind: {} for kind in Kind}
         for record in records:
             by_kind[record.kind][record.id] = record
@@ -100,6 +113,10 @@ class Org:
         self.issue_types: Mapping[str, IssueType] = MappingProxyType(by_kind[Kind.ISSUE_TYPE])
         self.rules: Mapping[str, Rule] = MappingProxyType(by_kind[Kind.RULE])
         self.absences: Mapping[str, Absence] = MappingProxyType(by_kind[Kind.ABSENCE])
+        #: Whether this is only the part of an org one question needs (see graph.store).
+        self.partial = partial
+        if partial:
+            self.__dict__["top_id"] = top_id  # seeds the cached property below
 
     # -- building ---------------------------------------------------------
 
@@ -139,7 +156,8 @@ class Org:
             handle = normalize(account.handle)
             bare = handle.removeprefix("@")
             platform = normalize(account.platform)
-            for name in (bare, handle, f"{platform}:{handle}", f"{platform}:{bare}"):
+            # Asked with or without "@", whichever way the bundle wrote the handle.
+            for name in (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}"):
                 index.setdefault(name, account.id)
         for account in self.accounts.values():  # an exact id always wins
             index[normalize(account.id)] = account.id

@@ -117,11 +117,13 @@ def _cycles(org: Org) -> Iterator[Problem]:
         (Kind.DEPARTMENT, org.departments, "parent_id", "department cycle"),
         (Kind.ISSUE_TYPE, org.issue_types, "parent_id", "issue type cycle"),
     )
-    for _kind, table, column, label in loops:
+    for kind, table, column, label in loops:
         g: nx.DiGraph[str] = nx.DiGraph()
         for record in table.values():
             parent = getattr(record, column)
-            if parent is not None and parent in table and parent != record.id:
+            # A person who is their own manager is reported by _references; a department
+            # or issue type that is its own parent is a cycle of one.
+            if parent is not None and parent in table and (parent != record.id or kind is not Kind.PERSON):
                 g.add_edge(record.id, parent)
         for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(g)), key=tuple):
             path = " → ".join([*cycle, cycle[0]])
@@ -157,7 +159,8 @@ def _name_clashes(org: Org) -> Iterator[Problem]:
                     yield problem(issue, column, f"{name!r} already names issue type {other!r}; names must be unique")
     handles: dict[str, str] = {}
     for account in sorted(org.accounts.values(), key=lambda a: a.id):
-        name = f"{normalize(account.platform)}:{normalize(account.handle)}"
+        # "@acme" and "acme" are one handle: the lookups find an account either way.
+        name = f"{normalize(account.platform)}:{normalize(account.handle).removeprefix('@')}"
         other = handles.setdefault(name, account.id)
         if other != account.id:
             yield problem(account, "handle", f"{account.platform} handle {account.handle!r} is also {other!r}")

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from graph.errors import UnknownName
-from graph.model import Kind, Person
+from graph.model import Kind, Person, Status
 from graph.org import Org
 from graph.store import Focus, Store
 
-from .lookup import find_person, label, suggest
+from .lookup import find_person, known, label, suggest
 
 __all__ = [
     "Chain",
@@ -74,14 +74,14 @@ def chain_above(org: Org, person_id: str) -> list[Person]:
 def chain_of_command(store: Store, person: str) -> Chain:
     """The people above ``person`` (an id, email or unique name), nearest first."""
     org = store.read(Focus("chain", (person,)))
-    found = find_person(org, person)
+    found = find_person(org, person, store)
     return Chain(found, tuple(chain_above(org, found.id)), org)
 
 
 def boss(store: Store, of: str) -> tuple[Person | None, Org]:
     """The manager of ``of`` (the nearest who has not left), or None at the top."""
     org = store.read(Focus("boss", (of,)))
-    found = find_person(org, of)
+    found = find_person(org, of, store)
     manager, _ = org.effective_manager(found.id)
     return (org.people[manager] if manager else None), org
 
@@ -118,7 +118,8 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
     else:
         department = _department_named(org, of)
         if department is None:
-            names = org.account_names() + [d.name for d in org.departments.values()]
+            everything = known(org, store, Kind.ACCOUNT, Kind.DEPARTMENT)
+            names = everything.account_names() + [d.name for d in everything.departments.values()]
             raise UnknownName(of, suggest(of, names))
         subject = label(org, Kind.DEPARTMENT, department)
         department_id = department
@@ -130,6 +131,9 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
     if head is None:
         return InCharge(subject, (), tuple(notes), org)
     people = [org.people[head], *chain_above(org, head)]
+    if people[0].status is Status.LEFT:  # people who have left are never in charge
+        notes.append(f"{label(org, Kind.PERSON, head)} has left; the people above them answer for it.")
+        people = people[1:] or ([org.people[org.top_id]] if org.top_id else [])
     return InCharge(subject, tuple(people), tuple(notes), org)
 
 

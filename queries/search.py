@@ -8,14 +8,13 @@ and id, so the same question always gives the same list.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from graph.model import Kind, Record
-from graph.org import Org, normalize
+from graph.org import Org, names_of, normalize
 from graph.store import Focus, Store
 
-__all__ = ["Hit", "names_of", "search"]
+__all__ = ["Hit", "search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,16 +24,6 @@ class Hit:
     name: str
     matched: str  # the name, handle, title, email or synonym that matched
     record: Record
-
-
-def names_of(record: Record) -> Iterator[str]:
-    """Every name a record can be searched by, its display name first."""
-    yield from (getattr(record, "name", None) or getattr(record, "title", None) or record.id,)
-    for attribute in ("handle", "title", "email", "id"):
-        value = getattr(record, attribute, None)
-        if value:
-            yield value
-    yield from getattr(record, "synonyms", ())
 
 
 def search(store: Store, text: str, *, kinds: frozenset[Kind] | None = None, limit: int = 20) -> tuple[list[Hit], Org]:

@@ -1,0 +1,81 @@
+"""The store contract: one consistent read, one atomic write. Every backend must pass these.
+
+The ``store`` fixture is parametrised over the backends; only the memory backend
+exists so far (the Neo4j one joins the list when it lands).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
+from graph.model import Department, Kind, Person, Source
+
+
+@pytest.fixture(params=["memory"])
+def store(request, tmp_path):
+    opened = MemoryStore(tmp_path / "org.db")
+    yield opened
+    opened.close()
+
+
+def people(*ids: str, manager: str | None = None) -> list[Person]:
+    return [Person(id, id.upper(), manager_id=manager, source=Source("people.csv", n)) for n, id in enumerate(ids, 2)]
+
+
+def test_a_new_store_is_empty_and_ready(store):
+    org = store.read()
+    assert org.empty and org.version == 0
+    assert store.ready()
+
+
+def test_apply_returns_what_it_did(store):
+    applied = store.apply(ChangeSet.of(people("p1", "p2")), actor="hr", summary="first load")
+    assert (applied.version, applied.records) == (1, 2)
+    assert applied.before.empty
+    assert set(applied.after.people) == {"p1", "p2"}
+    assert store.read() is applied.after
+
+
+def test_read_gives_the_whole_org_whatever_the_focus(store):
+    store.apply(ChangeSet.of([*people("p1"), Department("d", "D", head_id="p1")]))
+    for focus in (WHOLE, Focus("route", ("@AcmeHelp", "refund")), Focus("chain", ("p1",))):
+        org = store.read(focus)
+        assert set(org.people) == {"p1"} and set(org.departments) == {"d"}
+
+
+def test_each_apply_bumps_the_version(store):
+    store.apply(ChangeSet.of(people("p1")))
+    store.apply(ChangeSet.of(people("p2")))
+    assert store.read().version == 2
+
+
+def test_apply_replaces_only_the_kinds_named(store):
+    store.apply(ChangeSet.of([*people("p1", "p2"), Department("d", "D", head_id="p1")]))
+    store.apply(ChangeSet.of(people("p1", "p3")))
+    org = store.read()
+    assert set(org.people) == {"p1", "p3"}
+    assert set(org.departments) == {"d"}
+
+
+def test_naming_a_kind_with_no_records_clears_it(store):
+    store.apply(ChangeSet.of([*people("p1"), Department("d", "D")]))
+    store.apply(ChangeSet.of([], kinds=[Kind.DEPARTMENT]))
+    assert not store.read().departments
+    assert set(store.read().people) == {"p1"}
+
+
+def test_a_refused_change_changes_nothing(store):
+    store.apply(ChangeSet.of([*people("p1", "p2"), Department("d", "D", head_id="p1")]))
+    before = store.read()
+    bad = ChangeSet.of([*people("p3", "p4", manager="p-ghost")])  # also orphans the head of d
+    with pytest.raises(BundleRefused) as caught:
+        store.apply(bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "departments [head_id]: unknown person 'p1'",
+        "people.csv:2 [manager_id]: unknown person 'p-ghost'",
+        "people.csv:3 [manager_id]: unknown person 'p-ghost'",
+    ]
+    after = store.read()
+    assert after is before
+    assert after.version == 1 and set(after.people) == {"p1", "p2"}

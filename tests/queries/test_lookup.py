@@ -1,0 +1,75 @@
+"""Finding things by the names people use, suggestions, and readable labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import Kind
+from graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
+from queries.lookup import find_account, find_department, find_issue_type, find_person, label, suggest
+
+
+@pytest.fixture
+def org(acme_store):
+    return acme_store.read()
+
+
+def test_suggest_offers_close_names_best_first():
+    assert suggest("Refnud", ["Billing", "Refund", "Refunds"]) == ["Refund", "Refunds"]
+
+
+def test_suggest_ignores_case_and_accents_but_returns_names_as_written():
+    assert suggest("reclamation", ["Réclamation", "Billing"]) == ["Réclamation"]
+
+
+def test_suggest_counts_fragments_of_longer_names():
+    assert suggest("deals", ["@AcmeDeals", "@AcmeHelp"]) == ["@AcmeDeals"]
+
+
+def test_suggest_offers_at_most_n_names():
+    assert len(suggest("ann", ["Ann A", "Ann B", "Ann C", "Ann D"], n=2)) == 2
+
+
+def test_suggest_offers_nothing_for_nothing_alike():
+    assert suggest("zzz", ["Billing", "Refund"]) == []
+
+
+def test_find_account_and_issue_type_raise_named_errors(org):
+    assert find_account(org, "twitter:@acmehelp").id == "acc-help"
+    assert find_issue_type(org, "Payment").id == "it-billing"
+    with pytest.raises(UnknownAccount, match="'@AcmeHlp'; did you mean '@AcmeHelp'"):
+        find_account(org, "@AcmeHlp")
+    with pytest.raises(UnknownIssueType, match="'biling'; did you mean 'Billing'"):
+        find_issue_type(org, "biling")
+
+
+def test_find_person_by_id_email_or_name(org):
+    assert find_person(org, " p-ann ").id == "p-ann"
+    assert find_person(org, "Cora@Acme.Example").id == "p-cora"
+    assert find_person(org, "omar ortiz").id == "p-omar"
+    with pytest.raises(UnknownPerson, match="did you mean 'Omar Ortiz'"):
+        find_person(org, "Omar Ortis")
+
+
+def test_find_department_by_id_or_name(org):
+    assert find_department(org, "d-mkt").id == "d-mkt"
+    assert find_department(org, "MARKETING").id == "d-mkt"
+    with pytest.raises(UnknownDepartment, match="did you mean 'Marketing'"):
+        find_department(org, "Marketting")
+
+
+@pytest.mark.parametrize(
+    ("kind", "id", "expected"),
+    [
+        (Kind.PERSON, "p-ann", "Ann Lee (p-ann)"),
+        (Kind.DEPARTMENT, "d-mkt", "Marketing (d-mkt)"),
+        (Kind.AGENCY, "ag-bright", "Brightside Social (ag-bright)"),
+        (Kind.ROLE, "role-billing", "role Billing Specialist (role-billing)"),
+        (Kind.ACCOUNT, "acc-help", "@AcmeHelp (twitter)"),
+        (Kind.ISSUE_TYPE, "it-complaint", "'Réclamation'"),
+        (Kind.PERSON, "p-nobody", "person p-nobody"),
+        (Kind.ISSUE_TYPE, "it-nothing", "issue type it-nothing"),
+    ],
+)
+def test_label_names_a_node_for_explanations(org, kind, id, expected):
+    assert label(org, kind, id) == expected
