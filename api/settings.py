@@ -23,15 +23,32 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BUCKSTOP_", extra="ignore", frozen=True)
 
     db: Path = Field(Path("buckstop.db"), description="SQLite file of the memory backend (created if missing).")
-    backend: Literal["memory"] = Field("memory", description="Where the org lives: memory (networkx + SQLite).")
+    backend: Literal["memory", "neo4j"] = Field(
+        "memory", description="Where the org lives: memory (networkx + SQLite) or neo4j (a Neo4j server)."
+    )
     host: str = Field("127.0.0.1", description="Address `buckstop serve` listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port `buckstop serve` listens on.")
     seed: bool = Field(True, description="Load the demo org when the service starts on an empty store.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
+    neo4j_uri: str = Field(
+        "bolt://127.0.0.1:7687",
+        validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri"),
+        description="Neo4j to use with backend neo4j: bolt://, neo4j:// (a cluster) or neo4j+s:// (Aura).",
+    )
+    neo4j_user: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_USER", "neo4j_user"),
+        description="Neo4j user (leave unset for a server without authentication).",
+    )
     neo4j_password: SecretStr | None = Field(
         None,
-        validation_alias=AliasChoices("NEO4J_PASSWORD", "BUCKSTOP_NEO4J_PASSWORD"),
-        description="Password for Neo4j (reserved for the neo4j backend).",
+        validation_alias=AliasChoices("NEO4J_PASSWORD", "neo4j_password"),
+        description="Neo4j password.",
+    )
+    neo4j_database: str | None = Field(
+        None,
+        validation_alias=AliasChoices("NEO4J_DATABASE", "neo4j_database"),
+        description="Neo4j database (default: the server's default database).",
     )
 
     def with_overrides(self, **values: Any) -> Settings:

@@ -7,12 +7,15 @@ org as the question itself, never from a newer one.
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import strawberry
 
 from graph import model
+from graph.model import Kind, key
 from graph.org import Org
+from graph.store import Focus, Store
 from queries import routing, search
 
 __all__ = [
@@ -26,10 +29,31 @@ __all__ = [
     "Role",
     "Routing",
     "Rule",
+    "View",
 ]
 
 
 Status = strawberry.enum(model.Status, name="Status", description="A person's employment status.")
+
+
+@dataclass(frozen=True)
+class View:
+    """The org a question was answered from, and the store to read what that part lacks.
+
+    A remote store answers with the part of the org the question needs; a client
+    may ask for more (a handler's department's head), which is read by key.
+    """
+
+    org: Org
+    store: Store | None = None
+
+    def get(self, kind: Kind, id: str | None) -> Any:
+        if not id:
+            return None
+        found = self.org.get(kind, id)
+        if found is None and self.org.partial and self.store is not None:
+            found = self.store.read(Focus.nodes(key(kind, id))).get(kind, id)
+        return found
 
 
 @strawberry.type(description="Someone in the organisation.")
@@ -44,10 +68,10 @@ class Person:
     status: model.Status = strawberry.field(description="As recorded by HR (absences by date are in `absent`).")
     source: str | None = strawberry.field(description="Where this person was loaded from: file:row.")
     _record: strawberry.Private[model.Person]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.Person, org: Org) -> Person:
+    def of(cls, record: model.Person, view: View) -> Person:
         return cls(
             id=strawberry.ID(record.id),
             name=record.name,
@@ -59,18 +83,18 @@ class Person:
             status=record.status,
             source=str(record.source) if record.source.file else None,
             _record=record,
-            _org=org,
+            _view=view,
         )
 
     @strawberry.field(description="The department this person sits in.")
     def department(self) -> Department | None:
-        found = self._org.departments.get(self._record.department_id or "")
-        return Department.of(found, self._org) if found else None
+        found = self._view.get(Kind.DEPARTMENT, self._record.department_id)
+        return Department.of(found, self._view) if found else None
 
     @strawberry.field(description="Their manager, as recorded (see `boss` for the nearest who has not left).")
     def manager(self) -> Person | None:
-        found = self._org.people.get(self._record.manager_id or "")
-        return Person.of(found, self._org) if found else None
+        found = self._view.get(Kind.PERSON, self._record.manager_id)
+        return Person.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A department; departments nest along `parent`.")
@@ -78,21 +102,21 @@ class Department:
     id: strawberry.ID
     name: str
     _record: strawberry.Private[model.Department]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.Department, org: Org) -> Department:
-        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _org=org)
+    def of(cls, record: model.Department, view: View) -> Department:
+        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _view=view)
 
     @strawberry.field
     def parent(self) -> Department | None:
-        found = self._org.departments.get(self._record.parent_id or "")
-        return Department.of(found, self._org) if found else None
+        found = self._view.get(Kind.DEPARTMENT, self._record.parent_id)
+        return Department.of(found, self._view) if found else None
 
     @strawberry.field
     def head(self) -> Person | None:
-        found = self._org.people.get(self._record.head_id or "")
-        return Person.of(found, self._org) if found else None
+        found = self._view.get(Kind.PERSON, self._record.head_id)
+        return Person.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A functional role held by people in a department.")
@@ -100,21 +124,21 @@ class Role:
     id: strawberry.ID
     title: str
     _record: strawberry.Private[model.Role]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.Role, org: Org) -> Role:
-        return cls(id=strawberry.ID(record.id), title=record.title, _record=record, _org=org)
+    def of(cls, record: model.Role, view: View) -> Role:
+        return cls(id=strawberry.ID(record.id), title=record.title, _record=record, _view=view)
 
     @strawberry.field
     def department(self) -> Department | None:
-        found = self._org.departments.get(self._record.department_id or "")
-        return Department.of(found, self._org) if found else None
+        found = self._view.get(Kind.DEPARTMENT, self._record.department_id)
+        return Department.of(found, self._view) if found else None
 
     @strawberry.field
     def holders(self) -> list[Person]:
-        people = (self._org.people.get(h) for h in sorted(self._record.holder_ids))
-        return [Person.of(p, self._org) for p in people if p is not None]
+        people = (self._view.get(Kind.PERSON, h) for h in sorted(self._record.holder_ids))
+        return [Person.of(p, self._view) for p in people if isinstance(p, model.Person)]
 
 
 @strawberry.type(description="An outside agency that runs accounts for the company.")
@@ -122,16 +146,16 @@ class Agency:
     id: strawberry.ID
     name: str
     _record: strawberry.Private[model.Agency]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.Agency, org: Org) -> Agency:
-        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _org=org)
+    def of(cls, record: model.Agency, view: View) -> Agency:
+        return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _view=view)
 
     @strawberry.field(description="The insider who answers for the agency.")
     def contract_owner(self) -> Person | None:
-        found = self._org.people.get(self._record.contract_owner_id or "")
-        return Person.of(found, self._org) if found else None
+        found = self._view.get(Kind.PERSON, self._record.contract_owner_id)
+        return Person.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A customer-facing account: a social handle, a page, a phone line, a B2B customer.")
@@ -141,23 +165,23 @@ class Account:
     handle: str
     name: str
     _record: strawberry.Private[model.Account]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.Account, org: Org) -> Account:
+    def of(cls, record: model.Account, view: View) -> Account:
         return cls(
             id=strawberry.ID(record.id),
             platform=record.platform,
             handle=record.handle,
             name=record.name,
             _record=record,
-            _org=org,
+            _view=view,
         )
 
     @strawberry.field(description="The department answerable for the account.")
     def owner(self) -> Department | None:
-        found = self._org.departments.get(self._record.owner_department_id or "")
-        return Department.of(found, self._org) if found else None
+        found = self._view.get(Kind.DEPARTMENT, self._record.owner_department_id)
+        return Department.of(found, self._view) if found else None
 
     @strawberry.field(description="`agency:ID` or `department:ID`: who runs it day to day.")
     def operated_by(self) -> str | None:
@@ -175,22 +199,22 @@ class IssueType:
     name: str
     synonyms: list[str]
     _record: strawberry.Private[model.IssueType]
-    _org: strawberry.Private[Org]
+    _view: strawberry.Private[View]
 
     @classmethod
-    def of(cls, record: model.IssueType, org: Org) -> IssueType:
+    def of(cls, record: model.IssueType, view: View) -> IssueType:
         return cls(
             id=strawberry.ID(record.id),
             name=record.name,
             synonyms=list(record.synonyms),
             _record=record,
-            _org=org,
+            _view=view,
         )
 
     @strawberry.field
     def parent(self) -> IssueType | None:
-        found = self._org.issue_types.get(self._record.parent_id or "")
-        return IssueType.of(found, self._org) if found else None
+        found = self._view.get(Kind.ISSUE_TYPE, self._record.parent_id)
+        return IssueType.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A routing rule: issues of a type, within a scope, go to a target.")
@@ -202,10 +226,10 @@ class Rule:
     source: str | None
 
     @classmethod
-    def of(cls, record: model.Rule, org: Org) -> Rule:
+    def of(cls, record: model.Rule, view: View) -> Rule:
         return cls(
             id=strawberry.ID(record.id),
-            issue_type=IssueType.of(org.issue_types[record.issue_type_id], org),
+            issue_type=IssueType.of(view.org.issue_types[record.issue_type_id], view),
             scope=str(record.scope) if record.scope else model.ORGANIZATION,
             target=str(record.target),
             source=str(record.source) if record.source.file else None,
@@ -232,20 +256,19 @@ class Routing:
     day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
 
     @classmethod
-    def of(cls, answer: routing.Routing) -> Routing:
-        org = answer.org
+    def of(cls, answer: routing.Routing, view: View) -> Routing:
         return cls(
             fallback=answer.fallback,
-            handlers=[Person.of(p, org) for p in answer.handlers],
+            handlers=[Person.of(p, view) for p in answer.handlers],
             escalation=[
-                EscalationStep(level=s.level, person=Person.of(s.person, org), absent=s.absent)
+                EscalationStep(level=s.level, person=Person.of(s.person, view), absent=s.absent)
                 for s in answer.escalation
             ],
-            top=Person.of(answer.top, org) if answer.top else None,
+            top=Person.of(answer.top, view) if answer.top else None,
             explanation=list(answer.explanation),
-            rule=Rule.of(answer.rule, org) if answer.rule else None,
-            account=Account.of(answer.account, org),
-            issue_type=IssueType.of(answer.issue_type, org),
+            rule=Rule.of(answer.rule, view) if answer.rule else None,
+            account=Account.of(answer.account, view),
+            issue_type=IssueType.of(answer.issue_type, view),
             day=answer.day.isoformat(),
         )
 
@@ -265,28 +288,28 @@ class Hit:
     node: Node
 
     @classmethod
-    def of(cls, hit: search.Hit, org: Org) -> Hit:
+    def of(cls, hit: search.Hit, view: View) -> Hit:
         return cls(
             kind=hit.kind.value,
             id=strawberry.ID(hit.id),
             name=hit.name,
             matched=hit.matched,
-            node=node_of(hit.record, org),
+            node=node_of(hit.record, view),
         )
 
 
-def node_of(record: model.Record, org: Org) -> Node:
+def node_of(record: model.Record, view: View) -> Node:
     match record:
         case model.Person():
-            return Person.of(record, org)
+            return Person.of(record, view)
         case model.Department():
-            return Department.of(record, org)
+            return Department.of(record, view)
         case model.Role():
-            return Role.of(record, org)
+            return Role.of(record, view)
         case model.Account():
-            return Account.of(record, org)
+            return Account.of(record, view)
         case model.Agency():
-            return Agency.of(record, org)
+            return Agency.of(record, view)
         case model.IssueType():
-            return IssueType.of(record, org)
+            return IssueType.of(record, view)
     raise TypeError(f"no GraphQL type for {record.kind}")

@@ -6,7 +6,10 @@ Vocabulary:
 - :meth:`Store.read` returns an :class:`~graph.org.Org` that is one whole
   version: a question asked of it never sees half a load. The memory backend
   returns its whole org; a remote backend may return just the part of the org
-  that a question needs (its *focus*), fetched in one round trip.
+  that a question needs (its *focus*), fetched in one round trip. Such a
+  *partial* org has ``partial`` set; whatever a question finds missing in it
+  (near names for a suggestion, a record a client asks for next) it reads
+  again with a narrower focus.
 - :meth:`Store.apply` checks a change set against the current org and applies
   it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing.
 """
@@ -31,6 +34,16 @@ class Focus:
 
     question: str
     names: tuple[str, ...] = ()
+
+    @classmethod
+    def kinds(cls, *kinds: str) -> Focus:
+        """Every record of these kinds (``"account"``, ``"department"``…)."""
+        return cls("kinds", kinds)
+
+    @classmethod
+    def nodes(cls, *keys: str) -> Focus:
+        """These records, by key (``"person:p-ann"``)."""
+        return cls("nodes", keys)
 
 
 #: The focus of a question about the whole org (an export, the audit).

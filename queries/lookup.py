@@ -17,12 +17,14 @@ from collections.abc import Iterable
 from graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
 from graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Role, Rule
 from graph.org import Org, normalize
+from graph.store import Focus, Store
 
 __all__ = [
     "find_account",
     "find_department",
     "find_issue_type",
     "find_person",
+    "known",
     "label",
     "suggest",
 ]
@@ -40,23 +42,32 @@ def suggest(asked: str, names: Iterable[str], n: int = 3) -> list[str]:
     return [by_norm[k] for k in close]
 
 
-def find_account(org: Org, asked: str) -> Account:
+def known(org: Org, store: Store | None, *kinds: Kind) -> Org:
+    """An org holding every record of ``kinds``: ``org`` itself unless it is partial."""
+    if org.partial and store is not None:
+        return store.read(Focus.kinds(*kinds))
+    return org
+
+
+def find_account(org: Org, asked: str, store: Store | None = None) -> Account:
     """An account by id, handle or ``platform:handle``; UnknownAccount otherwise."""
     account = org.find_account(asked)
     if account is None:
-        raise UnknownAccount(asked, suggest(asked, org.account_names()))
+        names = known(org, store, Kind.ACCOUNT).account_names()
+        raise UnknownAccount(asked, suggest(asked, names))
     return account
 
 
-def find_issue_type(org: Org, asked: str) -> IssueType:
+def find_issue_type(org: Org, asked: str, store: Store | None = None) -> IssueType:
     """An issue type by id, name or synonym; UnknownIssueType otherwise."""
     issue = org.find_issue_type(asked)
     if issue is None:
-        raise UnknownIssueType(asked, suggest(asked, org.issue_type_names()))
+        names = known(org, store, Kind.ISSUE_TYPE).issue_type_names()
+        raise UnknownIssueType(asked, suggest(asked, names))
     return issue
 
 
-def find_person(org: Org, asked: str) -> Person:
+def find_person(org: Org, asked: str, store: Store | None = None) -> Person:
     """A person by id, email or (unique) full name; UnknownPerson otherwise."""
     person = org.people.get(asked.strip())
     if person is not None:
@@ -70,11 +81,12 @@ def find_person(org: Org, asked: str) -> Person:
     if matches:
         ids = sorted(p.id for p in matches)
         raise UnknownPerson(asked, ids)  # ambiguous: the ids tell them apart
-    names = [p.name for p in org.people.values()] + list(org.people)
+    everyone = known(org, store, Kind.PERSON).people
+    names = [p.name for p in everyone.values()] + list(everyone)
     raise UnknownPerson(asked, suggest(asked, names))
 
 
-def find_department(org: Org, asked: str) -> Department:
+def find_department(org: Org, asked: str, store: Store | None = None) -> Department:
     """A department by id or name; UnknownDepartment otherwise."""
     department = org.departments.get(asked.strip())
     if department is not None:
@@ -83,7 +95,8 @@ def find_department(org: Org, asked: str) -> Department:
     for d in sorted(org.departments.values(), key=lambda d: d.id):
         if normalize(d.name) == wanted or normalize(d.id) == wanted:
             return d
-    names = [d.name for d in org.departments.values()] + list(org.departments)
+    departments = known(org, store, Kind.DEPARTMENT).departments
+    names = [d.name for d in departments.values()] + list(departments)
     raise UnknownDepartment(asked, suggest(asked, names))
 
 

@@ -64,8 +64,8 @@ def route(store: Store, account: str, issue_type: str, *, on: date | None = None
     UnknownAccount or UnknownIssueType, with suggestions, for names that match nothing.
     """
     org = store.read(Focus("route", (account, issue_type)))
-    found_account = find_account(org, account)
-    found_issue = find_issue_type(org, issue_type)
+    found_account = find_account(org, account, store)
+    found_issue = find_issue_type(org, issue_type, store)
     return _route(org, found_account, found_issue, issue_type, on or date.today())
 
 

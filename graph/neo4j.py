@@ -1,0 +1,382 @@
+"""The neo4j backend: the same org in Neo4j, for many replicas sharing one organisation.
+
+Vocabulary:
+
+- Every node carries the label ``OrgNode`` and the label of its kind
+  (``Person``, ``Role``…); its properties are the record's fields (as in
+  :mod:`graph.codec`) plus the normalised names it can be asked by
+  (``keys``, ``name_norm``, ``email_norm``) and ``search``, the names search looks in.
+  Relationships are the design's edge kinds, derived from the records
+  (:meth:`graph.org.Org.edges`). Absences are ``Absence`` nodes, with a
+  ``DELEGATES_TO`` relationship from the absent person to the delegate.
+- The ``Meta`` node holds the org's ``version`` and the ``top_id`` computed at load.
+- A *load* is one write transaction: read the current org, check the change set
+  against it (the same :mod:`graph.validate` as the memory backend), then replace
+  the org's nodes and relationships. A refused or interrupted load rolls back
+  whole; readers see the previous org until the commit.
+- A *read* answers one question's :class:`~graph.store.Focus` with one Cypher
+  query that returns the part of the org the question needs; the questions in
+  ``queries/`` then run over that part exactly as over the memory backend's org.
+
+Cypher texts are constants; every value is a parameter. Labels and relationship
+types come from the model's enums, never from input.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any, LiteralString
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from .codec import decode, encode
+from .errors import StoreUnavailable
+from .model import Kind, Record
+from .org import ChangeSet, Org, names_of, normalize
+from .store import WHOLE, Applied, Focus
+from .validate import require_valid
+
+__all__ = ["Neo4jStore"]
+
+log = logging.getLogger("buckstop.neo4j")
+
+LABELS: dict[Kind, str] = {
+    Kind.DEPARTMENT: "Department",
+    Kind.ROLE: "Role",
+    Kind.PERSON: "Person",
+    Kind.ACCOUNT: "Account",
+    Kind.AGENCY: "Agency",
+    Kind.ISSUE_TYPE: "IssueType",
+    Kind.RULE: "Rule",
+    Kind.ABSENCE: "Absence",
+}
+KINDS = {label: kind for kind, label in LABELS.items()}
+BATCH = 5_000
+
+_SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT buckstop_department_id IF NOT EXISTS FOR (n:Department) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_role_id IF NOT EXISTS FOR (n:Role) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_account_id IF NOT EXISTS FOR (n:Account) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_agency_id IF NOT EXISTS FOR (n:Agency) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_issue_type_id IF NOT EXISTS FOR (n:IssueType) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_rule_id IF NOT EXISTS FOR (n:Rule) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_absence_id IF NOT EXISTS FOR (n:Absence) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX buckstop_person_email IF NOT EXISTS FOR (n:Person) ON (n.email_norm)",
+    "CREATE INDEX buckstop_person_name IF NOT EXISTS FOR (n:Person) ON (n.name_norm)",
+    "CREATE INDEX buckstop_person_id_norm IF NOT EXISTS FOR (n:Person) ON (n.id_norm)",
+    "CREATE INDEX buckstop_department_name IF NOT EXISTS FOR (n:Department) ON (n.name_norm)",
+    "CREATE INDEX buckstop_absence_person IF NOT EXISTS FOR (n:Absence) ON (n.person_id)",
+    "CREATE INDEX buckstop_orgnode_kind IF NOT EXISTS FOR (n:OrgNode) ON (n.kind)",
+    "MERGE (m:Meta {id: 'org'}) ON CREATE SET m.version = 0",
+)
+
+# -- the reads ------------------------------------------------------------------
+#
+# Each read gathers the "seed" nodes of its question, then the same closure a
+# routing or chain question can walk: the departments above the seeds and their
+# heads, role holders, delegates, everyone above along REPORTS_TO, the people's
+# departments and absences. Pattern comprehensions and COLLECT subqueries never
+# drop the row, so a question about a missing name still returns the org's version.
+
+_META: LiteralString = """
+OPTIONAL MATCH (meta:Meta {id: 'org'})
+OPTIONAL MATCH (top:Person {id: meta.top_id})
+"""
+
+_CLOSURE: LiteralString = """
+WITH meta, top, seeds,
+     [s IN seeds WHERE s:Department]
+     + reduce(acc = [], s IN [x IN seeds WHERE x:Role] | acc + [(s)-[:IN]->(d:Department) | d]) AS ds
+WITH meta, top, seeds, reduce(acc = [], d IN ds | acc + [(d)-[:PART_OF*0..]->(up:Department) | up]) AS depts
+WITH meta, seeds, depts,
+     [s IN seeds WHERE s:Person] + [t IN [top] WHERE t IS NOT NULL]
+     + reduce(acc = [], x IN seeds + depts | acc + [(x)<-[:HEADS|HOLDS]-(p:Person) | p]) AS ps
+WITH meta, seeds, depts, ps + reduce(acc = [], p IN ps | acc + [(p)-[:DELEGATES_TO]->(d:Person) | d]) AS firsts
+WITH meta, seeds, depts, reduce(acc = [], f IN firsts | acc + [(f)-[:REPORTS_TO*0..]->(m:Person) | m]) AS chain
+WITH meta, seeds, depts,
+     chain + reduce(acc = [], c IN chain | acc + [(c)-[:DELEGATES_TO]->(d:Person) | d]) AS chain2
+WITH meta, seeds, depts, reduce(acc = [], c IN chain2 | acc + [(c)-[:REPORTS_TO*0..]->(m:Person) | m]) AS people
+WITH meta, seeds + depts + people
+     + reduce(acc = [], p IN people | acc + [(p)-[:MEMBER_OF]->(d:Department) | d])
+     + COLLECT { UNWIND people AS p MATCH (a:Absence {person_id: p.id}) RETURN a } AS everything
+RETURN meta.version AS version, meta.top_id AS top_id,
+       COLLECT { UNWIND everything AS n WITH DISTINCT n RETURN [labels(n), properties(n)] } AS nodes
+"""
+
+_ROUTE: LiteralString = (
+    _META
+    + """
+WITH meta, top,
+     COLLECT { MATCH (a:Account) WHERE $account IN a.keys RETURN a } AS accounts,
+     COLLECT { MATCH (i:IssueType) WHERE $issue IN i.keys RETURN i } AS asked
+WITH meta, top, accounts,
+     reduce(acc = [], i IN asked | acc + [(i)-[:SUBTYPE_OF*0..]->(up:IssueType) | up]) AS issues,
+     reduce(acc = [], a IN accounts | acc
+       + [(a)<-[:OWNS]-(:Department)-[:PART_OF*0..]->(d:Department) | d]
+       + [(a)-[:ESCALATES_TO]->(c) | c]
+       + [(a)<-[:OPERATES]-(o) | o]) AS around
+WITH meta, top, accounts + issues + around
+     + reduce(acc = [], i IN issues | acc + [(i)<-[:FOR]-(r:Rule) | r]
+       + [(i)<-[:FOR]-(:Rule)-[:ASSIGNS]->(t) | t]) AS seeds
+"""
+    + _CLOSURE
+)
+
+_PERSON: LiteralString = (
+    _META
+    + """
+WITH meta, top, COLLECT {
+  MATCH (p:Person {id: $name}) RETURN p
+  UNION MATCH (p:Person {id_norm: $norm}) RETURN p
+  UNION MATCH (p:Person {email_norm: $norm}) RETURN p
+  UNION MATCH (p:Person {name_norm: $norm}) RETURN p
+} AS seeds
+"""
+    + _CLOSURE
+)
+
+_TOP: LiteralString = _META + "WITH meta, top, [] AS seeds" + _CLOSURE
+
+_IN_CHARGE: LiteralString = (
+    _META
+    + """
+WITH meta, top,
+     COLLECT { MATCH (a:Account) WHERE $norm IN a.keys RETURN a } AS accounts,
+     COLLECT { MATCH (d:Department) WHERE d.id = $name OR d.id_norm = $norm OR d.name_norm = $norm RETURN d }
+       AS departments
+WITH meta, top, accounts + departments
+     + reduce(acc = [], a IN accounts | acc
+       + [(a)<-[:OWNS|OPERATES]-(o) | o]
+       + [(a)<-[:OPERATES]-(:Agency)<-[:CONTRACT_OWNER_OF]-(p:Person) | p]) AS seeds
+"""
+    + _CLOSURE
+)
+
+_NODES: LiteralString = """
+RETURN meta.version AS version, meta.top_id AS top_id, [n IN nodes | [labels(n), properties(n)]] AS nodes
+"""
+
+_SEARCH: LiteralString = (
+    _META
+    + """
+WITH meta, COLLECT {
+  MATCH (n:OrgNode) WHERE n.kind IN $kinds AND any(s IN n.search WHERE s CONTAINS $norm) RETURN n
+} AS nodes
+"""
+    + _NODES
+)
+
+_KINDS: LiteralString = (
+    _META + "WITH meta, COLLECT { MATCH (n:OrgNode) WHERE n.kind IN $kinds RETURN n } AS nodes" + _NODES
+)
+
+_REFS: LiteralString = (
+    _META
+    + "WITH meta, COLLECT { UNWIND $refs AS r MATCH (n:OrgNode {kind: r.kind}) WHERE n.id = r.id RETURN n } AS nodes"
+    + _NODES
+)
+
+_WHOLE: LiteralString = _META + "WITH meta, COLLECT { MATCH (n:OrgNode) RETURN n } AS nodes" + _NODES
+
+
+class Neo4jStore:
+    """The org in Neo4j. Thread-safe (the driver pools connections)."""
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        *,
+        connection_timeout: float = 5.0,
+    ) -> None:
+        self.uri = uri
+        self.database = database or None
+        auth = (user, password or "") if user else None
+        try:
+            self._driver: Driver = GraphDatabase.driver(
+                uri,
+                auth=auth,
+                connection_timeout=connection_timeout,
+                max_transaction_retry_time=15.0,  # transient errors are retried this long
+                notifications_min_severity=NotificationMinimumSeverity.OFF,
+            )
+            self._driver.verify_connectivity()
+        except AuthError as err:
+            raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r}: {err.message}") from err
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {err}") from err
+        except (ValueError, Neo4jError) as err:
+            raise StoreUnavailable(f"cannot use Neo4j at {uri}: {err}") from err
+        self.init_schema()
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def _run(self, text: LiteralString, routing: RoutingControl = RoutingControl.READ, **params: Any) -> Any:
+        try:
+            return self._driver.execute_query(Query(text), params, routing_=routing, database_=self.database).records
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
+
+    def init_schema(self) -> None:
+        """Create the constraints and indexes the questions need (idempotent)."""
+        for statement in _SCHEMA:
+            self._run(statement, RoutingControl.WRITE)
+
+    def ready(self) -> bool:
+        try:
+            self._driver.verify_connectivity()
+        except Exception:
+            return False
+        return True
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- reading ----------------------------------------------------------------
+
+    def read(self, focus: Focus = WHOLE) -> Org:
+        """The part of the org ``focus`` needs, fetched in one round trip."""
+        text, params = _query_for(focus)
+        records = self._run(text, **params)
+        return _org_of(records[0] if records else None, partial=text is not _WHOLE)
+
+    # -- writing ----------------------------------------------------------------
+
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+        """Check ``changes`` against the current org and replace it, in one transaction."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                before, after = session.execute_write(_apply, changes, actor, summary)
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
+        return Applied(after.version, len(changes), before, after)
+
+
+def _query_for(focus: Focus) -> tuple[LiteralString, dict[str, Any]]:
+    names = focus.names
+    if focus.question == "route" and len(names) == 2:
+        return _ROUTE, {"account": normalize(names[0]), "issue": normalize(names[1])}
+    if focus.question in ("chain", "boss", "person") and names:
+        return _PERSON, {"name": names[0].strip(), "norm": normalize(names[0])}
+    if focus.question == "top":
+        return _TOP, {}
+    if focus.question == "in_charge" and names:
+        return _IN_CHARGE, {"name": names[0].strip(), "norm": normalize(names[0])}
+    if focus.question == "search" and names:
+        return _SEARCH, {"norm": normalize(names[0]), "kinds": [k.value for k in Kind]}
+    if focus.question == "kinds":
+        return _KINDS, {"kinds": list(names)}
+    if focus.question == "nodes":
+        refs = [dict(zip(("kind", "id"), name.split(":", 1), strict=True)) for name in names if ":" in name]
+        return _REFS, {"refs": refs}
+    return _WHOLE, {}
+
+
+def _org_of(row: Any, *, partial: bool = False) -> Org:
+    if row is None or row["version"] is None:
+        return Org()
+    records = [_record_of(labels, props) for labels, props in row["nodes"]]
+    if not partial:
+        return Org(records, version=int(row["version"]))
+    return Org(records, version=int(row["version"]), partial=True, top_id=row["top_id"])
+
+
+def _record_of(labels: list[str], props: dict[str, Any]) -> Record:
+    kind = next(KINDS[label] for label in labels if label in KINDS)
+    data = {k: v for k, v in props.items() if k not in _DERIVED}
+    if kind is Kind.ABSENCE:
+        data.pop("id", None)  # derived from person and start
+    file, row = data.pop("source_file", None), data.pop("source_row", None)
+    if file:
+        data["source"] = [file, row]
+    return decode(kind, data)
+
+
+_DERIVED = frozenset({"kind", "keys", "id_norm", "name_norm", "email_norm", "search"})
+
+
+def _properties(record: Record) -> dict[str, Any]:
+    props = encode(record)
+    source = props.pop("source", None)
+    if source:
+        props["source_file"], props["source_row"] = source
+    props["id"] = record.id
+    props["kind"] = record.kind.value
+    props["id_norm"] = normalize(record.id)
+    props["search"] = sorted({normalize(n) for n in names_of(record)})
+    name = getattr(record, "name", None)
+    if name:
+        props["name_norm"] = normalize(name)
+    email = getattr(record, "email", None)
+    if email:
+        props["email_norm"] = normalize(email)
+    if record.kind is Kind.ACCOUNT:
+        props["keys"] = sorted(_account_keys(record))
+    if record.kind is Kind.ISSUE_TYPE:
+        props["keys"] = sorted(
+            {normalize(n) for n in (record.id, getattr(record, "name", ""), *getattr(record, "synonyms", ()))}
+        )
+    return props
+
+
+def _account_keys(account: Any) -> set[str]:
+    handle = normalize(account.handle)
+    bare = handle.removeprefix("@")
+    platform = normalize(account.platform)
+    return {normalize(account.id), handle, bare, f"{platform}:{handle}", f"{platform}:{bare}"}
+
+
+def _batches(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), BATCH):
+        yield items[start : start + BATCH]
+
+
+def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: str) -> tuple[Org, Org]:
+    row = tx.run(_WHOLE).single()
+    before = _org_of(row)
+    after = require_valid(before, changes)
+    tx.run("MATCH (n:OrgNode) DETACH DELETE n").consume()
+    by_kind: dict[Kind, list[dict[str, Any]]] = defaultdict(list)
+    for record in after.records():
+        by_kind[record.kind].append(_properties(record))
+    for kind, rows in by_kind.items():
+        statement = f"UNWIND $rows AS row CREATE (n:OrgNode:{LABELS[kind]}) SET n = row"
+        for batch in _batches(rows):
+            tx.run(statement, rows=batch).consume()
+    for statement, pairs in _edge_groups(after.edges()):
+        for batch in _batches(pairs):
+            tx.run(statement, pairs=batch).consume()
+    tx.run(
+        "MERGE (m:Meta {id: 'org'}) SET m.version = $version, m.top_id = $top, m.actor = $actor, "
+        "m.summary = $summary, m.at = datetime()",
+        version=after.version,
+        top=after.top_id,
+        actor=actor,
+        summary=summary,
+    ).consume()
+    return before, after
+
+
+def _edge_groups(edges: Iterable[tuple[str, str, Any]]) -> Iterator[tuple[LiteralString, list[dict[str, str]]]]:
+    """One parametrised CREATE statement per (edge kind, source label, target label)."""
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = defaultdict(list)
+    for source, target, kind in edges:
+        source_kind, source_id = source.split(":", 1)
+        target_kind, target_id = target.split(":", 1)
+        groups[(str(kind), LABELS[Kind(source_kind)], LABELS[Kind(target_kind)])].append(
+            {"s": source_id, "t": target_id}
+        )
+    for (kind, source_label, target_label), pairs in sorted(groups.items()):
+        statement = (
+            f"UNWIND $pairs AS p MATCH (a:{source_label} {{id: p.s}}) MATCH (b:{target_label} {{id: p.t}}) "
+            f"CREATE (a)-[:{kind}]->(b)"
+        )
+        yield statement, pairs
