@@ -35,7 +35,7 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionE
 from .codec import decode, encode
 from .errors import StoreUnavailable
 from .model import Kind, Record
-from .org import ChangeSet, Org, names_of, normalize
+from .org import ChangeSet, Org, handle_names, names_of, normalize
 from .store import WHOLE, Applied, Focus
 from .validate import require_valid
 
@@ -230,6 +230,11 @@ class Neo4jStore:
         for statement in _SCHEMA:
             self._run(statement, RoutingControl.WRITE)
 
+    def clear(self) -> None:
+        """Remove the org and its version: the database is as new (for tests and re-initialisation)."""
+        self._run("MATCH (n:OrgNode) DETACH DELETE n", RoutingControl.WRITE)
+        self._run("MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null", RoutingControl.WRITE)
+
     def ready(self) -> bool:
         try:
             self._driver.verify_connectivity()
@@ -328,10 +333,7 @@ def _properties(record: Record) -> dict[str, Any]:
 
 
 def _account_keys(account: Any) -> set[str]:
-    handle = normalize(account.handle)
-    bare = handle.removeprefix("@")
-    platform = normalize(account.platform)
-    return {normalize(account.id), handle, bare, f"{platform}:{handle}", f"{platform}:{bare}"}
+    return {normalize(account.id), *handle_names(account)}
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:

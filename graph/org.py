@@ -45,7 +45,7 @@ from .model import (
     key,
 )
 
-__all__ = ["ChangeSet", "Org", "names_of", "normalize"]
+__all__ = ["ChangeSet", "Org", "handle_names", "names_of", "normalize"]
 
 R = TypeVar("R", bound=Record)
 
@@ -69,6 +69,13 @@ def names_of(record: Record) -> Iterator[str]:
         if value:
             yield value
     yield from getattr(record, "synonyms", ())
+
+
+def handle_names(account: Account) -> tuple[str, ...]:
+    """The normalised names an account's handle is asked by: with or without ``@`` and platform."""
+    bare = normalize(account.handle).removeprefix("@")
+    platform = normalize(account.platform)
+    return (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}")
 
 
 @dataclass(frozen=True)
@@ -153,11 +160,7 @@ class Org:
         """Normalised id, handle (with and without ``@``) and ``platform:handle`` → account id."""
         index: dict[str, str] = {}
         for account in self.accounts.values():
-            handle = normalize(account.handle)
-            bare = handle.removeprefix("@")
-            platform = normalize(account.platform)
-            # Asked with or without "@", whichever way the bundle wrote the handle.
-            for name in (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}"):
+            for name in handle_names(account):
                 index.setdefault(name, account.id)
         for account in self.accounts.values():  # an exact id always wins
             index[normalize(account.id)] = account.id

@@ -17,7 +17,7 @@ Vocabulary:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from graph.errors import UnknownName
@@ -44,7 +44,7 @@ class Chain:
 
     person: Person
     above: tuple[Person, ...]
-    org: Org
+    org: Org = field(compare=False, repr=False)  # the org the answer was read from
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class InCharge:
     of: str  # a readable label of the account or department
     people: tuple[Person, ...]
     explanation: tuple[str, ...]
-    org: Org
+    org: Org = field(compare=False, repr=False)  # the org the answer was read from
 
 
 def chain_above(org: Org, person_id: str) -> list[Person]:

@@ -20,7 +20,7 @@ Vocabulary:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from graph.model import Account, IssueType, Kind, Person, Ref, Rule
@@ -54,7 +54,7 @@ class Routing:
     top: Person | None
     explanation: tuple[str, ...]
     day: date
-    org: Org
+    org: Org = field(compare=False, repr=False)  # the org the answer was read from
 
 
 def route(store: Store, account: str, issue_type: str, *, on: date | None = None) -> Routing:

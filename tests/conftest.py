@@ -1,16 +1,66 @@
-"""Shared fixtures: real stores in real SQLite files under ``tmp_path``, closed after each test."""
+"""Shared fixtures: real stores, in real SQLite files under ``tmp_path`` or in a real Neo4j.
+
+The fixtures that give a loaded store (``store_of``, ``acme_store``) are
+parametrised over both backends, so every question asked in ``tests/queries``
+is asked of the memory backend and of Neo4j, and must get the same answer.
+Neo4j is the server at ``NEO4J_URI`` (``make test`` starts one); without it the
+Neo4j cases skip, saying why -- except under ``CI=true``, where they fail.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from graph import MemoryStore
+from graph import MemoryStore, Store
 from loaders import apply_bundle
 from tests.orgs import OrgBuilder, acme
+
+BACKENDS = ["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+
+class Neo4jServer:
+    """The session's Neo4j, and which bundle it holds (so a read-only org is not reloaded)."""
+
+    def __init__(self) -> None:
+        from graph.neo4j import Neo4jStore
+
+        self.store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
+        self.holds: object = None
+
+    def fresh(self) -> Store:
+        self.store.clear()
+        self.holds = None
+        return self.store
+
+    def load(self, folder: Path, holds: object = None) -> Store:
+        if holds is None or holds != self.holds:
+            self.fresh()
+            apply_bundle(self.store, folder)
+            self.holds = holds
+        return self.store
+
+
+@pytest.fixture(scope="session")
+def neo4j_server() -> Iterator[Neo4jServer]:
+    if not os.environ.get("NEO4J_URI"):
+        reason = "no Neo4j: NEO4J_URI is not set (`make test` starts one when Java and Maven are installed)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the Neo4j tests, but there is {reason}")
+        pytest.skip(reason)
+    server = Neo4jServer()
+    yield server
+    server.store.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the backend a parametrised test runs on."""
+    return str(request.param)
 
 
 @pytest.fixture
@@ -29,25 +79,42 @@ def open_store(tmp_path: Path) -> Iterator[Callable[..., MemoryStore]]:
 
 
 @pytest.fixture
-def store_of(tmp_path: Path, open_store: Callable[..., MemoryStore]) -> Callable[[OrgBuilder], MemoryStore]:
-    """Write an org's bundle into ``tmp_path`` and load it into a fresh store with ``apply_bundle``."""
+def store_of(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, open_store: Callable[..., MemoryStore]
+) -> Callable[[OrgBuilder], Store]:
+    """Write an org's bundle into ``tmp_path`` and load it into a fresh store of ``backend``."""
     count = 0
 
-    def load(org: OrgBuilder) -> MemoryStore:
+    def load(org: OrgBuilder) -> Store:
         nonlocal count
         count += 1
+        folder = org.write(tmp_path / f"bundle{count}")
+        if backend == "neo4j":
+            return request.getfixturevalue("neo4j_server").load(folder)
         store = open_store(f"org{count}.db" if count > 1 else "org.db")
-        apply_bundle(store, org.write(tmp_path / f"bundle{count}"))
+        apply_bundle(store, folder)
         return store
 
     return load
 
 
 @pytest.fixture(scope="session")
-def acme_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MemoryStore]:
-    """The Acme org as it is, loaded once for the tests that only ask it questions. Never apply to it."""
+def acme_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("acme")
-    store = MemoryStore(folder / "org.db")
-    apply_bundle(store, acme().write(folder / "bundle"))
+    return acme().write(folder / "bundle")
+
+
+@pytest.fixture(scope="session")
+def acme_memory(acme_folder: Path) -> Iterator[MemoryStore]:
+    store = MemoryStore(acme_folder.parent / "org.db")
+    apply_bundle(store, acme_folder)
     yield store
     store.close()
+
+
+@pytest.fixture
+def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) -> Store:
+    """The Acme org as it is, for the tests that only ask it questions. Never apply to it."""
+    if backend == "neo4j":
+        return request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
+    return request.getfixturevalue("acme_memory")

@@ -1,4 +1,4 @@
-"""Fixtures for the api tests: a real server on the demo org."""
+"""Fixtures for the api tests: a real server on the demo org, on each backend."""
 
 from __future__ import annotations
 
@@ -7,13 +7,18 @@ from collections.abc import Iterator
 import pytest
 
 from tests.api.server import Server, start_server, stop_server
+from tests.conftest import BACKENDS
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@pytest.fixture(scope="session", params=BACKENDS)
+def demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server started on an empty store, so it loads the demo org."""
     db = tmp_path_factory.mktemp("demo") / "buckstop.db"
-    process, url = start_server(db)
+    if request.param == "neo4j":
+        neo4j = request.getfixturevalue("neo4j_server")
+        neo4j.fresh()
+        neo4j.holds = "demo"  # the server loads it, then it must be left alone
+    process, url = start_server(db, backend=request.param)
     server = Server(url, db)
     yield server
     server.client.close()
