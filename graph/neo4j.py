@@ -88,21 +88,27 @@ OPTIONAL MATCH (top:Person {id: meta.top_id})
 """
 
 _CLOSURE: LiteralString = """
-WITH meta, top, seeds,
-     [s IN seeds WHERE s:Department]
-     + reduce(acc = [], s IN [x IN seeds WHERE x:Role] | acc + [(s)-[:IN]->(d:Department) | d]) AS ds
-WITH meta, top, seeds, reduce(acc = [], d IN ds | acc + [(d)-[:PART_OF*0..]->(up:Department) | up]) AS depts
-WITH meta, seeds, depts,
-     [s IN seeds WHERE s:Person] + [t IN [top] WHERE t IS NOT NULL]
-     + reduce(acc = [], x IN seeds + depts | acc + [(x)<-[:HEADS|HOLDS]-(p:Person) | p]) AS ps
-WITH meta, seeds, depts, ps + reduce(acc = [], p IN ps | acc + [(p)-[:DELEGATES_TO]->(d:Person) | d]) AS firsts
-WITH meta, seeds, depts, reduce(acc = [], f IN firsts | acc + [(f)-[:REPORTS_TO*0..]->(m:Person) | m]) AS chain
-WITH meta, seeds, depts,
-     chain + reduce(acc = [], c IN chain | acc + [(c)-[:DELEGATES_TO]->(d:Person) | d]) AS chain2
-WITH meta, seeds, depts, reduce(acc = [], c IN chain2 | acc + [(c)-[:REPORTS_TO*0..]->(m:Person) | m]) AS people
+WITH meta, top, seeds, COLLECT {
+  UNWIND seeds AS s
+  MATCH (s:Department|Role)-[:IN*0..1]->(:Department)-[:PART_OF*0..]->(up:Department)
+  RETURN DISTINCT up
+} AS depts
+WITH meta, seeds, depts, COLLECT {
+  UNWIND seeds + depts AS x MATCH (x)<-[:HEADS|HOLDS]-(p:Person) RETURN p
+  UNION
+  UNWIND seeds AS x WITH x WHERE x:Person RETURN x AS p
+  UNION
+  WITH top WHERE top IS NOT NULL RETURN top AS p
+} AS firsts
+WITH meta, seeds, depts, COLLECT {
+  UNWIND firsts AS p MATCH (p)-[:DELEGATES_TO*0..1]->(:Person)-[:REPORTS_TO*0..]->(m:Person) RETURN DISTINCT m
+} AS chain
+WITH meta, seeds, depts, COLLECT {
+  UNWIND chain AS p MATCH (p)-[:DELEGATES_TO*0..1]->(:Person)-[:REPORTS_TO*0..]->(m:Person) RETURN DISTINCT m
+} AS people
 WITH meta, seeds + depts + people
-     + reduce(acc = [], p IN people | acc + [(p)-[:MEMBER_OF]->(d:Department) | d])
-     + COLLECT { UNWIND people AS p MATCH (a:Absence {person_id: p.id}) RETURN a } AS everything
+  + COLLECT { UNWIND people AS p MATCH (p)-[:MEMBER_OF]->(d:Department) RETURN DISTINCT d }
+  + COLLECT { UNWIND people AS p MATCH (a:Absence {person_id: p.id}) RETURN a } AS everything
 RETURN meta.version AS version, meta.top_id AS top_id,
        COLLECT { UNWIND everything AS n WITH DISTINCT n RETURN [labels(n), properties(n)] } AS nodes
 """
