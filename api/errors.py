@@ -1,7 +1,8 @@
 """One error shape for GraphQL: a message, and ``extensions.code`` (plus suggestions).
 
 Errors buckstop raises on purpose (:class:`~graph.errors.BuckstopError`) reach
-the client with their message, code and suggestions. Anything else is a bug:
+the client with their message, code and suggestions; while the store is
+unavailable the response is a 503 with ``Retry-After``. Anything else is a bug:
 it is logged with a request id and the client gets ``INTERNAL_ERROR`` and that
 id, never a stack trace.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from graph.errors import BuckstopError, BundleRefused, NotFound
+from graph.errors import BuckstopError, BundleRefused, NotFound, StoreUnavailable
 
 __all__ = ["ErrorShape", "extensions_for"]
 
@@ -42,6 +43,16 @@ class ErrorShape(SchemaExtension):
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             result.errors = [self._shape(error) for error in errors]
+            if any(isinstance(e.original_error, StoreUnavailable) for e in errors):
+                self._unavailable()
+
+    def _unavailable(self) -> None:
+        """The store is down: say 503 so load balancers and clients retry, as /readyz does."""
+        context = self.execution_context.context
+        response = context.get("response") if isinstance(context, dict) else None
+        if response is not None and hasattr(response, "headers"):
+            response.status_code = 503
+            response.headers["Retry-After"] = "5"
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

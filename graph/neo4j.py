@@ -211,7 +211,7 @@ class Neo4jStore:
                 uri,
                 auth=auth,
                 connection_timeout=connection_timeout,
-                max_transaction_retry_time=15.0,  # transient errors are retried this long
+                max_transaction_retry_time=5.0,  # transient errors are retried this long
                 notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
             self._driver.verify_connectivity()

@@ -32,9 +32,17 @@ class Server:
         return body
 
 
-def start_server(db: Path, *extra: str, backend: str = "memory") -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    db: Path, *extra: str, backend: str = "memory", env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "BUCKSTOP_DB": str(db), "BUCKSTOP_LOG_LEVEL": "warning", "BUCKSTOP_BACKEND": backend}
+    env = {
+        **os.environ,
+        "BUCKSTOP_DB": str(db),
+        "BUCKSTOP_LOG_LEVEL": "warning",
+        "BUCKSTOP_BACKEND": backend,
+        **(env or {}),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
         env=env,
