@@ -124,7 +124,8 @@ WITH meta, top, accounts,
      reduce(acc = [], a IN accounts | acc
        + [(a)<-[:OWNS]-(:Department)-[:PART_OF*0..]->(d:Department) | d]
        + [(a)-[:ESCALATES_TO]->(c) | c]
-       + [(a)<-[:OPERATES]-(o) | o]) AS around
+       + [(a)<-[:OPERATES]-(o) | o]
+       + [(a)<-[:OPERATES]-(:Agency)<-[:CONTRACT_OWNER_OF]-(p:Person) | p]) AS around
 WITH meta, top, accounts + issues + around
      + reduce(acc = [], i IN issues | acc + [(i)<-[:FOR]-(r:Rule) | r]
        + [(i)<-[:FOR]-(:Rule)-[:ASSIGNS]->(t) | t]) AS seeds

@@ -10,7 +10,8 @@ Vocabulary:
   rules, the most specific scope (account > owning department > nearer
   department above > organisation). Ties are refused at load.
 - A *fallback* answer is given when no rule applies: the account's
-  escalation contact, else the head of its owning department.
+  escalation contact, else the head of its owning department, else whoever
+  runs it (an agency's contract owner, a department's head), else the top.
 - The *escalation* chain is the first handler (level 0) and everyone above
   them along ``REPORTS_TO``; its last person is the *top*.
 
@@ -31,7 +32,7 @@ from .chain import chain_above
 from .lookup import find_account, find_issue_type, label
 from .resolve import Resolver
 
-__all__ = ["EscalationStep", "Routing", "route"]
+__all__ = ["EscalationStep", "Routing", "escalation_of", "fallback_handlers", "route", "route_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,11 @@ def route(store: Store, account: str, issue_type: str, *, on: date | None = None
     found_account = find_account(org, account, store)
     found_issue = find_issue_type(org, issue_type, store)
     return _route(org, found_account, found_issue, issue_type, on or date.today())
+
+
+def route_in(org: Org, account: Account, issue_type: IssueType, *, on: date) -> Routing:
+    """Route within an org already read whole: the audit and the matrix route every pair of one org."""
+    return _route(org, account, issue_type, issue_type.name, on)
 
 
 def _scopes(org: Org, account: Account) -> list[tuple[Ref | None, str]]:
@@ -114,18 +120,23 @@ def _route(org: Org, account: Account, issue: IssueType, asked: str, day: date) 
     if rule is not None and not handlers:
         notes.append(f"Nobody is available for rule {rule.id}; falling back.")
     if fallback:
-        handlers = _fallback(org, account, resolver)
+        handlers = fallback_handlers(org, account, resolver)
     people = tuple(org.people[h] for h in sorted(set(handlers)))
-    escalation: list[EscalationStep] = []
-    if people:
-        first = people[0]
-        chain = [first, *chain_above(org, first.id)]
-        escalation = [EscalationStep(i, p, org.is_absent(p, day)) for i, p in enumerate(chain)]
-        names = " → ".join(p.name + (" (absent)" if s.absent else "") for p, s in zip(chain, escalation, strict=True))
-        notes.append(f"Handled by {', '.join(label(org, Kind.PERSON, p.id) for p in people)}.")
-        notes.append(f"Escalation: {names}.")
+    escalation = escalation_of(org, people, day, notes)
     top = escalation[-1].person if escalation else None
-    return Routing(account, issue, rule, fallback, people, tuple(escalation), top, tuple(notes), day, org)
+    return Routing(account, issue, rule, fallback, people, escalation, top, tuple(notes), day, org)
+
+
+def escalation_of(org: Org, handlers: tuple[Person, ...], day: date, notes: list[str]) -> tuple[EscalationStep, ...]:
+    """The first handler (level 0) and everyone above them, noting both in ``notes``."""
+    if not handlers:
+        return ()
+    chain = [handlers[0], *chain_above(org, handlers[0].id)]
+    escalation = tuple(EscalationStep(i, p, org.is_absent(p, day)) for i, p in enumerate(chain))
+    names = " → ".join(s.person.name + (" (absent)" if s.absent else "") for s in escalation)
+    notes.append(f"Handled by {', '.join(label(org, Kind.PERSON, p.id) for p in handlers)}.")
+    notes.append(f"Escalation: {names}.")
+    return escalation
 
 
 def _describe(org: Org, account: Account, issue: IssueType, asked: str) -> str:
@@ -146,7 +157,8 @@ def _describe(org: Org, account: Account, issue: IssueType, asked: str) -> str:
     return f"Issue {kind_of}{synonym} on {', '.join(parts)}."
 
 
-def _fallback(org: Org, account: Account, resolver: Resolver) -> list[str]:
+def fallback_handlers(org: Org, account: Account, resolver: Resolver) -> list[str]:
+    """Who answers on ``account`` when no rule does: its escalation contact, its owner's head, the top."""
     notes = resolver.notes
     contact = account.escalation_contact
     if contact is not None:
@@ -160,6 +172,22 @@ def _fallback(org: Org, account: Account, resolver: Resolver) -> list[str]:
             f"{label(org, Kind.DEPARTMENT, account.owner_department_id)} handles it."
         )
         handlers = resolver.department(account.owner_department_id)
+        if handlers:
+            return handlers
+    operator = account.operated_by
+    if operator is not None and operator.kind is Kind.AGENCY:
+        agency = org.agencies.get(operator.id)
+        if agency is not None and agency.contract_owner_id is not None:
+            notes.append(
+                f"Fallback: {label(org, Kind.AGENCY, agency.id)} runs it; its contract owner "
+                f"{label(org, Kind.PERSON, agency.contract_owner_id)} answers for it."
+            )
+            handlers = resolver.person(agency.contract_owner_id)
+            if handlers:
+                return handlers
+    elif operator is not None and operator.kind is Kind.DEPARTMENT and operator.id != account.owner_department_id:
+        notes.append(f"Fallback: the head of {label(org, Kind.DEPARTMENT, operator.id)}, which runs it, handles it.")
+        handlers = resolver.department(operator.id)
         if handlers:
             return handlers
     if org.top_id is not None:

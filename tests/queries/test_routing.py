@@ -279,9 +279,17 @@ def test_no_contact_falls_back_to_the_owning_department_head(acme_store):
     assert ids(answer.handlers) == ["p-sue"]
 
 
-def test_no_contact_and_no_owner_falls_back_to_the_top(acme_store):
-    # The design names only the contact and the owning department; the code ends at the top.
+def test_no_contact_and_no_owner_falls_back_to_the_agency_contract_owner(acme_store):
+    # Beyond the design's contact and owning department: whoever answers for the agency running it.
     answer = route(acme_store, "@acme.promo", "billing", on=DAY)
+    assert answer.fallback is True
+    assert ids(answer.handlers) == ["p-mia"]
+    assert any("contract owner" in line for line in answer.explanation)
+
+
+def test_no_contact_no_owner_and_no_contract_owner_falls_back_to_the_top(store_of):
+    org = acme().change("agencies.csv", "ag-bright", contract_owner_id="")
+    answer = route(store_of(org), "@acme.promo", "billing", on=DAY)
     assert answer.fallback is True
     assert ids(answer.handlers) == ["p-cora"]
 
