@@ -14,20 +14,18 @@ Vocabulary:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import BundleRefused, Problem
+from graph.errors import Problem
 from graph.model import Absence, Account, Agency, Department, IssueType, Kind, Record, Role, Rule
-from graph.org import ChangeSet
-from graph.store import WHOLE, Applied, Store
-from graph.validate import check_changes
+from graph.org import ChangeSet, Org
 
-from .people import FORMATS
-from .table import Row, Table, read_table
+from .snapshot import read_people
+from .table import Row, Table, open_table
 
-__all__ = ["FILES", "Bundle", "apply_bundle", "read_bundle"]
+__all__ = ["AUXILIARY", "FILES", "Bundle", "Input", "Progress", "read_bundle", "read_files"]
 
 
 @dataclass
@@ -154,67 +152,97 @@ FILES: dict[str, FileSpec] = {
 }
 
 
-def read_bundle(folder: str | Path) -> Bundle:
-    """Read every bundle file in ``folder`` into one change set, noting every problem."""
-    folder = Path(folder)
-    problems: list[Problem] = []
-    notes: list[str] = []
+#: Files that help read ``people.csv`` rather than hold records of a kind.
+AUXILIARY = {
+    "managers.csv": "managers for an export that has none: two columns, person and manager",
+    "columns.csv": "a column map for a people export of any other header: field,column",
+}
+
+#: A progress callback: the phase (``"reading people.csv"``), the bytes read so far, and the size.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One file to read: its name as problems and sources show it, and its bytes (a path or data)."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def open(self, progress: Progress | None = None) -> Table:
+        tick = None if progress is None else (lambda done, size: progress(f"reading {self.name}", done, size))
+        return open_table(self.path or self.name, self.data, progress=tick)
+
+
+def read_bundle(path: str | Path, current: Org | None = None, *, progress: Progress | None = None) -> Bundle:
+    """Read a bundle folder (or one people export file) into one change set, noting every problem.
+
+    ``current`` is the org the bundle will replace: a people file is a snapshot of
+    the whole company, so whoever ``current`` has and the file lacks is kept as left.
+    """
+    folder = Path(path)
+    if folder.is_file():
+        return read_files({"people.csv": Input(folder.name, folder)}, current, folder=folder, progress=progress)
     if not folder.is_dir():
-        problems.append(Problem(str(folder), None, None, "is not a folder; expected a folder of CSV files"))
-        return Bundle(folder, ChangeSet(), problems, notes)
+        problem = Problem(str(folder), None, None, "is not a folder; expected a folder of CSV files")
+        return Bundle(folder, ChangeSet(), [problem])
+    problems: list[Problem] = []
     present = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
-    for path in present:
-        if path.name.lower() not in FILES:
-            near = difflib.get_close_matches(path.name.lower(), FILES, n=1)
-            hint = f"; did you mean {near[0]}?" if near else f"; expected one of {', '.join(FILES)}"
-            problems.append(Problem(path.name, None, None, f"is not a bundle file{hint}"))
-    by_name = {p.name.lower(): p for p in present}
-    records: list[Record] = []
-    kinds: list[Kind] = []
-    for name, spec in FILES.items():
-        if name not in by_name:
-            continue
-        table = read_table(by_name[name])
-        kinds.append(spec.kind)
-        records += _read(table, spec, notes) if table.columns else []
-        problems += table.problems
+    known = [*FILES, *AUXILIARY]
+    for file in present:
+        if file.name.lower() not in known:
+            near = difflib.get_close_matches(file.name.lower(), known, n=1)
+            hint = f"; did you mean {near[0]}?" if near else f"; expected one of {', '.join(known)}"
+            problems.append(Problem(file.name, None, None, f"is not a bundle file{hint}"))
     if not present:
         problems.append(Problem(str(folder), None, None, f"holds no bundle files; expected {', '.join(FILES)}"))
-    return Bundle(folder, ChangeSet.of(records, kinds), problems, notes)
+    inputs = {p.name.lower(): Input(p.name, p) for p in present if p.name.lower() in known}
+    bundle = read_files(inputs, current, folder=folder, progress=progress)
+    bundle.problems[:0] = problems
+    return bundle
 
 
-def _read(table: Table, spec: FileSpec, notes: list[str]) -> list[Record]:
-    read = spec.read
-    if spec.kind is Kind.PERSON:
-        fmt = next((f for f in FORMATS if f.matches(table.columns)), None)
-        if fmt is None:
-            table.check_columns(FORMATS[0].required, FORMATS[0].optional)
-            return []
-        notes.append(f"{table.name}: read as the {fmt.name} people format")
-        ok = table.check_columns(fmt.required, fmt.optional)
-        read = fmt.person
-    else:
-        ok = table.check_columns(spec.required, spec.optional)
-    if not ok:
+def read_files(
+    inputs: Mapping[str, Input], current: Org | None = None, *, folder: Path, progress: Progress | None = None
+) -> Bundle:
+    """Read bundle files (by their bundle name: ``people.csv``…) into one change set; see :func:`read_bundle`."""
+    current = current if current is not None else Org()
+    bundle = Bundle(folder, ChangeSet())
+    records: dict[Kind, list[Record]] = {}
+    for name, spec in FILES.items():
+        if name not in inputs:
+            continue
+        if spec.kind is Kind.PERSON:
+            departments = records.get(Kind.DEPARTMENT)
+            known = {d.id: d for d in departments if isinstance(d, Department)} if departments is not None else None
+            aux = {n: inputs[n].open() for n in AUXILIARY if n in inputs}
+            read = read_people(
+                inputs[name].open(progress),
+                current,
+                known if known is not None else current.departments,
+                managers=aux.get("managers.csv"),
+                columns=aux.get("columns.csv"),
+            )
+            records[Kind.PERSON] = list(read.people)
+            if read.new_departments:
+                records.setdefault(Kind.DEPARTMENT, list(current.departments.values())).extend(read.new_departments)
+            bundle.problems += read.problems
+            bundle.notes += read.notes
+            continue
+        table = inputs[name].open(progress)
+        records[spec.kind] = _read(table, spec) if table.columns else []
+        bundle.problems += table.problems
+    for name in AUXILIARY:
+        if name in inputs and "people.csv" not in inputs:
+            bundle.problems.append(Problem(inputs[name].name, None, None, "helps read people.csv, which is missing"))
+    bundle.changes = ChangeSet({kind: tuple(items) for kind, items in records.items()})
+    return bundle
+
+
+def _read(table: Table, spec: FileSpec) -> list[Record]:
+    if not table.check_columns(spec.required, spec.optional):
+        table.close()
         return []
-    return [record for row in table.rows if (record := read(row))]
-
-
-def apply_bundle(
-    store: Store, folder: str | Path, *, dry_run: bool = False, actor: str = ""
-) -> tuple[Bundle, Applied | None]:
-    """Read ``folder`` and apply it to ``store`` whole; raise BundleRefused with every problem.
-
-    With ``dry_run`` everything is checked and nothing is applied.
-    """
-    bundle = read_bundle(folder)
-    if bundle.problems or dry_run:
-        _, whole = check_changes(store.read(WHOLE), bundle.changes)
-        problems = bundle.problems + whole
-        if problems:
-            raise BundleRefused(problems)
-        return bundle, None
-    summary = f"bundle {Path(folder).name}: " + ", ".join(
-        f"{len(items)} {kind.value.replace('_', ' ')}" for kind, items in sorted(bundle.changes.records.items())
-    )
-    return bundle, store.apply(bundle.changes, actor=actor, summary=summary)
+    read = spec.read
+    return [record for row in table.iter_rows() if (record := read(row))]

@@ -14,29 +14,65 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from graph.codec import parse_ref
 from graph.errors import Problem
 from graph.model import Kind, Ref, Source, Status
 
-__all__ = ["Row", "Table", "read_table"]
+from .sniff import Sniffed, UnreadableFile, sniff
+
+__all__ = ["Row", "Table", "open_table", "read_table"]
 
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
 
-@dataclass
 class Table:
-    """A CSV file's rows, plus the problems found while reading it."""
+    """A CSV file's header and rows, plus the problems found while reading it.
 
-    name: str
-    columns: tuple[str, ...]
-    rows: list[Row]
-    problems: list[Problem] = field(default_factory=list)
+    Rows are read from the file as they are iterated (:meth:`iter_rows`), so a
+    file of a million rows is never held in memory as cells; :attr:`rows` reads
+    them all into a list, for small files and tests.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        records: Iterable[list[str]] = (),
+        problems: list[Problem] | None = None,
+        sniffed: Sniffed | None = None,
+        file: io.TextIOBase | None = None,
+    ) -> None:
+        self.name = name
+        self._file = file
+        self.columns = columns
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.sniffed = sniffed
+        self._records = records
+
+    def iter_rows(self) -> Iterator[Row]:
+        """The non-blank data rows, numbered as a spreadsheet shows them; read once."""
+        records, self._records = self._records, ()
+        return _rows(self.name, self.columns, records, self.problems)
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        return list(self.iter_rows())
+
+    def close(self) -> None:
+        """Stop reading (the rows not read yet are never read)."""
+        records, self._records = self._records, ()
+        if isinstance(records, Generator):
+            records.close()
+        if self._file is not None:
+            self._file.close()  # a generator never started does not run its own cleanup
 
     def check_columns(self, required: Sequence[str], optional: Sequence[str] = ()) -> bool:
         """Note missing and unknown columns; whether every required column is there."""
@@ -144,39 +180,87 @@ class Row:
             return None
 
 
-def read_table(path: Path) -> Table:
-    """Read ``path``: its header and non-blank rows, noting every problem of form."""
-    name = path.name
-    problems: list[Problem] = []
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as err:
-        problems.append(Problem(name, None, None, f"is not UTF-8 text ({err.reason} at byte {err.start})"))
-        return Table(name, (), [], problems)
-    except OSError as err:
-        problems.append(Problem(name, None, None, f"cannot be read: {err.strerror}"))
-        return Table(name, (), [], problems)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        records = list(reader)
-    except csv.Error as err:
-        problems.append(Problem(name, reader.line_num, None, f"is not valid CSV: {err}"))
-        return Table(name, (), [], problems)
-    if not records:
-        problems.append(Problem(name, None, None, "is empty; expected a header row"))
-        return Table(name, (), [], problems)
-    header = tuple(h.strip().lower() for h in records[0])
-    table = Table(name, header, [], problems)
-    table.rows = list(_rows(name, header, records[1:], problems))
+def read_table(path: Path | str, data: bytes | None = None) -> Table:
+    """Read a whole CSV file (from ``path``, or ``data`` named ``path``): its header and rows."""
+    table = open_table(path, data)
+    _ = table.rows
     return table
 
 
-def _rows(name: str, header: tuple[str, ...], records: list[list[str]], problems: list[Problem]) -> Iterator[Row]:
+def open_table(
+    path: Path | str, data: bytes | None = None, *, progress: Callable[[int, int], None] | None = None
+) -> Table:
+    """Open a CSV file (from ``path``, or ``data`` named ``path``): header now, rows as iterated.
+
+    The encoding and delimiter are detected (see :mod:`loaders.sniff`). ``progress``
+    is called now and then with the bytes read so far and the file's size.
+    """
+    name = Path(path).name
+    problems: list[Problem] = []
+
+    def open_binary() -> BinaryIO:
+        return io.BytesIO(data) if data is not None else Path(path).open("rb")
+
+    try:
+        sniffed = sniff(open_binary)
+        binary = open_binary()
+    except UnreadableFile as err:
+        problems.append(Problem(name, None, None, str(err)))
+        return Table(name, (), (), problems)
+    except OSError as err:
+        problems.append(Problem(name, None, None, f"cannot be read: {err.strerror}"))
+        return Table(name, (), (), problems)
+    size = len(data) if data is not None else Path(path).stat().st_size
+    text = io.TextIOWrapper(binary, encoding=sniffed.encoding, newline="")
+    records = _records(name, csv.reader(text, delimiter=sniffed.delimiter, strict=True), problems, sniffed)
+    header = next(records, None)
+    if header is None:
+        text.close()
+        if not problems:
+            problems.append(Problem(name, None, None, "is empty; expected a header row"))
+        return Table(name, (), (), problems, sniffed)
+    columns = tuple(h.strip().lower() for h in header)
+    tracked = records if progress is None else _tracked(records, binary, size, progress)
+    return Table(name, columns, _closing(tracked, text), problems, sniffed, text)
+
+
+def _records(name: str, reader: Any, problems: list[Problem], sniffed: Sniffed) -> Iterator[list[str]]:
+    number = 0
+    try:
+        for number, record in enumerate(reader, start=1):  # noqa: B007 -- the row of a failure
+            yield record
+    except csv.Error as err:
+        problems.append(Problem(name, number + 1, None, f"is not valid CSV: {err}"))
+    except UnicodeDecodeError as err:
+        encoding = sniffed.describe().split(",")[0]
+        problems.append(
+            Problem(name, number + 1, None, f"is not {encoding} text after all ({err.reason}); save it as CSV UTF-8")
+        )
+
+
+def _tracked(
+    records: Iterator[list[str]], binary: BinaryIO, size: int, progress: Callable[[int, int], None]
+) -> Iterator[list[str]]:
+    progress(0, size)
+    for count, record in enumerate(records, start=1):
+        if count % 20_000 == 0:
+            progress(binary.tell(), size)
+        yield record
+    progress(size, size)
+
+
+def _closing(records: Iterator[list[str]], text: io.TextIOWrapper) -> Iterator[list[str]]:
+    try:
+        yield from records
+    finally:
+        text.close()
+
+
+def _rows(name: str, header: tuple[str, ...], records: Iterable[list[str]], problems: list[Problem]) -> Iterator[Row]:
+    width = len(header)
     for number, cells in enumerate(records, start=2):
-        if not any(c.strip() for c in cells):
+        if not any(cells) or not any(c.strip() for c in cells):
             continue  # blank rows are what spreadsheets leave at the end
-        if len(cells) > len(header):
-            problems.append(
-                Problem(name, number, None, f"has {len(cells)} cells but the header has {len(header)} columns")
-            )
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            problems.append(Problem(name, number, None, f"has {len(cells)} cells but the header has {width} columns"))
         yield Row(name, number, dict(zip(header, cells, strict=False)), problems)

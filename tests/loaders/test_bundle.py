@@ -317,6 +317,8 @@ def test_a_people_file_without_id_and_name_is_missing_columns(tmp_path, open_sto
     folder = tmp_path / "bundle"
     write_csv(folder / "people.csv", ["employee", "full name"], [["p1", "Ann"]])
     assert refusal(open_store(), folder) == [
+        "people.csv:1: is not a people format we recognise (BambooHR, Workday, Google Workspace, Rippling, "
+        "Personio, Entra ID, or ours); add columns.csv (field,column) to say which column holds what",
         "people.csv:1 [employee]: unknown column; expected id, name, email, title, department_id, manager_id, status, "
         "public, phone, location",
         "people.csv:1 [full name]: unknown column; expected id, name, email, title, department_id, manager_id, "
@@ -353,11 +355,13 @@ def test_a_missing_folder_is_refused(tmp_path, open_store):
     assert problem.endswith("nowhere: is not a folder; expected a folder of CSV files")
 
 
-def test_a_file_that_is_not_utf8_is_refused(tmp_path, open_store):
+def test_a_workbook_saved_as_csv_name_is_refused_with_the_fix(tmp_path, open_store):
     folder = tmp_path / "bundle"
     folder.mkdir()
-    (folder / "people.csv").write_bytes("id,name\np-jose,José\n".encode("latin-1"))
-    assert refusal(open_store(), folder) == ["people.csv: is not UTF-8 text (invalid continuation byte at byte 18)"]
+    (folder / "people.csv").write_bytes(b"PK\x03\x04" + bytes(range(256)))
+    assert refusal(open_store(), folder) == [
+        "people.csv: is an Excel workbook, not CSV; in Excel use Save As › CSV UTF-8 and load that"
+    ]
 
 
 def test_an_empty_file_is_refused(tmp_path, open_store):

@@ -1,0 +1,200 @@
+"""What a load changes about people, and what that does to routing.
+
+Vocabulary:
+
+- A *joiner* is a person in the new org (not left) who was not in the old one,
+  or had left and is back. A *leaver* was in the old org, not left, and has left
+  in the new one (a people export that no longer lists someone makes them leave).
+- A *mover* changed department or manager; a *title change* is what it says;
+  a *status change* is between active and absent.
+- A *routing consequence* is a rule, account, agency or department that now
+  points at someone who has just left: a rule's target person, a role holder
+  of a rule's target role, a department head; an account's escalation contact;
+  an agency's contract owner. Routing goes around them (see queries.resolve),
+  but someone should fix the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graph.model import Kind, Person, Ref, Status
+from graph.org import Org
+
+__all__ = ["Change", "Consequence", "Diff", "diff"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One person's field changing from ``old`` to ``new`` (``field`` is ``department``, ``manager``…)."""
+
+    person: Person
+    field: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Consequence:
+    """A record that now points at someone who has left."""
+
+    kind: Kind  # rule, account, agency or department
+    id: str
+    leaver: Person
+    message: str
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The people changes of one load, in id order, and their routing consequences."""
+
+    joiners: tuple[Person, ...] = ()
+    leavers: tuple[Person, ...] = ()
+    moves: tuple[Change, ...] = ()  # department and manager changes
+    title_changes: tuple[Change, ...] = ()
+    status_changes: tuple[Change, ...] = ()
+    consequences: tuple[Consequence, ...] = ()
+
+    @property
+    def movers(self) -> tuple[Person, ...]:
+        """The people who changed department or manager, once each."""
+        return tuple({c.person.id: c.person for c in self.moves}.values())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.joiners or self.leavers or self.moves or self.title_changes or self.status_changes)
+
+    def summary(self) -> str:
+        """``"3 joiners, 1 leaver, 2 movers, 0 title changes, 0 status changes; 1 routing consequence"``."""
+        parts = [
+            _count(len(self.joiners), "joiner"),
+            _count(len(self.leavers), "leaver"),
+            _count(len(self.movers), "mover"),
+            _count(len(self.title_changes), "title change"),
+            _count(len(self.status_changes), "status change"),
+        ]
+        return ", ".join(parts) + "; " + _count(len(self.consequences), "routing consequence")
+
+    def lines(self, limit: int = 20) -> list[str]:
+        """The diff as readable lines, at most ``limit`` per section (the rest counted)."""
+        out = [self.summary()]
+        sections = (
+            ("Joiners", [_who(p) + (f", {p.title}" if p.title else "") for p in self.joiners]),
+            ("Leavers", [_who(p) for p in self.leavers]),
+            ("Movers", [f"{_who(c.person)}: {c.field} {_was(c)}" for c in self.moves]),
+            ("Title changes", [f"{_who(c.person)}: {_was(c)}" for c in self.title_changes]),
+            ("Status changes", [f"{_who(c.person)}: {_was(c)}" for c in self.status_changes]),
+            ("Routing consequences", [c.message for c in self.consequences]),
+        )
+        for title, items in sections:
+            if items:
+                out.append(f"{title} ({len(items)}):")
+                out += [f"  {item}" for item in items[:limit]]
+                if len(items) > limit:
+                    out.append(f"  … and {len(items) - limit} more")
+        return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _was(change: Change) -> str:
+    return f"{change.old or '(none)'} → {change.new or '(none)'}"
+
+
+def _who(person: Person) -> str:
+    return f"{person.name} ({person.id})"
+
+
+def diff(before: Org, after: Org) -> Diff:
+    """The people changes from ``before`` to ``after``, and their routing consequences."""
+    joiners: list[Person] = []
+    leavers: list[Person] = []
+    moves: list[Change] = []
+    titles: list[Change] = []
+    statuses: list[Change] = []
+    old_people = before.people
+    left = Status.LEFT
+    for id, new in after.people.items():
+        old = old_people.get(id)
+        if old is None or old.status is left:
+            if new.status is not left:
+                joiners.append(new)
+            continue
+        if old == new:
+            continue
+        if new.status is left:
+            leavers.append(new)
+            continue
+        if old.department_id != new.department_id:
+            moves.append(Change(new, "department", old.department_id, new.department_id))
+        if old.manager_id != new.manager_id:
+            moves.append(Change(new, "manager", old.manager_id, new.manager_id))
+        if old.title != new.title:
+            titles.append(Change(new, "title", old.title, new.title))
+        if old.status is not new.status:
+            statuses.append(Change(new, "status", old.status.value, new.status.value))
+    by_id = _by_person_id
+    leavers_by_id = {p.id: p for p in leavers}
+    return Diff(
+        tuple(sorted(joiners, key=by_id)),
+        tuple(sorted(leavers, key=by_id)),
+        tuple(sorted(moves, key=lambda c: (c.person.id, c.field))),
+        tuple(sorted(titles, key=lambda c: c.person.id)),
+        tuple(sorted(statuses, key=lambda c: c.person.id)),
+        tuple(_consequences(after, leavers_by_id)) if leavers_by_id else (),
+    )
+
+
+def _by_person_id(person: Person) -> str:
+    return person.id
+
+
+def _consequences(org: Org, leavers: dict[str, Person]) -> Iterator[Consequence]:
+    def left(ref: Ref | None) -> list[Person]:
+        """The leavers a target or contact reference now leads to."""
+        if ref is None:
+            return []
+        if ref.kind is Kind.PERSON:
+            return [leavers[ref.id]] if ref.id in leavers else []
+        if ref.kind is Kind.ROLE and ref.id in org.roles:
+            return [leavers[h] for h in org.roles[ref.id].holder_ids if h in leavers]
+        if ref.kind is Kind.DEPARTMENT and ref.id in org.departments:
+            head = org.departments[ref.id].head_id
+            return [leavers[head]] if head in leavers else []
+        return []
+
+    for rule in sorted(org.rules.values(), key=lambda r: r.id):
+        for person in left(rule.target):
+            scope = str(rule.scope) if rule.scope else "the organisation"
+            yield Consequence(
+                Kind.RULE,
+                rule.id,
+                person,
+                f"rule {rule.id} ({rule.issue_type_id} on {scope}) goes to {rule.target}: {_who(person)} has left",
+            )
+    for account in sorted(org.accounts.values(), key=lambda a: a.id):
+        for person in left(account.escalation_contact):
+            yield Consequence(
+                Kind.ACCOUNT,
+                account.id,
+                person,
+                f"account {account.handle} ({account.id}) escalates to {account.escalation_contact}: "
+                f"{_who(person)} has left",
+            )
+    for agency in sorted(org.agencies.values(), key=lambda g: g.id):
+        if agency.contract_owner_id in leavers:
+            person = leavers[agency.contract_owner_id]
+            message = f"agency {agency.name} ({agency.id}): contract owner {_who(person)} has left"
+            yield Consequence(Kind.AGENCY, agency.id, person, message)
+    for department in sorted(org.departments.values(), key=lambda d: d.id):
+        if department.head_id in leavers:
+            person = leavers[department.head_id]
+            yield Consequence(
+                Kind.DEPARTMENT,
+                department.id,
+                person,
+                f"department {department.name} ({department.id}): head {_who(person)} has left",
+            )
