@@ -1,7 +1,7 @@
 # One command each: `make serve`, `make test`, `make lint`, `make bench`.
 PYTHON ?= python3
 
-.PHONY: install serve test lint bench schema neo4j neo4j-stop
+.PHONY: install serve test lint bench bench-1m schema neo4j neo4j-stop
 
 install:
 	$(PYTHON) -m pip install -q -e ".[test]"
@@ -26,6 +26,14 @@ neo4j:
 
 neo4j-stop:
 	bash .ci/neo4j/stop.sh
+
+# The load benchmark (docs/performance.md): 10k people in every HR format, 100k in two.
+# The 1M run takes a few minutes: `make bench-1m`.
+bench:
+	$(PYTHON) -m bench.load
+
+bench-1m:
+	$(PYTHON) -m bench.load --sizes 1000000 --formats bamboohr,personio
 
 schema:
 	$(PYTHON) -c "from api.schema import schema; print(schema.as_str())" > api/schema.graphql

@@ -18,15 +18,13 @@ whoever built the change set.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
-
-import networkx as nx
+from collections.abc import Iterator, Mapping
 
 from .errors import BundleRefused, Problem
 from .model import ORGANIZATION, Kind, Record, Ref
 from .org import ChangeSet, Org, normalize
 
-__all__ = ["check", "check_changes", "require_valid"]
+__all__ = ["check", "check_changes", "parent_cycles", "require_valid"]
 
 # Which kinds a reference of an open kind may name, by field.
 _OPEN_REFS: dict[str, frozenset[Kind]] = {
@@ -118,16 +116,43 @@ def _cycles(org: Org) -> Iterator[Problem]:
         (Kind.ISSUE_TYPE, org.issue_types, "parent_id", "issue type cycle"),
     )
     for kind, table, column, label in loops:
-        g: nx.DiGraph[str] = nx.DiGraph()
-        for record in table.values():
-            parent = getattr(record, column)
-            # A person who is their own manager is reported by _references; a department
-            # or issue type that is its own parent is a cycle of one.
-            if parent is not None and parent in table and (parent != record.id or kind is not Kind.PERSON):
-                g.add_edge(record.id, parent)
-        for cycle in sorted((sorted_cycle(c) for c in nx.simple_cycles(g)), key=tuple):
+        # A person who is their own manager is reported by _references; a department
+        # or issue type that is its own parent is a cycle of one.
+        parents = {
+            id: parent
+            for id, record in table.items()
+            if (parent := getattr(record, column)) is not None
+            and parent in table
+            and (parent != id or kind is not Kind.PERSON)
+        }
+        for cycle in sorted((sorted_cycle(c) for c in parent_cycles(parents)), key=tuple):
             path = " → ".join([*cycle, cycle[0]])
             yield problem(table[cycle[0]], column, f"{label}: {path}")
+
+
+def parent_cycles(parents: Mapping[str, str]) -> Iterator[list[str]]:
+    """Every cycle of a graph where each node has at most one parent, each once, in linear time.
+
+    Each walk follows parents until it reaches a node already walked: if that node
+    is on the walk itself, the walk closed a cycle.
+
+    >>> list(parent_cycles({"a": "b", "b": "c", "c": "a", "d": "a"}))
+    [['a', 'b', 'c']]
+    """
+    walked: set[str] = set()
+    for start in parents:
+        if start in walked:
+            continue
+        position: dict[str, int] = {}
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in walked:
+            walked.add(node)
+            position[node] = len(path)
+            path.append(node)
+            node = parents.get(node)
+        if node is not None and node in position:
+            yield path[position[node] :]
 
 
 def sorted_cycle(cycle: list[str]) -> list[str]:

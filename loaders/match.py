@@ -23,7 +23,7 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from graph.errors import Problem
 from graph.model import Department, Person
@@ -131,10 +131,17 @@ def match_people(
                 manager = None
         department = resolve_department(person.department_id)
         if manager != person.manager_id or department != person.department_id:
-            person = replace(person, manager_id=manager, department_id=department)
+            person = _with(person, manager, department)
         matched.people.append(person)
     resolve_department.report(file)
     return matched
+
+
+def _with(p: Person, manager_id: str | None, department_id: str | None) -> Person:
+    """``p`` with these references (positional: three times faster than dataclasses.replace)."""
+    return Person(
+        p.id, p.name, p.email, p.title, department_id, manager_id, p.status, p.public, p.phone, p.location, p.source
+    )
 
 
 def _manager(reference: str, index: _Index, kept: _Index) -> tuple[str | None, list[str]]:

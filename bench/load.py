@@ -1,0 +1,137 @@
+"""The load benchmark: a full load of an HR export (parse, validate, apply, persist), then routing.
+
+For each size and format, a seeded synthetic org (:mod:`bench.synth`) is
+written as a bundle whose ``people.csv`` is that HR system's export
+(:mod:`bench.exports`). A fresh process then loads it into a new SQLite file
+with ``loaders.load`` (what ``buckstop load`` does) and times it, reads its
+peak memory (the process's maximum resident set), re-loads the same export (the
+snapshot and diff path), and times ``queries.route`` in process on random
+(account, issue type) pairs. Each run is its own process so that peak memory
+is that run's alone.
+
+    python -m bench.load                           # 10k in every format, 100k in two
+    python -m bench.load --sizes 1000000 --formats bamboohr,personio
+
+Prints a Markdown table (docs/performance.md records one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.exports import EXPORTS, write_export
+from bench.synth import DAY, synth, write_bundle
+from graph.model import Department, Kind, Person
+
+ROUTES = 2000
+HEADER = """\
+| people | format | load (s) | rows/s | peak memory (MB) | re-load (s) | route median (µs) | route p99 (µs) |
+|---:|---|---:|---:|---:|---:|---:|---:|"""
+
+
+def prepare(size: int, fmt: str, root: Path) -> Path:
+    """Write the bundle of ``size`` people with ``people.csv`` in ``fmt``; returns the folder."""
+    folder = root / f"{fmt}-{size}"
+    if (folder / "people.csv").exists():
+        return folder
+    org = synth(size, seed=7)
+    records = [r for r in org.records if r.kind is not Kind.PERSON]
+    write_bundle(records, folder)
+    people = [r for r in org.records if isinstance(r, Person)]
+    departments = [r for r in org.records if isinstance(r, Department)]
+    write_export(people, departments, fmt, folder / "people.csv")
+    return folder
+
+
+def run_one(folder: Path, db: Path) -> dict[str, float]:
+    """Load ``folder`` into a new store at ``db``, re-load it, and route; the figures."""
+    from graph import MemoryStore
+    from loaders import load
+    from queries import route
+
+    store = MemoryStore(db)
+    started = time.perf_counter()
+    done = load(store, folder, actor="bench")
+    seconds = time.perf_counter() - started
+    assert not done.problems, done.problems[:5]
+    rows = len(store.read().people)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    again = load(store, folder, actor="bench")
+    reload = time.perf_counter() - started
+    assert again.diff.empty, again.diff.summary()
+    org = store.read()
+    rng = random.Random(7)
+    asks = [(rng.choice(sorted(org.accounts)), rng.choice(sorted(org.issue_types))) for _ in range(ROUTES)]
+    for account, issue in asks[:50]:
+        route(store, account, issue, on=DAY)  # warm the indexes built on first use
+    times = []
+    for account, issue in asks:
+        t = time.perf_counter()
+        route(store, account, issue, on=DAY)
+        times.append(time.perf_counter() - t)
+    times.sort()
+    store.close()
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "reload": reload,
+        "peak_mb": peak,
+        "route_median_us": statistics.median(times) * 1e6,
+        "route_p99_us": times[int(len(times) * 0.99)] * 1e6,
+        "phases": done.seconds,  # type: ignore[dict-item]
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="people per org, comma-separated")
+    parser.add_argument("--formats", default="", help=f"comma-separated, of {', '.join(EXPORTS)} (default: see above)")
+    parser.add_argument("--dir", help="where to write the exports (default: a temporary folder)")
+    parser.add_argument("--one", nargs=2, metavar=("FOLDER", "DB"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(Path(args.one[0]), Path(args.one[1]))))
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(args.dir) if args.dir else Path(scratch)
+        root.mkdir(parents=True, exist_ok=True)
+        print(HEADER)
+        for size in (int(s) for s in args.sizes.split(",")):
+            formats = args.formats.split(",") if args.formats else _default_formats(size)
+            for fmt in formats:
+                folder = prepare(size, fmt, root)
+                db = root / f"{fmt}-{size}.db"
+                for old in root.glob(f"{fmt}-{size}.db*"):
+                    old.unlink()
+                child = subprocess.run(
+                    [sys.executable, "-m", "bench.load", "--one", str(folder), str(db)],
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
+                if child.returncode:
+                    sys.exit(f"{fmt} at {size}: {child.stderr.strip()}")
+                r = json.loads(child.stdout)
+                print(
+                    f"| {size:,} | {fmt} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} "
+                    f"| {r['reload']:.1f} | {r['route_median_us']:.0f} | {r['route_p99_us']:.0f} |",
+                    flush=True,
+                )
+
+
+def _default_formats(size: int) -> list[str]:
+    return list(EXPORTS) if size <= 10_000 else ["generic", "bamboohr"]
+
+
+if __name__ == "__main__":
+    main()
