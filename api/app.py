@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
@@ -24,6 +26,7 @@ import seed
 from graph.store import Store
 from loaders import apply_bundle
 
+from .loading import PREFLIGHT_HEADERS, needs_preflight
 from .schema import schema
 from .settings import Settings
 from .stores import open_store
@@ -35,8 +38,16 @@ log = logging.getLogger("buckstop")
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
     def __init__(self, store: Store) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
+        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.store = store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and needs_preflight(Headers(scope=scope)):
+            # A cross-site form can post multipart without asking; a script must add the header.
+            message = f"a multipart upload needs one of the headers {', '.join(PREFLIGHT_HEADERS)}"
+            await JSONResponse({"errors": [{"message": message}]}, status_code=400)(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> dict[str, Any]:
         return {"store": self.store, "request": request, "response": response}

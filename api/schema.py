@@ -18,6 +18,7 @@ from graph.store import Focus, Store
 from queries.lookup import find_person
 
 from .errors import ErrorShape
+from .loading import Mutation
 from .types import Account, Department, Hit, IssueType, Person, Role, Routing, View
 
 __all__ = ["schema"]
@@ -105,4 +106,4 @@ class Query:
         return [Person.of(org.people[i], view) for i in ids]
 
 
-schema = strawberry.Schema(query=Query, extensions=[ErrorShape])
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorShape])

@@ -1,19 +1,33 @@
 """The questions buckstop answers: plain functions over a store. Imports only ``graph``."""
 
+from .audit import Audit, Finding, Severity, audit
 from .chain import Chain, InCharge, boss, chain_of_command, top, who_is_in_charge
+from .matrix import Cell, Matrix, matrix
 from .routing import EscalationStep, Routing, route
 from .search import Hit, search
+from .triage import Candidate, Match, Triage, triage
 
 __all__ = [
+    "Audit",
+    "Candidate",
+    "Cell",
     "Chain",
     "EscalationStep",
+    "Finding",
     "Hit",
     "InCharge",
+    "Match",
+    "Matrix",
     "Routing",
+    "Severity",
+    "Triage",
+    "audit",
     "boss",
     "chain_of_command",
+    "matrix",
     "route",
     "search",
     "top",
+    "triage",
     "who_is_in_charge",
 ]

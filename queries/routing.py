@@ -158,7 +158,7 @@ def _describe(org: Org, account: Account, issue: IssueType, asked: str) -> str:
 
 
 def fallback_handlers(org: Org, account: Account, resolver: Resolver) -> list[str]:
-    """Who answers on ``account`` when no rule does: its escalation contact, its owner's head, the top."""
+    """Who answers on ``account`` when no rule does: its contact, its owner's head, whoever runs it, the top."""
     notes = resolver.notes
     contact = account.escalation_contact
     if contact is not None:

@@ -1,0 +1,558 @@
+"""The chain-of-command audit: where the org will fail a customer, found before a customer finds it.
+
+Vocabulary:
+
+- A *finding* is one defect of one *kind* (``dead-end``, ``several-tops``…; see
+  :data:`KINDS`), with a *severity*: ``error`` when the chain of command is
+  broken (something has nobody answerable, or someone gone is still answerable),
+  ``warning`` when answers exist but are worse than they should be, ``info``
+  when it is worth knowing and harmless today.
+- A finding names the *nodes* involved (keys ``kind:id``, the one to fix first),
+  says *why* it matters and *how to fix* it, and points at the bundle rows
+  (``file:row``) to edit.
+- A *dead end* is an (account, issue type) pair whose route reaches only a
+  fallback: no rule applies, or nobody is available for the rule that does.
+  Dead ends are reported once per issue type and cause, naming every account;
+  a narrower issue type that dead-ends because its broader one does is named
+  in the broader one's finding.
+- A *responsible* person is one routing can hand an issue to directly: a rule's
+  target, an account's escalation contact, or the head of a department that a
+  rule targets or that owns an account.
+- Absences count on one day (``on``, default today), as in routing.
+
+>>> audit(store, on=date(2026, 11, 23)).errors  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from graph.model import Account, IssueType, Kind, Person, Ref, Status, key
+from graph.org import Org
+from graph.store import WHOLE, Store
+
+from .lookup import label
+from .resolve import Resolver
+from .routing import Routing, fallback_handlers, route_in
+
+__all__ = ["KINDS", "Audit", "Finding", "Severity", "audit", "audit_org"]
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is; ``buckstop audit --strict`` fails on ``error``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+#: Every kind of finding, in the order they are reported, with what it means.
+KINDS: dict[str, str] = {
+    "account-without-owner": "an account no department owns",
+    "agency-without-contract-owner": "an account run by an agency that nobody inside answers for",
+    "contract-owner-left": "an account run by an agency whose contract owner has left",
+    "left-but-responsible": "someone who left but still heads a department, is a contact or a rule's target",
+    "several-tops": "more than one person at the top of the organisation",
+    "dead-end": "issue types that reach only a fallback on some accounts",
+    "account-without-escalation-contact": "an account with nobody to escalate to when no rule applies",
+    "role-without-active-holder": "a role nobody available holds",
+    "absent-without-delegate": "a responsible person away with nobody covering",
+    "head-outside-department": "a department head who sits in another department",
+    "rule-never-matches": "a routing rule that no account and issue type ever reaches",
+}
+
+_ORDER = {severity: i for i, severity in enumerate(Severity)}
+_KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One defect: what is wrong, with which nodes, why it matters, how to fix it, where."""
+
+    kind: str
+    severity: Severity
+    nodes: tuple[str, ...]  # keys, the one to fix first
+    message: str
+    why: str
+    fix: str
+    where: tuple[str, ...] = ()  # bundle rows of the nodes, file:row
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Every finding of one org on one day, worst first."""
+
+    findings: tuple[Finding, ...]
+    day: date
+    org: Org = field(compare=False, repr=False)  # the org the audit was read from
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+
+def audit(store: Store, *, on: date | None = None) -> Audit:
+    """Audit the whole org held by ``store`` on day ``on`` (default: today)."""
+    return audit_org(store.read(WHOLE), on=on or date.today())
+
+
+def audit_org(org: Org, *, on: date) -> Audit:
+    """Audit an org already read whole."""
+    routes = _Routes(org, on)
+    found = [
+        *_accounts(org, on),
+        *_leavers(org),
+        *_tops(org),
+        *_dead_ends(org, routes),
+        *_roles(org, on),
+        *_absent(org, on),
+        *_heads(org),
+        *_rules(org, routes),
+    ]
+    located = [_located(org, f) for f in found]
+    located.sort(key=lambda f: (_ORDER[f.severity], _KIND_ORDER[f.kind], f.nodes))
+    return Audit(tuple(located), on, org)
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+class _Routes:
+    """Every (account, issue type) route of one org on one day, computed once."""
+
+    def __init__(self, org: Org, day: date) -> None:
+        self.day = day
+        self.issues = _taxonomy_order(org)
+        self.accounts = sorted(org.accounts.values(), key=lambda a: a.id)
+        self.of: dict[tuple[str, str], Routing] = {
+            (a.id, i.id): route_in(org, a, i, on=day) for a in self.accounts for i in self.issues
+        }
+        self.chosen = {r.rule.id for r in self.of.values() if r.rule is not None}
+
+
+def _taxonomy_order(org: Org) -> list[IssueType]:
+    """Issue types broader first: each root by id, then its narrower types, depth first."""
+    children: dict[str | None, list[IssueType]] = defaultdict(list)
+    for issue in org.issue_types.values():
+        parent = issue.parent_id if issue.parent_id in org.issue_types else None
+        children[parent].append(issue)
+    ordered: list[IssueType] = []
+
+    def visit(parent: str | None) -> None:
+        for issue in sorted(children[parent], key=lambda i: i.id):
+            ordered.append(issue)
+            visit(issue.id)
+
+    visit(None)
+    return ordered
+
+
+def _name(org: Org, ref: str) -> str:
+    kind, _, id = ref.partition(":")
+    return label(org, Kind(kind), id)
+
+
+def _names(org: Org, refs: list[str]) -> str:
+    return ", ".join(_name(org, r) for r in refs)
+
+
+def _rely(org: Org, refs: list[str]) -> str:
+    """``rule r-1 relies`` / ``rule r-1, @Acme (twitter) rely``."""
+    return f"{_names(org, refs)} {'relies' if len(refs) == 1 else 'rely'}"
+
+
+def _located(org: Org, finding: Finding) -> Finding:
+    rows: list[str] = []
+    for node in finding.nodes:
+        kind, _, id = node.partition(":")
+        record = org.get(Kind(kind), id)
+        if record is not None and record.source.file and str(record.source) not in rows:
+            rows.append(str(record.source))
+    return replace(finding, where=tuple(rows))
+
+
+def _available(org: Org, person: Person, day: date) -> bool:
+    return person.status is Status.ACTIVE and not org.is_absent(person, day)
+
+
+def _users(org: Org, ref: Ref) -> list[str]:
+    """The rules that target ``ref`` and the accounts that escalate to it, as keys."""
+    rules = [key(Kind.RULE, r.id) for r in sorted(org.rules.values(), key=lambda r: r.id) if r.target == ref]
+    accounts = [
+        key(Kind.ACCOUNT, a.id)
+        for a in sorted(org.accounts.values(), key=lambda a: a.id)
+        if a.escalation_contact == ref
+    ]
+    return rules + accounts
+
+
+# -- accounts -------------------------------------------------------------------------
+
+
+def _accounts(org: Org, day: date) -> Iterator[Finding]:
+    for account in sorted(org.accounts.values(), key=lambda a: a.id):
+        node = key(Kind.ACCOUNT, account.id)
+        name = label(org, Kind.ACCOUNT, account.id)
+        if account.owner_department_id is None:
+            yield Finding(
+                "account-without-owner",
+                Severity.ERROR,
+                (node,),
+                f"{name} is owned by no department.",
+                "Nobody inside the company is answerable for it: rules scoped to a department never reach it, "
+                "and questions no rule covers go to its escalation contact, whoever runs it, or the top.",
+                f"Set owner_department_id of {account.id} in accounts.csv to the department that answers for it.",
+            )
+        yield from _agency(org, account)
+        if account.escalation_contact is None:
+            handlers = fallback_handlers(org, account, Resolver(org, day))
+            instead = _names(org, [key(Kind.PERSON, h) for h in sorted(set(handlers))]) or "nobody"
+            yield Finding(
+                "account-without-escalation-contact",
+                Severity.WARNING,
+                (node,),
+                f"{name} has no escalation contact.",
+                f"Questions no rule covers go to {instead} by default, rather than to someone who watches the account.",
+                f"Set escalation_contact of {account.id} in accounts.csv (person:ID or role:ID).",
+            )
+
+
+def _agency(org: Org, account: Account) -> Iterator[Finding]:
+    operator = account.operated_by
+    if operator is None or operator.kind is not Kind.AGENCY or operator.id not in org.agencies:
+        return
+    agency = org.agencies[operator.id]
+    nodes = (key(Kind.ACCOUNT, account.id), key(Kind.AGENCY, agency.id))
+    name, runner = label(org, Kind.ACCOUNT, account.id), label(org, Kind.AGENCY, agency.id)
+    owner = org.people.get(agency.contract_owner_id or "")
+    if owner is None:
+        yield Finding(
+            "agency-without-contract-owner",
+            Severity.ERROR,
+            nodes,
+            f"{name} is run by {runner}, which has no contract owner.",
+            "Nobody inside answers for the agency: when it mishandles a customer, nobody can be asked to act.",
+            f"Set contract_owner_id of {agency.id} in agencies.csv to the employee who manages the agency.",
+        )
+    elif owner.status is Status.LEFT:
+        yield Finding(
+            "contract-owner-left",
+            Severity.ERROR,
+            (*nodes, key(Kind.PERSON, owner.id)),
+            f"{name} is run by {runner}, whose contract owner {label(org, Kind.PERSON, owner.id)} has left.",
+            "The agency answers to someone who is gone: its work goes unchecked and its escalations reach nobody.",
+            f"Set contract_owner_id of {agency.id} in agencies.csv to a current employee.",
+        )
+
+
+# -- people ---------------------------------------------------------------------------
+
+
+def _leavers(org: Org) -> Iterator[Finding]:
+    run_by = {a.operated_by.id for a in org.accounts.values() if a.operated_by and a.operated_by.kind is Kind.AGENCY}
+    for person in sorted(org.people.values(), key=lambda p: p.id):
+        if person.status is not Status.LEFT:
+            continue
+        ref = Ref(Kind.PERSON, person.id)
+        heads = [key(Kind.DEPARTMENT, d.id) for d in sorted(org.departments.values(), key=lambda d: d.id)]
+        heads = [h for h in heads if org.departments[h.partition(":")[2]].head_id == person.id]
+        uses = _users(org, ref)
+        agencies = [
+            key(Kind.AGENCY, g.id)
+            for g in sorted(org.agencies.values(), key=lambda g: g.id)
+            if g.contract_owner_id == person.id and g.id not in run_by  # else: contract-owner-left
+        ]
+        roles = [
+            key(Kind.ROLE, r.id) for r in sorted(org.roles.values(), key=lambda r: r.id) if person.id in r.holder_ids
+        ]
+        serious = heads + uses + agencies
+        if not serious and not roles:
+            continue
+        who = label(org, Kind.PERSON, person.id)
+        parts = []
+        if heads:
+            parts.append(f"heads {_names(org, heads)}")
+        if uses:
+            parts.append(f"is named by {_names(org, uses)}")
+        if agencies:
+            parts.append(f"is the contract owner of {_names(org, agencies)}")
+        if roles:
+            parts.append(f"holds {_names(org, roles)}")
+        yield Finding(
+            "left-but-responsible",
+            Severity.ERROR if serious else Severity.WARNING,
+            (key(Kind.PERSON, person.id), *serious, *roles),
+            f"{who} has left but still {'; '.join(parts)}.",
+            "Routing steps around people who left, to their manager or their department's parent, so questions "
+            "reach someone who was never named for them; who is in charge of a department they head is wrong.",
+            "Name their successor wherever they appear (head_id in departments.csv, target in routing.csv, "
+            "escalation_contact in accounts.csv, contract_owner_id in agencies.csv, holder_ids in roles.csv).",
+        )
+
+
+def _tops(org: Org) -> Iterator[Finding]:
+    tops = org.tops()
+    if len(tops) < 2 or org.top_id is None:
+        return
+    size = _tree_sizes(org)
+    main = label(org, Kind.PERSON, org.top_id)
+    for person_id in tops:
+        if person_id == org.top_id:
+            continue
+        person = org.people[person_id]
+        who = label(org, Kind.PERSON, person_id)
+        if person.manager_id is None:
+            cause = "has no manager"
+            fix = f"Set manager_id of {person_id} in people.csv (HR exports often leave it empty for contractors)."
+        else:
+            cause = f"reports to {label(org, Kind.PERSON, person.manager_id)}, who has left, with nobody above"
+            fix = f"Set manager_id of {person_id} in people.csv to their current manager."
+        below = size.get(person_id, 1) - 1
+        yield Finding(
+            "several-tops",
+            Severity.ERROR,
+            (key(Kind.PERSON, person_id), key(Kind.PERSON, org.top_id)),
+            f"{who} {cause}: a second top of the organisation beside {main}, with {_count(below)} below them.",
+            f"Chains of command through them stop at them and never reach {main}: "
+            "an escalation there has nowhere to go, and 'who is in charge' has two answers.",
+            fix,
+        )
+
+
+def _count(people: int) -> str:
+    return "nobody" if people == 0 else "1 person" if people == 1 else f"{people} people"
+
+
+def _tree_sizes(org: Org) -> dict[str, int]:
+    """How many people (not left) have each top at the end of their chain, themselves included."""
+    sizes: dict[str, int] = defaultdict(int)
+    for person in org.people.values():
+        if person.status is Status.LEFT:
+            continue
+        current, seen = person.id, {person.id}
+        while True:
+            manager, _ = org.effective_manager(current)
+            if manager is None or manager in seen:
+                break
+            seen.add(manager)
+            current = manager
+        sizes[current] += 1
+    return sizes
+
+
+def _absent(org: Org, day: date) -> Iterator[Finding]:
+    responsible: dict[str, list[str]] = defaultdict(list)  # person id → what they answer for
+    for rule in sorted(org.rules.values(), key=lambda r: r.id):
+        if rule.target.kind is Kind.PERSON:
+            responsible[rule.target.id].append(key(Kind.RULE, rule.id))
+        elif rule.target.kind is Kind.DEPARTMENT:
+            head = getattr(org.departments.get(rule.target.id), "head_id", None)
+            if head:
+                responsible[head].append(key(Kind.RULE, rule.id))
+    for account in sorted(org.accounts.values(), key=lambda a: a.id):
+        contact = account.escalation_contact
+        if contact is not None and contact.kind is Kind.PERSON:
+            responsible[contact.id].append(key(Kind.ACCOUNT, account.id))
+        owner = org.departments.get(account.owner_department_id or "")
+        if owner is not None and owner.head_id:
+            responsible[owner.head_id].append(key(Kind.ACCOUNT, account.id))
+    for person_id in sorted(responsible):
+        person = org.people.get(person_id)
+        if person is None or person.status is Status.LEFT or not org.is_absent(person, day):
+            continue
+        absence = org.absence_on(person_id, day)
+        delegate = org.people.get(absence.delegate_id or "") if absence else None
+        if delegate is not None and _available(org, delegate, day):
+            continue
+        who = label(org, Kind.PERSON, person_id)
+        since = f" ({absence.starts} to {absence.ends})" if absence else ""
+        if delegate is not None:
+            cover = f"their delegate {label(org, Kind.PERSON, delegate.id)} is not available either"
+        else:
+            cover = "nobody is named to cover"
+        manager, _ = org.effective_manager(person_id)
+        instead = f"their manager {label(org, Kind.PERSON, manager)}" if manager else "nobody: they stay with them"
+        uses = list(dict.fromkeys(responsible[person_id]))
+        fix = (
+            f"Add delegate_id to the row of {person_id} in absences.csv"
+            if absence
+            else f"Add a row for {person_id} to absences.csv with a delegate_id and the dates"
+        )
+        yield Finding(
+            "absent-without-delegate",
+            Severity.WARNING,
+            (key(Kind.PERSON, person_id), *uses),
+            f"{who} is absent on {day}{since} and {cover}; {_rely(org, uses)} on them.",
+            f"Their questions go to {instead}, who was not named for them and may not know the cases.",
+            fix + " (someone who can act for them until they are back).",
+        )
+
+
+def _heads(org: Org) -> Iterator[Finding]:
+    for department in sorted(org.departments.values(), key=lambda d: d.id):
+        head = org.people.get(department.head_id or "")
+        if head is None or head.status is Status.LEFT:
+            continue
+        sits = head.department_id
+        if sits == department.id or (sits and department.id in org.ancestors(Kind.DEPARTMENT, sits)):
+            continue
+        where = label(org, Kind.DEPARTMENT, sits) if sits else "no department"
+        nodes = [key(Kind.PERSON, head.id), key(Kind.DEPARTMENT, department.id)]
+        if sits:
+            nodes.append(key(Kind.DEPARTMENT, sits))
+        yield Finding(
+            "head-outside-department",
+            Severity.WARNING,
+            tuple(nodes),
+            f"{label(org, Kind.PERSON, head.id)} heads {label(org, Kind.DEPARTMENT, department.id)} "
+            f"but sits in {where}.",
+            "The org chart and the responsibilities disagree: people looking for the department's head do not "
+            "find them in it, and the head's chain of command runs through another line.",
+            f"Set department_id of {head.id} in people.csv to {department.id}, "
+            f"or head_id of {department.id} in departments.csv to someone who sits there.",
+        )
+
+
+# -- roles and rules ----------------------------------------------------------------------
+
+
+def _roles(org: Org, day: date) -> Iterator[Finding]:
+    for role in sorted(org.roles.values(), key=lambda r: r.id):
+        holders = [org.people[h] for h in sorted(role.holder_ids) if h in org.people]
+        if any(_available(org, p, day) for p in holders):
+            continue
+        uses = _users(org, Ref(Kind.ROLE, role.id))
+        covered = [p for p in holders if _delegated(org, p, day)]
+        name = label(org, Kind.ROLE, role.id)
+        if holders:
+            states = ", ".join(f"{p.name} ({'left' if p.status is Status.LEFT else 'absent'})" for p in holders)
+            what = f"{name} has no holder available on {day}: {states}."
+        else:
+            what = f"{name} has no holder."
+        dept = label(org, Kind.DEPARTMENT, role.department_id) if role.department_id else None
+        if not uses:
+            why = "Nothing routes to it today, so nothing is lost yet; a rule that names it would fall through."
+        elif covered:
+            why = f"{_rely(org, uses)} on it; the delegates of its absent holders cover it for now."
+        else:
+            instead = f"the head of {dept}" if dept else "the fallback"
+            why = f"{_rely(org, uses)} on it; with nobody in it, the questions go to {instead} instead."
+        yield Finding(
+            "role-without-active-holder",
+            Severity.WARNING if uses and not covered else Severity.INFO,
+            (key(Kind.ROLE, role.id), *uses),
+            what,
+            why,
+            f"Name who holds it in holder_ids of {role.id} in roles.csv, or point what relies on it elsewhere.",
+        )
+
+
+def _delegated(org: Org, person: Person, day: date) -> bool:
+    absence = org.absence_on(person.id, day)
+    delegate = org.people.get(absence.delegate_id or "") if absence else None
+    return delegate is not None and _available(org, delegate, day)
+
+
+def _dead_ends(org: Org, routes: _Routes) -> Iterator[Finding]:
+    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)  # (issue, rule) → account ids
+    narrower: dict[tuple[str, str | None], list[str]] = defaultdict(list)  # narrower issue types covered
+    dead: dict[tuple[str, str], tuple[str, str | None]] = {}  # (account, issue) → its group
+    for account in routes.accounts:
+        for issue in routes.issues:
+            answer = routes.of[(account.id, issue.id)]
+            if not answer.fallback:
+                continue
+            parent = dead.get((account.id, issue.parent_id or ""))
+            if parent is not None:
+                dead[(account.id, issue.id)] = parent
+                if issue.id not in narrower[parent]:
+                    narrower[parent].append(issue.id)
+                continue
+            group = (issue.id, answer.rule.id if answer.rule else None)
+            dead[(account.id, issue.id)] = group
+            groups[group].append(account.id)
+    for (issue_id, rule_id), account_ids in groups.items():
+        yield _dead_end(org, routes, issue_id, rule_id, account_ids, narrower[(issue_id, rule_id)])
+
+
+def _dead_end(
+    org: Org, routes: _Routes, issue_id: str, rule_id: str | None, account_ids: list[str], narrower: list[str]
+) -> Finding:
+    issue = label(org, Kind.ISSUE_TYPE, issue_id)
+    accounts = [key(Kind.ACCOUNT, a) for a in account_ids]
+    reaching = "; ".join(
+        f"{label(org, Kind.ACCOUNT, a)} → {', '.join(p.name for p in routes.of[(a, issue_id)].handlers) or 'nobody'}"
+        for a in account_ids
+    )
+    also = (
+        f" So do its narrower issue types {_names(org, [key(Kind.ISSUE_TYPE, n) for n in narrower])}."
+        if narrower
+        else ""
+    )
+    message = (
+        f"{issue} reaches only a fallback on {len(account_ids)} of {len(routes.accounts)} accounts: {reaching}.{also}"
+    )
+    if rule_id is None:
+        why = (
+            f"No rule routes {issue} on these accounts: it lands with whoever watches the account, who may not be "
+            "able to act on it ('I only do marketing'), and waits there while the customer waits too."
+        )
+        fix = (
+            f"Add a row to routing.csv for {issue_id} naming who acts on it: scope organization for every account, "
+            "or department:ID / account:ID for these. If landing with the fallback is intended, this can stay."
+        )
+        nodes = (key(Kind.ISSUE_TYPE, issue_id), *accounts)
+    else:
+        why = f"Rule {rule_id} applies, but nobody it names is available on {routes.day}, so it falls back."
+        fix = f"Give the target of {rule_id} an available holder or a delegate, or point the rule at someone who is."
+        nodes = (key(Kind.RULE, rule_id), key(Kind.ISSUE_TYPE, issue_id), *accounts)
+    return Finding("dead-end", Severity.WARNING, nodes, message, why, fix)
+
+
+def _rules(org: Org, routes: _Routes) -> Iterator[Finding]:
+    for rule in sorted(org.rules.values(), key=lambda r: r.id):
+        if rule.id in routes.chosen:
+            continue
+        issue = org.issue_types[rule.issue_type_id]
+        in_scope = [a for a in routes.accounts if _covers(org, rule.scope, a)]
+        where = _name(org, str(rule.scope)) if rule.scope else "the organisation"
+        nodes: tuple[str, ...] = (key(Kind.RULE, rule.id),)
+        if not in_scope:
+            why = f"No account is in its scope ({where}): nothing is owned there or below."
+            fix = f"Change the scope of {rule.id} in routing.csv, or remove the rule."
+        else:
+            winners = sorted({r.id for a in in_scope if (r := routes.of[(a.id, issue.id)].rule) is not None})
+            why = f"Every account in its scope has a narrower rule for {label(org, Kind.ISSUE_TYPE, issue.id)}: " + (
+                ", ".join(winners) or "none"
+            )
+            why += ". It is dead configuration that misleads whoever reads routing.csv."
+            fix = f"Remove {rule.id} from routing.csv, or narrow the rules that beat it if it should apply."
+            nodes += tuple(key(Kind.RULE, w) for w in winners)
+        yield Finding(
+            "rule-never-matches",
+            Severity.WARNING,
+            nodes,
+            f"Rule {rule.id} ({label(org, Kind.ISSUE_TYPE, issue.id)} on {where}) never applies to any account.",
+            why,
+            fix,
+        )
+
+
+def _covers(org: Org, scope: Ref | None, account: Account) -> bool:
+    if scope is None:
+        return True
+    if scope.kind is Kind.ACCOUNT:
+        return scope.id == account.id
+    owner = account.owner_department_id
+    return owner is not None and (owner == scope.id or scope.id in org.ancestors(Kind.DEPARTMENT, owner))

@@ -1,0 +1,19 @@
+"""Fixtures for the query tests: the demo org, on each backend."""
+
+from __future__ import annotations
+
+import pytest
+
+import seed
+from graph import Store
+from loaders import apply_bundle
+
+
+@pytest.fixture
+def corvid(backend, request, open_store) -> Store:
+    """The demo org (Corvid Electronics) as it is, for tests that only ask it questions. Never apply to it."""
+    if backend == "neo4j":
+        return request.getfixturevalue("neo4j_server").load(seed.FOLDER, holds="seed")
+    store = open_store("corvid.db")
+    apply_bundle(store, seed.FOLDER)
+    return store
