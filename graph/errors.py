@@ -8,6 +8,7 @@ each class to one error shape (a GraphQL ``code``, a CLI exit status) through
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -92,16 +93,27 @@ class Problem:
 
 
 class BundleRefused(BuckstopError):
-    """A change was refused whole; nothing was applied. Carries every problem."""
+    """A change was refused whole; nothing was applied. Carries every problem.
+
+    The message lists the first :attr:`SHOWN` problems and counts the rest by
+    file and column, so a refused file of a million bad rows stays readable.
+    """
 
     code = "BUNDLE_REFUSED"
+    SHOWN = 50
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.message)))
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"refused: {count} {noun}, nothing was changed"]
-        lines += [f"  {p}" for p in self.problems]
+        lines = [f"refused: {count:,} {noun}, nothing was changed"]
+        lines += [f"  {p}" for p in self.problems[: self.SHOWN]]
+        rest = self.problems[self.SHOWN :]
+        if rest:
+            groups = Counter(f"{p.file} [{p.column}]" if p.column else p.file for p in rest)
+            shown = ", ".join(f"{where} ×{n:,}" for where, n in groups.most_common(5))
+            more = f" and {len(groups) - 5} more places" if len(groups) > 5 else ""
+            lines.append(f"  … and {len(rest):,} more: {shown}{more}")
         super().__init__("\n".join(lines))
 
 

@@ -69,3 +69,13 @@ def test_bundle_refused_carries_and_lists_every_problem():
 def test_store_unavailable_is_a_buckstop_error():
     assert StoreUnavailable("disk full").code == "STORE_UNAVAILABLE"
     assert issubclass(StoreUnavailable, BuckstopError)
+
+
+def test_a_refusal_of_a_huge_file_shows_the_first_problems_and_counts_the_rest():
+    problems = [Problem("people.csv", row, "manager_id", "unknown person 'x'") for row in range(2, 10_002)]
+    problems += [Problem("people.csv", 5, "status", "'gone' is not a status")]
+    lines = str(BundleRefused(problems)).splitlines()
+    assert lines[0] == "refused: 10,001 problems, nothing was changed"
+    assert len(lines) == 1 + BundleRefused.SHOWN + 1
+    assert lines[-1] == "  … and 9,951 more: people.csv [manager_id] ×9,951"
+    assert len(BundleRefused(problems).problems) == 10_001  # every problem is still carried

@@ -1,0 +1,108 @@
+"""A load: a people file is a snapshot (who it lacks has left), explained by a diff; a dry run changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import BundleRefused, Kind, Status
+from loaders import load
+from tests.orgs import OrgBuilder, acme
+
+
+def with_rule() -> OrgBuilder:
+    return (
+        acme()
+        .rule("r-billing", "it-billing", "organization", "role:role-billing")
+        .rule("r-refund", "it-refund", "organization", "person:p-ann")
+    )
+
+
+def reorganised() -> OrgBuilder:
+    """Acme a month later: Max and Ann have gone, Nia joined, Dan moved, Bob is away, Sue has a new title."""
+    org = with_rule()
+    org.rows["people.csv"] = [r for r in org.rows["people.csv"] if r["id"] not in ("p-max", "p-ann")]
+    org.person("p-nia", "Nia Ng", department="d-mkt", manager="p-mia", title="Social Media Advocate")
+    org.change("people.csv", "p-dan", department_id="d-support")
+    org.change("people.csv", "p-bob", status="absent")
+    org.change("people.csv", "p-sue", title="VP Support")
+    return org
+
+
+@pytest.fixture
+def loaded(tmp_path, open_store):
+    store = open_store()
+    load(store, with_rule().write(tmp_path / "before"))
+    return store
+
+
+def test_people_missing_from_a_snapshot_are_kept_as_left(tmp_path, loaded):
+    done = load(loaded, reorganised().write(tmp_path / "after", files=["people.csv"]))
+    people = loaded.read().people
+    assert people["p-max"].status is Status.LEFT and people["p-ann"].status is Status.LEFT
+    assert people["p-max"].source.row == 10  # where they were last seen
+    assert "people.csv: 2 people of the current org are not in it; kept as left" in done.notes
+
+
+def test_the_diff_names_joiners_leavers_movers_and_title_changes(tmp_path, loaded):
+    d = load(loaded, reorganised().write(tmp_path / "after", files=["people.csv"])).diff
+    assert [p.id for p in d.joiners] == ["p-nia"]
+    assert [p.id for p in d.leavers] == ["p-ann", "p-max"]
+    assert [(c.person.id, c.field, c.old, c.new) for c in d.moves] == [("p-dan", "department", "d-tier2", "d-support")]
+    assert [(c.person.id, c.old, c.new) for c in d.title_changes] == [("p-sue", "Head of Support", "VP Support")]
+    assert [(c.person.id, c.old, c.new) for c in d.status_changes] == [("p-bob", "active", "absent")]
+    assert d.summary() == "1 joiner, 2 leavers, 1 mover, 1 title change, 1 status change; 4 routing consequences"
+
+
+def test_the_diff_names_the_routing_consequences_of_leavers(tmp_path, loaded):
+    d = load(loaded, reorganised().write(tmp_path / "after", files=["people.csv"])).diff
+    assert [(c.kind, c.id, c.leaver.id) for c in d.consequences] == [
+        (Kind.RULE, "r-billing", "p-ann"),
+        (Kind.RULE, "r-refund", "p-ann"),
+        (Kind.ACCOUNT, "acc-deals", "p-max"),
+        (Kind.ACCOUNT, "acc-help", "p-max"),
+    ]
+    assert d.consequences[2].message == (
+        "account @AcmeDeals (acc-deals) escalates to person:p-max: Max Müller (p-max) has left"
+    )
+    lines = d.lines()
+    assert "Routing consequences (4):" in lines
+    assert "  rule r-refund (it-refund on the organisation) goes to person:p-ann: Ann Lee (p-ann) has left" in lines
+
+
+def test_a_dry_run_shows_the_diff_and_changes_nothing(tmp_path, loaded):
+    before = loaded.read()
+    done = load(loaded, reorganised().write(tmp_path / "after", files=["people.csv"]), dry_run=True)
+    assert done.applied is None and done.problems == []
+    assert [p.id for p in done.diff.leavers] == ["p-ann", "p-max"]
+    assert loaded.read() is before and loaded.read().version == 1
+
+
+def test_a_dry_run_of_a_broken_file_returns_problems_and_diff(tmp_path, loaded):
+    broken = reorganised().change("people.csv", "p-nia", manager_id="p-ghost")
+    done = load(loaded, broken.write(tmp_path / "after", files=["people.csv"]), dry_run=True)
+    assert [str(p) for p in done.problems] == ["people.csv:9 [manager_id]: unknown person 'p-ghost'"]
+    assert [p.id for p in done.diff.joiners] == ["p-nia"]
+    with pytest.raises(BundleRefused):
+        load(loaded, tmp_path / "after")
+    assert loaded.read().version == 1
+
+
+def test_loading_the_same_snapshot_again_changes_nobody(tmp_path, loaded):
+    done = load(loaded, with_rule().write(tmp_path / "again", files=["people.csv"]))
+    assert done.diff.empty and not done.diff.consequences
+
+
+def test_someone_back_after_leaving_is_a_joiner(tmp_path, loaded):
+    load(loaded, reorganised().write(tmp_path / "after", files=["people.csv"]))
+    d = load(loaded, with_rule().write(tmp_path / "back", files=["people.csv"])).diff
+    assert [p.id for p in d.joiners] == ["p-ann", "p-max"]
+    assert [p.id for p in d.leavers] == ["p-nia"]
+
+
+def test_a_manager_who_left_is_still_found_by_the_people_reporting_to_them(tmp_path, loaded):
+    org = with_rule()
+    org.rows["people.csv"] = [r for r in org.rows["people.csv"] if r["id"] != "p-mia"]  # Max still reports to Mia
+    done = load(loaded, org.write(tmp_path / "after", files=["people.csv"]))
+    assert done.applied is not None
+    assert loaded.read().people["p-max"].manager_id == "p-mia"
+    assert "  department Marketing (d-mkt): head Mia Moreau (p-mia) has left" in done.diff.lines()
