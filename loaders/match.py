@@ -182,6 +182,9 @@ def _unmatched(entry: Entry, reference: str, index: _Index, out: Matched, *, sug
 def _near(reference: str, index: _Index) -> list[str]:
     """Up to three people whose name (or email) is close to ``reference``: same first letter, then difflib."""
     wanted = normalize(reference)
+    if "," in reference and "@" not in reference:  # "Park, Susan" is compared as "Susan Park"
+        last, _, first = reference.partition(",")
+        wanted = normalize(f"{first} {last}")
     pool = [n for n in index.by_name if n[:1] == wanted[:1]] or list(index.by_name)
     close = difflib.get_close_matches(wanted, pool, n=3, cutoff=0.75)
     if not close and "@" in reference:
