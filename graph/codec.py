@@ -73,19 +73,30 @@ def encode(record: Record) -> dict[str, Any]:
     return out
 
 
+_STATUSES = {status.value: status for status in Status}
+_REFS = ("operated_by", "escalation_contact", "scope", "target")
+_LISTS = ("holder_ids", "synonyms")
+
+
 def decode(kind: Kind, data: dict[str, Any]) -> Record:
+    # Only the fields that need it are converted: a store of a million people is decoded at every start.
     values = dict(data)
-    for name, value in data.items():
-        if name == "source":
-            values[name] = Source(value[0], value[1])
-        elif name in ("operated_by", "escalation_contact", "scope", "target"):
-            values[name] = parse_ref(value)
-        elif name == "status":
-            values[name] = Status(value)
-        elif name in ("starts", "ends"):
-            values[name] = date.fromisoformat(value)
-        elif isinstance(value, list):
-            values[name] = tuple(value)
+    source = values.get("source")
+    if source is not None:
+        values["source"] = Source(source[0], source[1])
+    status = values.get("status")
+    if status is not None:
+        values["status"] = _STATUSES.get(status) or Status(status)
+    if kind is not Kind.PERSON:
+        for name in _REFS:
+            if name in values:
+                values[name] = parse_ref(values[name])
+        for name in _LISTS:
+            if name in values:
+                values[name] = tuple(values[name])
+        for name in ("starts", "ends"):
+            if name in values:
+                values[name] = date.fromisoformat(values[name])
     record: Record = CLASSES[kind](**values)
     return record
 

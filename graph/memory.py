@@ -109,7 +109,8 @@ class MemoryStore:
         finally:
             if own:
                 self._db.execute("COMMIT")
-        return Org((loads(Kind(kind), data) for kind, data in rows), version=version)
+        kinds = {kind.value: kind for kind in Kind}
+        return Org((loads(kinds[kind], data) for kind, data in rows), version=version)
 
     # -- writing --------------------------------------------------------------
 
