@@ -1,4 +1,4 @@
-"""The web service: GraphQL (with GraphiQL) at ``/graphql``, health at ``/healthz`` and ``/readyz``.
+"""The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``.
 
 ``create_app`` opens the store the settings name (or takes one), loads the
 demo org into an empty store when ``seed`` is on, and serves the schema.
@@ -26,7 +26,9 @@ import seed
 from graph.store import Store
 from loaders import apply_bundle
 
+from .access import Guarded
 from .loading import PREFLIGHT_HEADERS, needs_preflight
+from .mcp import mcp_endpoint
 from .schema import schema
 from .settings import Settings
 from .stores import open_store
@@ -81,9 +83,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
+    agents = mcp_endpoint(the_store, settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+        async with agents.lifespan():  # the MCP session manager runs as long as the app
+            yield
         if owned:
             the_store.close()
 
@@ -92,7 +97,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", _GraphQL(the_store), methods=["GET", "POST"]),
+            Route("/graphql", Guarded(_GraphQL(the_store)), methods=["GET", "POST"]),
+            agents.route,
         ],
         lifespan=lifespan,
     )

@@ -8,6 +8,7 @@ checked by a test): add around them, never rename them.
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -19,7 +20,18 @@ from queries.lookup import find_person
 
 from .errors import ErrorShape
 from .loading import Mutation
-from .types import Account, Department, Hit, IssueType, Person, Role, Routing, View
+from .types import (
+    Account,
+    Department,
+    Hit,
+    IssueType,
+    OrgHealth,
+    Person,
+    ResponsibilityMatrix,
+    Role,
+    Routing,
+    View,
+)
 
 __all__ = ["schema"]
 
@@ -104,6 +116,22 @@ class Query:
         ids = sorted(org.people)[max(offset, 0) : max(offset, 0) + max(1, min(limit, 500))]
         view = _view(info, org)
         return [Person.of(org.people[i], view) for i in ids]
+
+    @strawberry.field(description="The chain-of-command audit of the whole org: every finding, worst first.")
+    def org_health(
+        self,
+        info: Info,
+        on: date | None = None,
+        severity: Annotated[
+            queries.Severity, strawberry.argument(description="Only findings at least this severe.")
+        ] = queries.Severity.INFO,
+    ) -> OrgHealth:
+        return OrgHealth.of(queries.audit(_store(info), on=on), severity)
+
+    @strawberry.field(description="Who handles each top-level issue type on each account, and which only fall back.")
+    def responsibility_matrix(self, info: Info, on: date | None = None) -> ResponsibilityMatrix:
+        result = queries.matrix(_store(info), on=on)
+        return ResponsibilityMatrix.of(result, _view(info, result.org))
 
 
 schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorShape])

@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=0, le=65535, description="Port `buckstop serve` listens on.")
     seed: bool = Field(True, description="Load the demo org when the service starts on an empty store.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
+    mcp_allowed_hosts: str = Field(
+        "",
+        description="Host names `/mcp` answers besides localhost and `host`, comma-separated "
+        "(DNS-rebinding protection); `*` turns the check off.",
+    )
     neo4j_uri: str = Field(
         "bolt://127.0.0.1:7687",
         validation_alias=AliasChoices("NEO4J_URI", "neo4j_uri"),

@@ -17,15 +17,22 @@ from graph.model import Kind, key
 from graph.org import Org
 from graph.store import Focus, Store
 from queries import routing, search
+from queries.audit import Audit, Severity
+from queries.audit import Finding as AuditFinding
+from queries.matrix import Matrix
 
 __all__ = [
     "Account",
     "Agency",
     "Department",
     "EscalationStep",
+    "Finding",
     "Hit",
     "IssueType",
+    "MatrixCell",
+    "OrgHealth",
     "Person",
+    "ResponsibilityMatrix",
     "Role",
     "Routing",
     "Rule",
@@ -313,3 +320,89 @@ def node_of(record: model.Record, view: View) -> Node:
         case model.IssueType():
             return IssueType.of(record, view)
     raise TypeError(f"no GraphQL type for {record.kind}")
+
+
+strawberry.enum(Severity, name="Severity", description="How bad a finding is; `audit --strict` fails on ERROR.")
+
+
+@strawberry.type(description="One place the chain of command is broken: what, why it matters, how to fix it.")
+class Finding:
+    kind: str = strawberry.field(description="What kind of defect: dead-end, several-tops… (see docs/audit.md).")
+    severity: Severity
+    nodes: list[str] = strawberry.field(description="The nodes involved, as kind:id, the one to fix first.")
+    message: str
+    why: str = strawberry.field(description="Why it matters.")
+    fix: str = strawberry.field(description="How to fix it.")
+    where: list[str] = strawberry.field(description="The bundle rows to look at, file:row.")
+
+    @classmethod
+    def of(cls, finding: AuditFinding) -> Finding:
+        return cls(
+            kind=finding.kind,
+            severity=finding.severity,
+            nodes=list(finding.nodes),
+            message=finding.message,
+            why=finding.why,
+            fix=finding.fix,
+            where=list(finding.where),
+        )
+
+
+@strawberry.type(description="The chain-of-command audit of the whole org on one day.")
+class OrgHealth:
+    day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
+    error_count: int
+    warning_count: int
+    info_count: int
+    findings: list[Finding] = strawberry.field(description="Worst first.")
+
+    @classmethod
+    def of(cls, result: Audit, at_least: Severity) -> OrgHealth:
+        order = list(Severity)
+        shown = [f for f in result.findings if order.index(f.severity) <= order.index(at_least)]
+        return cls(
+            day=result.day.isoformat(),
+            error_count=result.count(Severity.ERROR),
+            warning_count=result.count(Severity.WARNING),
+            info_count=result.count(Severity.INFO),
+            findings=[Finding.of(f) for f in shown],
+        )
+
+
+@strawberry.type(description="Who handles one top-level issue type on one account, and why.")
+class MatrixCell:
+    account: Account
+    issue_type: IssueType
+    rule: Rule | None
+    fallback: bool = strawberry.field(description="True when no rule applied (or nobody was available for it).")
+    handlers: list[Person]
+    explanation: list[str]
+
+
+@strawberry.type(description="Every account against every top-level issue type: who handles it, and how.")
+class ResponsibilityMatrix:
+    day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
+    accounts: list[Account] = strawberry.field(description="By id.")
+    issue_types: list[IssueType] = strawberry.field(description="The top-level issue types, by name.")
+    cells: list[MatrixCell] = strawberry.field(description="Account by account, in the order of issueTypes.")
+    fallbacks: int = strawberry.field(description="How many cells reach only a fallback.")
+
+    @classmethod
+    def of(cls, result: Matrix, view: View) -> ResponsibilityMatrix:
+        return cls(
+            day=result.day.isoformat(),
+            accounts=[Account.of(a, view) for a in result.accounts],
+            issue_types=[IssueType.of(i, view) for i in result.issue_types],
+            cells=[
+                MatrixCell(
+                    account=Account.of(c.account, view),
+                    issue_type=IssueType.of(c.issue_type, view),
+                    rule=Rule.of(c.rule, view) if c.rule else None,
+                    fallback=c.fallback,
+                    handlers=[Person.of(p, view) for p in c.handlers],
+                    explanation=list(c.explanation),
+                )
+                for c in result.cells
+            ],
+            fallbacks=result.fallbacks,
+        )

@@ -1,0 +1,49 @@
+"""``buckstop audit``: where the chain of command is broken, with why it matters and how to fix it.
+
+``--strict`` exits 1 when a finding of severity error is found, for HR's own pipelines.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from queries import Severity, audit
+
+from ..answers import audit_answer, dump
+from ..output import emit_json
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "audit"
+HELP = "list where the chain of command is broken (--strict: exit 1 on errors)"
+
+_MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "warning", Severity.INFO: "info"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    parser.add_argument(
+        "--severity",
+        choices=[s.value for s in Severity],
+        default="info",
+        help="show findings at least this severe (default: info, all of them)",
+    )
+    parser.add_argument("--strict", action="store_true", help="exit 1 if any finding is an error")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = audit(store_for_questions(args), on=args.on)
+    answer = audit_answer(result, at_least=Severity(args.severity))
+    if args.json:
+        emit_json(dump(answer))
+    else:
+        for finding in answer.findings:
+            print(f"{_MARK[Severity(finding.severity)]}  {finding.kind}: {finding.message}")
+            print(f"    why: {finding.why}")
+            print(f"    fix: {finding.fix}")
+            if finding.where:
+                print(f"    see: {', '.join(finding.where)}")
+            print()
+        print(answer.explanation[0])
+    return 1 if args.strict and result.errors else 0

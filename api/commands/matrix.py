@@ -1,0 +1,56 @@
+"""``buckstop matrix``: who handles each top-level issue type on each account — a table, or CSV."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import date
+
+from queries import matrix
+
+from ..answers import dump, matrix_answer
+from ..output import emit_json, table
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "matrix"
+HELP = "who handles each top-level issue type on each account (--csv for a spreadsheet)"
+
+COLUMNS = ("account", "handle", "issue_type", "issue_type_name", "rule", "fallback", "handler_ids", "handlers")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    parser.add_argument("--csv", action="store_true", help="print CSV (one row per account and issue type)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = matrix(store_for_questions(args), on=args.on)
+    if args.json:
+        emit_json(dump(matrix_answer(result)))
+    elif args.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for c in result.cells:
+            writer.writerow(
+                (
+                    c.account.id,
+                    c.account.handle,
+                    c.issue_type.id,
+                    c.issue_type.name,
+                    c.rule.id if c.rule else "",
+                    "true" if c.fallback else "false",
+                    ";".join(p.id for p in c.handlers),
+                    ";".join(p.name for p in c.handlers),
+                )
+            )
+    else:
+        rows = []
+        for c in result.cells:
+            how = "FALLBACK" if c.fallback else (c.rule.id if c.rule else "")
+            rows.append((c.account.handle, c.issue_type.name, ", ".join(p.name for p in c.handlers), how))
+        print(table(rows, ("account", "issue type", "handled by", "rule")))
+        print()
+        print(f"{result.fallbacks} of {len(result.cells)} reach only a fallback (on {result.day}).")
+    return 0

@@ -1,0 +1,52 @@
+"""``buckstop triage ACCOUNT MESSAGE``: which issue type a customer's words are about, and who handles it."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from queries import triage
+
+from ..answers import dump, triage_answer
+from ..output import emit_json, person_line
+from ._common import add_store_arguments, store_for_questions
+
+NAME = "triage"
+HELP = "pick the issue type of a customer's message and route it"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("account", help="account id or handle, e.g. @CorvidHelp")
+    parser.add_argument("message", help="the customer's message, quoted")
+    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    answer = triage(store_for_questions(args), args.account, args.message, on=args.on)
+    if args.json:
+        emit_json(dump(triage_answer(answer)))
+        return 0
+    if answer.issue_type is None:
+        print(f"Unclassified on {answer.account.handle} — FALLBACK")
+    else:
+        marks = " — AMBIGUOUS" if answer.ambiguous else ""
+        marks += " — FALLBACK (no rule applies)" if answer.fallback else ""
+        print(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
+    if answer.candidates:
+        print()
+        print("Candidates:")
+        for candidate in answer.candidates:
+            said = ", ".join(f"{m.words!r}" for m in candidate.matches)
+            print(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
+    print()
+    print("Handled by:")
+    for person in answer.handlers:
+        print(f"  {person_line(person)}")
+    print("Escalation:")
+    for step in answer.escalation:
+        print(f"  {step.level}. {person_line(step.person)}{'  (absent)' if step.absent else ''}")
+    print("Why:")
+    for line in answer.explanation:
+        print(f"  - {line}")
+    return 0

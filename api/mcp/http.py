@@ -1,0 +1,79 @@
+"""MCP over streamable HTTP at ``/mcp``, inside the service's Starlette app.
+
+The SDK builds a Starlette app for the transport: one route, and a lifespan
+that runs the session manager. Mounting that app would move the endpoint to
+``/mcp/`` and lose its lifespan (Starlette runs only the outer app's), so the
+service takes its route as its own and runs :attr:`MCPEndpoint.lifespan`
+inside its own lifespan.
+
+- *Stateless, JSON responses*: each request stands alone, so any replica of
+  the service answers any request and nothing is kept between requests; the
+  tools only read, so there is nothing to stream.
+- *DNS-rebinding protection* is on: the ``Host`` header must name this service
+  (``localhost``, ``127.0.0.1``, ``[::1]``, the address it listens on, or one of
+  the ``mcp_allowed_hosts`` setting), and a browser's ``Origin`` must be one of
+  those too. ``mcp_allowed_hosts=*`` turns the check off, for a service behind a
+  proxy that checks hosts itself.
+- *Tokens*: the endpoint is :class:`~api.access.Guarded` by the same check as
+  GraphQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.routing import BaseRoute, Route
+
+from graph.store import Store
+
+from ..access import Guarded
+from ..settings import Settings
+from .server import build_server
+
+__all__ = ["PATH", "MCPEndpoint", "mcp_endpoint", "transport_security"]
+
+PATH = "/mcp"
+
+_LOCAL = ("127.0.0.1", "localhost", "[::1]")
+_ANY_ADDRESS = ("0.0.0.0", "::", "")
+
+
+@dataclass(frozen=True)
+class MCPEndpoint:
+    """The route to add to the service, and the lifespan to run inside the service's."""
+
+    route: BaseRoute
+    lifespan: Callable[[], AbstractAsyncContextManager[None]]
+
+
+def mcp_endpoint(store: Store, settings: Settings) -> MCPEndpoint:
+    """The ``/mcp`` route answering from ``store``, and its session manager's lifespan."""
+    server = build_server(store)
+    app = server.streamable_http_app(
+        streamable_http_path=PATH,
+        stateless_http=True,
+        json_response=True,
+        transport_security=transport_security(settings),
+    )
+    [route] = [r for r in app.routes if isinstance(r, Route) and r.path == PATH]
+    guarded = Route(PATH, endpoint=Guarded(route.endpoint), name="mcp")
+    return MCPEndpoint(guarded, server.session_manager.run)
+
+
+def transport_security(settings: Settings) -> TransportSecuritySettings:
+    """The hosts and origins ``/mcp`` answers (see the module docstring)."""
+    extra = [h.strip() for h in settings.mcp_allowed_hosts.split(",") if h.strip()]
+    if "*" in extra:
+        return TransportSecuritySettings(enable_dns_rebinding_protection=False)
+    listening = settings.host.strip()
+    if ":" in listening and not listening.startswith("["):
+        listening = f"[{listening}]"  # an IPv6 address, as it appears in a Host header
+    hosts = list(dict.fromkeys([*_LOCAL, *([] if settings.host in _ANY_ADDRESS else [listening]), *extra]))
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[h for host in hosts for h in (host, f"{host}:*")],
+        allowed_origins=[o for host in hosts for s in ("http", "https") for o in (f"{s}://{host}", f"{s}://{host}:*")],
+    )

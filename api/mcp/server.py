@@ -1,0 +1,185 @@
+"""The MCP server: buckstop's questions as read-only tools for agents.
+
+Each tool is a plain function over the store that returns an answer of
+:mod:`api.answers`; :func:`_tool` turns it into a ``CallToolResult`` whose
+``structured_content`` follows the answer's schema (published as the tool's
+output schema) and whose text is the same JSON, for clients that read only
+text. An error buckstop raises on purpose comes back as ``is_error`` with its
+message and ``{"error": {"code", "asked", "suggestions"}}``, as in GraphQL;
+anything else is logged with a request id and the agent gets only that id.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, Any, Literal, ParamSpec
+
+from mcp.server import MCPServer
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from pydantic import Field
+
+import queries
+from graph.errors import BuckstopError
+from graph.model import Kind
+from graph.store import Store
+
+from .. import answers
+from ..errors import extensions_for
+
+__all__ = ["INSTRUCTIONS", "TOOLS", "build_server"]
+
+log = logging.getLogger("buckstop.mcp")
+
+P = ParamSpec("P")
+
+INSTRUCTIONS = """\
+buckstop knows who handles each type of customer issue on each of the company's accounts \
+(social handles, pages, phone lines, B2B customers), who is above them up to the CEO, and why.
+- You have the customer's words: call `triage` with the account and the message. It picks the \
+issue type from the taxonomy, says which words matched, and routes it. When `ambiguous` is true, \
+ask the customer or call `route` with the issue type you judge right; when `unclassified` is \
+true, the message went to the account's fallback.
+- You know the issue type: call `route`. Names are forgiving (`@CorvidHelp`, `money back`); an \
+unknown name is an error that suggests near names.
+- `chain_of_command`, `who_is_in_charge` and `top` answer "who is above them?" and "who is your CEO?".
+- `find` looks people, accounts and issue types up; `audit` and `responsibility_matrix` are for \
+the people who run the accounts.
+Every answer carries `explanation` (say why when you hand a case on) and `provenance` (where \
+each fact came from). Give customers the names of `public` people only. `on` is an ISO date; \
+absences count on that day (default today). The tools only read."""
+
+READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+Account = Annotated[str, Field(description="The account: id, handle (@CorvidHelp) or platform:handle.")]
+On = Annotated[date | None, Field(description="The day whose absences count, ISO (default: today).")]
+FindKind = Literal["person", "department", "role", "account", "agency", "issue_type"]
+
+
+def _tool(fn: Callable[P, answers.Shape]) -> Callable[P, CallToolResult]:
+    """Run a tool body and shape its answer or its error (see the module docstring)."""
+
+    @functools.wraps(fn)
+    def run(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        try:
+            data = answers.dump(fn(*args, **kwargs))
+        except BuckstopError as err:
+            return _error(str(err).splitlines()[0], extensions_for(err))
+        except Exception:
+            request_id = uuid.uuid4().hex[:12]
+            log.exception("internal error in tool %s (request %s)", fn.__name__, request_id)
+            message = f"internal error; quote request id {request_id} to the operator"
+            return _error(message, {"code": "INTERNAL_ERROR", "requestId": request_id})
+        text = json.dumps(data, ensure_ascii=False)
+        return CallToolResult(content=[TextContent(type="text", text=text)], structured_content=data)
+
+    return run
+
+
+def _error(message: str, details: dict[str, Any]) -> CallToolResult:
+    return CallToolResult(
+        content=[TextContent(type="text", text=message)],
+        structured_content={"error": {"message": message, **details}},
+        is_error=True,
+    )
+
+
+def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
+    """The tool bodies, bound to ``store``. Their docstrings are the tools' descriptions."""
+
+    def route(
+        account: Account,
+        issue: Annotated[str, Field(description="The issue type: id, name or synonym (refund, 'money back').")],
+        on: On = None,
+    ) -> answers.RouteAnswer:
+        """Who handles an issue type on an account, the escalation chain above them up to the top, and why."""
+        return answers.route_answer(queries.route(store, account, issue, on=on))
+
+    def triage(
+        account: Account,
+        message: Annotated[str, Field(description="The customer's message, as they wrote it.")],
+        on: On = None,
+    ) -> answers.TriageAnswer:
+        """Pick the issue type of a customer's message from the taxonomy's names and synonyms, then route it.
+
+        Says which words matched, lists the top candidates (`ambiguous` when they tie), and routes an
+        unclassified message to the account's fallback, saying so. Deterministic.
+        """
+        return answers.triage_answer(queries.triage(store, account, message, on=on))
+
+    def chain_of_command(
+        person: Annotated[str, Field(description="The person: id, email or full name.")],
+    ) -> answers.ChainAnswer:
+        """The people above a person, their manager first, up to the top of the organisation."""
+        return answers.chain_answer(queries.chain_of_command(store, person))
+
+    def who_is_in_charge(
+        of: Annotated[str, Field(description="An account (id or handle) or a department (id or name).")],
+        on: On = None,
+    ) -> answers.InChargeAnswer:
+        """Who is in charge of an account or a department: its head, then the chain above them."""
+        return answers.in_charge_answer(queries.who_is_in_charge(store, of, on=on))
+
+    def top() -> answers.TopAnswer:
+        """The person at the top of the organisation: the answer to "who is your CEO?"."""
+        person, org = queries.top(store)
+        return answers.top_answer(person, org)
+
+    def find(
+        text: Annotated[str, Field(description="A name, handle, title, email or synonym, or part of one.")],
+        kinds: Annotated[
+            list[FindKind] | None, Field(description="Only these kinds (default: people, accounts, issue types).")
+        ] = None,
+        limit: Annotated[int, Field(ge=1, le=50, description="At most this many hits.")] = 10,
+    ) -> answers.FindAnswer:
+        """Find people, accounts and issue types (or departments, roles, agencies) by any of their names."""
+        wanted = frozenset(Kind(k) for k in (kinds or ("person", "account", "issue_type")))
+        hits, org = queries.search(store, text, kinds=wanted, limit=limit)
+        return answers.find_answer(hits, org, text)
+
+    def audit(
+        on: On = None,
+        severity: Annotated[
+            Literal["error", "warning", "info"], Field(description="Only findings at least this severe.")
+        ] = "info",
+    ) -> answers.AuditAnswer:
+        """The chain-of-command audit: every place the org will fail a customer, with why and how to fix it."""
+        result = queries.audit(store, on=on)
+        return answers.audit_answer(result, at_least=queries.Severity(severity))
+
+    def responsibility_matrix(on: On = None) -> answers.MatrixAnswer:
+        """Who handles each top-level issue type on each account, and which of those only reach a fallback."""
+        return answers.matrix_answer(queries.matrix(store, on=on))
+
+    return [route, triage, chain_of_command, who_is_in_charge, top, find, audit, responsibility_matrix]
+
+
+#: The names of the tools, in the order they are listed.
+TOOLS = ("route", "triage", "chain_of_command", "who_is_in_charge", "top", "find", "audit", "responsibility_matrix")
+
+
+def build_server(store: Store) -> MCPServer:
+    """An MCP server answering from ``store``, with every tool registered, read-only."""
+    server: MCPServer = MCPServer(
+        "buckstop",
+        title="buckstop",
+        instructions=INSTRUCTIONS,
+        version=_version(),
+        log_level="WARNING",
+    )
+    for body in _tools(store):
+        server.add_tool(_tool(body), annotations=READ_ONLY)
+    return server
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("buckstop")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "0"

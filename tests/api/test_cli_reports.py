@@ -1,0 +1,99 @@
+"""`buckstop audit`, `buckstop matrix` and `buckstop triage`, run as a user runs them, on the demo org."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import seed
+from tests.api.test_cli import DAY, buckstop
+from tests.orgs import OrgBuilder
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "org.db"
+    result = buckstop("load", str(seed.FOLDER), db=path)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+def test_audit_prints_each_finding_with_why_and_fix(db: Path) -> None:
+    result = buckstop("audit", "--on", DAY, db=db)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ERROR  contract-owner-left: @corvid_electronics (tiktok) is run by Reelhouse Studio")
+    assert lines[1].startswith("    why: ")
+    assert lines[2] == "    fix: Set contract_owner_id of ag-reelhouse in agencies.csv to a current employee."
+    assert lines[3] == "    see: accounts.csv:9, agencies.csv:4, people.csv:60"
+    assert lines[-1] == "Audited org version 1: 2 errors, 5 warnings and 1 note on 2026-11-23."
+
+
+def test_audit_strict_fails_on_errors_only(db: Path, tmp_path: Path) -> None:
+    assert buckstop("audit", "--on", DAY, "--strict", db=db).returncode == 1
+    clean = OrgBuilder().department("d-co", "Co", head="p-cora").person("p-cora", "Cora", department="d-co")
+    small = tmp_path / "small.db"
+    assert buckstop("load", str(clean.write(tmp_path / "clean")), db=small).returncode == 0
+    result = buckstop("audit", "--strict", db=small, seed_empty=False)
+    assert result.returncode == 0, result.stdout
+    assert "0 errors, 0 warnings and 0 notes" in result.stdout
+
+
+def test_audit_json_and_severity(db: Path) -> None:
+    result = buckstop("audit", "--on", DAY, "--severity", "error", "--json", db=db)
+    answer = json.loads(result.stdout)
+    assert answer["counts"] == {"error": 2, "warning": 5, "info": 1}
+    assert [f["kind"] for f in answer["findings"]] == ["contract-owner-left", "several-tops"]
+    assert answer["findings"][1]["where"] == ["people.csv:59", "people.csv:2"]
+
+
+def test_matrix_table_and_csv(db: Path) -> None:
+    table = buckstop("matrix", "--on", DAY, db=db)
+    assert table.returncode == 0, table.stderr
+    assert "harbor-hotels        Press enquiry     Hugo Lambert                    FALLBACK" in table.stdout
+    assert table.stdout.rstrip().endswith("10 of 64 reach only a fallback (on 2026-11-23).")
+    rows = list(csv.DictReader(io.StringIO(buckstop("matrix", "--on", DAY, "--csv", db=db).stdout)))
+    assert len(rows) == 64
+    assert rows[0].keys() == {
+        "account",
+        "handle",
+        "issue_type",
+        "issue_type_name",
+        "rule",
+        "fallback",
+        "handler_ids",
+        "handlers",
+    }
+    sales = next(r for r in rows if r["account"] == "acc-help" and r["issue_type"] == "it-sales")
+    assert sales == {
+        "account": "acc-help",
+        "handle": "@CorvidHelp",
+        "issue_type": "it-sales",
+        "issue_type_name": "Sales enquiry",
+        "rule": "r-sales-org",
+        "fallback": "false",
+        "handler_ids": "p-carmen-ortiz;p-david-cohen",
+        "handlers": "Carmen Ortiz;David Cohen",
+    }
+
+
+def test_triage_prints_the_issue_type_candidates_and_route(db: Path) -> None:
+    result = buckstop("triage", "@CorvidHelp", "My smart speaker is broken and overheating", "--on", DAY, db=db)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Technical issue on @CorvidHelp — AMBIGUOUS\n")
+    assert "  1  Technical issue  ('broken')" in result.stdout
+    assert "  1  Product safety  ('overheating')" in result.stdout
+    answer = json.loads(buckstop("triage", "@CorvidHelp", "where is my order??", "--json", "--on", DAY, db=db).stdout)
+    assert answer["issueType"]["name"] == "Delivery"
+    assert [h["id"] for h in answer["handlers"]] == ["p-kenji-watanabe"]
+
+
+def test_triage_errors_are_one_line(db: Path) -> None:
+    result = buckstop("triage", "@CorvidHlep", "refund please", db=db)
+    assert result.returncode == 2
+    assert result.stderr.startswith("buckstop: error: unknown account '@CorvidHlep'; did you mean '@CorvidHelp'")
+    assert len(result.stderr.splitlines()) == 1

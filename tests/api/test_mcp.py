@@ -1,0 +1,227 @@
+"""The MCP tools, through the MCP SDK's own client, over both transports.
+
+Over stdio the client spawns ``python -m api.cli mcp`` on a SQLite file of the
+module's own (seeded with the demo org by the first server); over streamable HTTP it talks to
+``/mcp`` of a real ``buckstop serve`` started on another file. The same checks
+run on both: the tools' list and schemas, answers with explanation and
+provenance, and errors in buckstop's shape.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from mcp import Client, StdioServerParameters
+
+from api.mcp import TOOLS
+from tests.api.server import start_server, stop_server
+
+DAY = "2026-11-23"
+ROOT = Path(__file__).parents[2]
+
+Session = Callable[[Callable[[Client], Awaitable[Any]]], Any]
+
+
+def over_stdio(db: Path) -> Session:
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=["-m", "api.cli", "mcp"],
+        env={"BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "true", "BUCKSTOP_BACKEND": "memory"},
+        cwd=ROOT,
+    )
+
+    def session(body: Callable[[Client], Awaitable[Any]]) -> Any:
+        async def main() -> Any:
+            async with Client(params) as client:
+                return await body(client)
+
+        return anyio.run(main)
+
+    return session
+
+
+def over_http(url: str) -> Session:
+    def session(body: Callable[[Client], Awaitable[Any]]) -> Any:
+        async def main() -> Any:
+            async with Client(f"{url}/mcp") as client:
+                return await body(client)
+
+        return anyio.run(main)
+
+    return session
+
+
+@pytest.fixture(scope="module")
+def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server of our own on an empty store (so it loads the demo org): never the shared demo server."""
+    process, url = start_server(tmp_path_factory.mktemp("mcp-http") / "buckstop.db")
+    yield url
+    stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def stdio_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The stdio server's file: the first server seeds it with the demo org, the next ones reuse it."""
+    return tmp_path_factory.mktemp("mcp-stdio") / "buckstop.db"
+
+
+@pytest.fixture(params=["stdio", "http"])
+def session(request: pytest.FixtureRequest) -> Session:
+    if request.param == "stdio":
+        return over_stdio(request.getfixturevalue("stdio_db"))
+    return over_http(request.getfixturevalue("http_server"))
+
+
+def ask(session: Session, *questions: tuple[str, dict[str, Any]]) -> list[Any]:
+    """Call the tools in order, in one connection (one server process over stdio)."""
+
+    async def body(client: Client) -> list[Any]:
+        return [await client.call_tool(tool, arguments) for tool, arguments in questions]
+
+    return session(body)
+
+
+def call(session: Session, tool: str, **arguments: Any) -> Any:
+    return ask(session, (tool, arguments))[0]
+
+
+def test_every_tool_is_listed_read_only_with_an_output_schema(session: Session) -> None:
+    async def body(client: Client) -> Any:
+        return (await client.list_tools()).tools
+
+    tools = session(body)
+    assert tuple(t.name for t in tools) == TOOLS
+    for tool in tools:
+        assert tool.annotations is not None and tool.annotations.read_only_hint is True, tool.name
+        assert tool.annotations.destructive_hint is False, tool.name
+        assert tool.description, tool.name
+        schema = tool.output_schema or {}
+        assert {"explanation", "provenance", "orgVersion"} <= set(schema.get("properties", {})), tool.name
+    route = next(t for t in tools if t.name == "route")
+    assert set(route.input_schema["required"]) == {"account", "issue"}
+
+
+def test_route_answers_with_explanation_and_provenance(session: Session) -> None:
+    result = call(session, "route", account="@CorvidHelp", issue="sales enquiry", on=DAY)
+    assert result.is_error is False
+    answer = result.structured_content
+    assert answer["rule"]["id"] == "r-sales-org"
+    assert [h["id"] for h in answer["handlers"]] == ["p-carmen-ortiz", "p-david-cohen"]
+    assert [s["person"]["id"] for s in answer["escalation"]] == [
+        "p-carmen-ortiz",
+        "p-jamal-williams",
+        "p-priya-raman",
+        "p-helena-marsh",
+    ]
+    assert answer["top"]["name"] == "Helena Marsh" and answer["top"]["public"] is True
+    assert any("r-sales-org" in line for line in answer["explanation"])
+    sources = {f["node"]: f["source"] for f in answer["provenance"]}
+    assert sources["rule:r-sales-org"] == "routing.csv:10"
+    assert sources["account:acc-help"] == "accounts.csv:2"
+    assert result.content[0].text.startswith("{")  # the same answer as JSON text, for text-only clients
+
+
+def test_route_marks_absences_and_their_rows(session: Session) -> None:
+    answer = call(session, "route", account="@CorvidDeals", issue="press", on=DAY).structured_content
+    assert [h["id"] for h in answer["handlers"]] == ["p-zoe-hartmann"]
+    assert [s["absent"] for s in answer["escalation"]] == [False, True, False]
+    sources = {f["node"]: f["source"] for f in answer["provenance"]}
+    assert sources["absence:p-jonas-whitfield@2026-10-01"] == "absences.csv:2"
+
+
+def test_triage_says_which_words_matched(session: Session) -> None:
+    message = "I was charged twice for my speaker and I want my money back!"
+    answer = call(session, "triage", account="@CorvidHelp", message=message, on=DAY).structured_content
+    assert answer["issueType"]["id"] == "it-refund"
+    assert answer["unclassified"] is False and answer["ambiguous"] is False
+    assert [(m["term"], m["words"]) for m in answer["matched"]] == [("charge", "charged"), ("money back", "money back")]
+    assert [h["id"] for h in answer["handlers"]] == ["p-tomas-herrera"]
+
+
+def test_triage_of_an_unmatched_message_falls_back_and_says_so(session: Session) -> None:
+    answer = call(session, "triage", account="@CorvidDeals", message="hi, anyone there?", on=DAY).structured_content
+    assert answer["unclassified"] is True and answer["fallback"] is True and answer["issueType"] is None
+    assert [h["id"] for h in answer["handlers"]] == ["p-chloe-dubois", "p-nadia-haddad"]
+    assert any("goes to the fallback" in line for line in answer["explanation"])
+
+
+def test_chain_in_charge_top_and_find(session: Session) -> None:
+    chain, in_charge, top, found, roles = (
+        r.structured_content
+        for r in ask(
+            session,
+            ("chain_of_command", {"person": "Carmen Ortiz"}),
+            ("who_is_in_charge", {"of": "@CorvidDeals"}),
+            ("top", {}),
+            ("find", {"text": "money back"}),
+            ("find", {"text": "advocate", "kinds": ["role"]}),
+        )
+    )
+    assert [p["id"] for p in chain["above"]] == ["p-jamal-williams", "p-priya-raman", "p-helena-marsh"]
+    assert [p["id"] for p in in_charge["people"]] == ["p-gabriel-santos", "p-priya-raman", "p-helena-marsh"]
+    assert top["top"]["id"] == "p-helena-marsh"
+    assert found["hits"][0] == {"kind": "issue_type", "id": "it-refund", "name": "Refund", "matched": "money back"}
+    assert [h["id"] for h in roles["hits"]] == ["role-social-advocate"]
+
+
+def test_audit_and_matrix(session: Session) -> None:
+    audit, errors, matrix = (
+        r.structured_content
+        for r in ask(
+            session,
+            ("audit", {"on": DAY}),
+            ("audit", {"on": DAY, "severity": "error"}),
+            ("responsibility_matrix", {"on": DAY}),
+        )
+    )
+    assert audit["counts"] == {"error": 2, "warning": 5, "info": 1}
+    assert [f["kind"] for f in audit["findings"][:2]] == ["contract-owner-left", "several-tops"]
+    assert [f["severity"] for f in errors["findings"]] == ["error", "error"]
+    assert len(matrix["cells"]) == 64
+    assert sum(c["fallback"] for c in matrix["cells"]) == 10
+
+
+def test_errors_name_the_value_and_suggest_without_a_trace(session: Session) -> None:
+    result, blank, bad_day = ask(
+        session,
+        ("route", {"account": "@CorvidHlep", "issue": "refund"}),
+        ("triage", {"account": "@CorvidHelp", "message": "?!"}),
+        ("route", {"account": "@CorvidHelp", "issue": "refund", "on": "someday"}),
+    )
+    assert result.is_error is True
+    assert result.content[0].text == (
+        "unknown account '@CorvidHlep'; did you mean '@CorvidHelp' or '@corvid.home' or '@CorvidDeals'?"
+    )
+    error = result.structured_content["error"]
+    assert error["code"] == "UNKNOWN_ACCOUNT"
+    assert error["suggestions"] == ["@CorvidHelp", "@corvid.home", "@CorvidDeals"]
+    assert blank.is_error is True and blank.structured_content["error"]["code"] == "BLANK_MESSAGE"
+    assert bad_day.is_error is True
+    assert "Traceback" not in bad_day.content[0].text
+
+
+def test_http_refuses_a_foreign_host_header(http_server: str) -> None:
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+    response = httpx.post(
+        f"{http_server}/mcp",
+        json=hello,
+        headers={"host": "attacker.example", "accept": "application/json, text/event-stream"},
+    )
+    assert response.status_code == 421
+    evil = httpx.post(
+        f"{http_server}/mcp",
+        json=hello,
+        headers={"origin": "http://attacker.example", "accept": "application/json, text/event-stream"},
+    )
+    assert evil.status_code == 403
+
+
+def test_graphql_still_answers_next_to_mcp(http_server: str) -> None:
+    response = httpx.post(f"{http_server}/graphql", json={"query": "{ top { id } }"})
+    assert response.json() == {"data": {"top": {"id": "p-helena-marsh"}}}
