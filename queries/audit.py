@@ -10,11 +10,10 @@ Vocabulary:
 - A finding names the *nodes* involved (keys ``kind:id``, the one to fix first),
   says *why* it matters and *how to fix* it, and points at the bundle rows
   (``file:row``) to edit.
-- A *dead end* is an (account, issue type) pair whose route reaches only a
-  fallback: no rule applies, or nobody is available for the rule that does.
-  Dead ends are reported once per issue type and cause, naming every account;
-  a narrower issue type that dead-ends because its broader one does is named
-  in the broader one's finding.
+- *Dead ends* and rules that are never *used* are as :mod:`queries.coverage`
+  defines them; a dead end is reported once per issue type and cause, naming
+  every account, and a narrower issue type that dead-ends because its broader
+  one does is named in the broader one's finding.
 - A *responsible* person is one routing can hand an issue to directly: a rule's
   target, an account's escalation contact, or the head of a department that a
   rule targets or that owns an account.
@@ -31,13 +30,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from graph.model import Account, IssueType, Kind, Person, Ref, Status, key
+from graph.model import Account, Kind, Person, Ref, Status, key
 from graph.org import Org
 from graph.store import WHOLE, Store
 
+from .coverage import Coverage
 from .lookup import label
 from .resolve import Resolver
-from .routing import Routing, fallback_handlers, route_in
+from .routing import fallback_handlers
 
 __all__ = ["KINDS", "Audit", "Finding", "Severity", "audit", "audit_org"]
 
@@ -109,16 +109,16 @@ def audit(store: Store, *, on: date | None = None) -> Audit:
 
 def audit_org(org: Org, *, on: date) -> Audit:
     """Audit an org already read whole."""
-    routes = _Routes(org, on)
+    coverage = Coverage(org, on)
     found = [
         *_accounts(org, on),
         *_leavers(org),
         *_tops(org),
-        *_dead_ends(org, routes),
+        *_dead_ends(org, coverage),
         *_roles(org, on),
         *_absent(org, on),
         *_heads(org),
-        *_rules(org, routes),
+        *_rules(org, coverage),
     ]
     located = [_located(org, f) for f in found]
     located.sort(key=lambda f: (_ORDER[f.severity], _KIND_ORDER[f.kind], f.nodes))
@@ -126,36 +126,6 @@ def audit_org(org: Org, *, on: date) -> Audit:
 
 
 # -- helpers ------------------------------------------------------------------------
-
-
-class _Routes:
-    """Every (account, issue type) route of one org on one day, computed once."""
-
-    def __init__(self, org: Org, day: date) -> None:
-        self.day = day
-        self.issues = _taxonomy_order(org)
-        self.accounts = sorted(org.accounts.values(), key=lambda a: a.id)
-        self.of: dict[tuple[str, str], Routing] = {
-            (a.id, i.id): route_in(org, a, i, on=day) for a in self.accounts for i in self.issues
-        }
-        self.chosen = {r.rule.id for r in self.of.values() if r.rule is not None}
-
-
-def _taxonomy_order(org: Org) -> list[IssueType]:
-    """Issue types broader first: each root by id, then its narrower types, depth first."""
-    children: dict[str | None, list[IssueType]] = defaultdict(list)
-    for issue in org.issue_types.values():
-        parent = issue.parent_id if issue.parent_id in org.issue_types else None
-        children[parent].append(issue)
-    ordered: list[IssueType] = []
-
-    def visit(parent: str | None) -> None:
-        for issue in sorted(children[parent], key=lambda i: i.id):
-            ordered.append(issue)
-            visit(issue.id)
-
-    visit(None)
-    return ordered
 
 
 def _name(org: Org, ref: str) -> str:
@@ -464,95 +434,55 @@ def _delegated(org: Org, person: Person, day: date) -> bool:
     return delegate is not None and _available(org, delegate, day)
 
 
-def _dead_ends(org: Org, routes: _Routes) -> Iterator[Finding]:
-    groups: dict[tuple[str, str | None], list[str]] = defaultdict(list)  # (issue, rule) → account ids
-    narrower: dict[tuple[str, str | None], list[str]] = defaultdict(list)  # narrower issue types covered
-    dead: dict[tuple[str, str], tuple[str, str | None]] = {}  # (account, issue) → its group
-    for account in routes.accounts:
-        for issue in routes.issues:
-            answer = routes.of[(account.id, issue.id)]
-            if not answer.fallback:
-                continue
-            parent = dead.get((account.id, issue.parent_id or ""))
-            if parent is not None:
-                dead[(account.id, issue.id)] = parent
-                if issue.id not in narrower[parent]:
-                    narrower[parent].append(issue.id)
-                continue
-            group = (issue.id, answer.rule.id if answer.rule else None)
-            dead[(account.id, issue.id)] = group
-            groups[group].append(account.id)
-    for (issue_id, rule_id), account_ids in groups.items():
-        yield _dead_end(org, routes, issue_id, rule_id, account_ids, narrower[(issue_id, rule_id)])
-
-
-def _dead_end(
-    org: Org, routes: _Routes, issue_id: str, rule_id: str | None, account_ids: list[str], narrower: list[str]
-) -> Finding:
-    issue = label(org, Kind.ISSUE_TYPE, issue_id)
-    accounts = [key(Kind.ACCOUNT, a) for a in account_ids]
-    reaching = "; ".join(
-        f"{label(org, Kind.ACCOUNT, a)} → {', '.join(p.name for p in routes.of[(a, issue_id)].handlers) or 'nobody'}"
-        for a in account_ids
-    )
-    also = (
-        f" So do its narrower issue types {_names(org, [key(Kind.ISSUE_TYPE, n) for n in narrower])}."
-        if narrower
-        else ""
-    )
-    message = (
-        f"{issue} reaches only a fallback on {len(account_ids)} of {len(routes.accounts)} accounts: {reaching}.{also}"
-    )
-    if rule_id is None:
-        why = (
-            f"No rule routes {issue} on these accounts: it lands with whoever watches the account, who may not be "
-            "able to act on it ('I only do marketing'), and waits there while the customer waits too."
+def _dead_ends(org: Org, coverage: Coverage) -> Iterator[Finding]:
+    for dead in coverage.dead_ends():
+        issue = label(org, Kind.ISSUE_TYPE, dead.issue_type_id)
+        reaching = "; ".join(
+            f"{label(org, Kind.ACCOUNT, a)} → "
+            + (", ".join(p.name for p in coverage.route(a, dead.issue_type_id).handlers) or "nobody")
+            for a in dead.account_ids
         )
-        fix = (
-            f"Add a row to routing.csv for {issue_id} naming who acts on it: scope organization for every account, "
-            "or department:ID / account:ID for these. If landing with the fallback is intended, this can stay."
-        )
-        nodes = (key(Kind.ISSUE_TYPE, issue_id), *accounts)
-    else:
-        why = f"Rule {rule_id} applies, but nobody it names is available on {routes.day}, so it falls back."
-        fix = f"Give the target of {rule_id} an available holder or a delegate, or point the rule at someone who is."
-        nodes = (key(Kind.RULE, rule_id), key(Kind.ISSUE_TYPE, issue_id), *accounts)
-    return Finding("dead-end", Severity.WARNING, nodes, message, why, fix)
+        message = f"{issue} reaches only a fallback on {len(dead.account_ids)} of {len(coverage.accounts)} accounts: "
+        message += f"{reaching}."
+        if dead.narrower:
+            message += (
+                f" So do its narrower issue types {_names(org, [key(Kind.ISSUE_TYPE, n) for n in dead.narrower])}."
+            )
+        accounts = tuple(key(Kind.ACCOUNT, a) for a in dead.account_ids)
+        if dead.rule_id is None:
+            why = (
+                f"No rule routes {issue} on these accounts: it lands with whoever watches the account, who may not "
+                "be able to act on it ('I only do marketing'), and waits there while the customer waits too."
+            )
+            fix = (
+                f"Add a row to routing.csv for {dead.issue_type_id} naming who acts on it: scope organization for "
+                "every account, or department:ID / account:ID for these. If the fallback is intended, this can stay."
+            )
+            nodes = (key(Kind.ISSUE_TYPE, dead.issue_type_id), *accounts)
+        else:
+            why = f"Rule {dead.rule_id} applies, but nobody it names is available on {coverage.day}, so it falls back."
+            fix = f"Give the target of {dead.rule_id} an available holder or a delegate, or point it at someone who is."
+            nodes = (key(Kind.RULE, dead.rule_id), key(Kind.ISSUE_TYPE, dead.issue_type_id), *accounts)
+        yield Finding("dead-end", Severity.WARNING, nodes, message, why, fix)
 
 
-def _rules(org: Org, routes: _Routes) -> Iterator[Finding]:
-    for rule in sorted(org.rules.values(), key=lambda r: r.id):
-        if rule.id in routes.chosen:
-            continue
-        issue = org.issue_types[rule.issue_type_id]
-        in_scope = [a for a in routes.accounts if _covers(org, rule.scope, a)]
+def _rules(org: Org, coverage: Coverage) -> Iterator[Finding]:
+    for rule in coverage.unused():
+        issue = label(org, Kind.ISSUE_TYPE, rule.issue_type_id)
         where = _name(org, str(rule.scope)) if rule.scope else "the organisation"
-        nodes: tuple[str, ...] = (key(Kind.RULE, rule.id),)
-        if not in_scope:
+        winners = coverage.beaten_by(rule)
+        if not coverage.in_scope(rule):
             why = f"No account is in its scope ({where}): nothing is owned there or below."
             fix = f"Change the scope of {rule.id} in routing.csv, or remove the rule."
         else:
-            winners = sorted({r.id for a in in_scope if (r := routes.of[(a.id, issue.id)].rule) is not None})
-            why = f"Every account in its scope has a narrower rule for {label(org, Kind.ISSUE_TYPE, issue.id)}: " + (
-                ", ".join(winners) or "none"
-            )
-            why += ". It is dead configuration that misleads whoever reads routing.csv."
+            why = f"Every account in its scope has a narrower rule for {issue}: {', '.join(winners)}. "
+            why += "It is dead configuration that misleads whoever reads routing.csv."
             fix = f"Remove {rule.id} from routing.csv, or narrow the rules that beat it if it should apply."
-            nodes += tuple(key(Kind.RULE, w) for w in winners)
         yield Finding(
             "rule-never-matches",
             Severity.WARNING,
-            nodes,
-            f"Rule {rule.id} ({label(org, Kind.ISSUE_TYPE, issue.id)} on {where}) never applies to any account.",
+            (key(Kind.RULE, rule.id), *(key(Kind.RULE, w) for w in winners)),
+            f"Rule {rule.id} ({issue} on {where}) never applies to any account.",
             why,
             fix,
         )
-
-
-def _covers(org: Org, scope: Ref | None, account: Account) -> bool:
-    if scope is None:
-        return True
-    if scope.kind is Kind.ACCOUNT:
-        return scope.id == account.id
-    owner = account.owner_department_id
-    return owner is not None and (owner == scope.id or scope.id in org.ancestors(Kind.DEPARTMENT, owner))
