@@ -101,6 +101,7 @@ class Preset:
         if "@" in id:
             id = id.casefold()  # exports differ in an email's case; the person must not
         name = _first(cells, self.name_columns)[0] or _full_name(cells, self.first_name, self.last_name)
+        title = _first(cells, self.title)[0]
         if name is None:
             row.fail((self.name_columns or self.first_name)[0], "is required (the person's name)")
             name = id
@@ -109,9 +110,9 @@ class Preset:
             manager = next((m.strip() for m in _LIST.split(manager) if m.strip()), None)
         person = Person(
             id=id,
-            name=name,
+            name=" ".join(name.split()),  # a quoted newline or a double space is not part of a name
             email=_first(cells, self.email)[0],
-            title=_first(cells, self.title)[0],
+            title=" ".join(title.split()) if title else None,
             department_id=_first(cells, self.department)[0],
             manager_id=manager,
             status=self._status(row),

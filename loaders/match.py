@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.errors import Problem
-from graph.model import Department, Person
+from graph.model import Department, Person, Source
 from graph.org import normalize
 
 from .entry import Entry
@@ -129,7 +129,7 @@ def match_people(
             elif len(found) > 1:
                 _ambiguous(entry, reference, found, index, kept, matched)
                 manager = None
-        department = resolve_department(person.department_id)
+        department = resolve_department(person.department_id, person.source)
         if manager != person.manager_id or department != person.department_id:
             person = _with(person, manager, department)
         matched.people.append(person)
@@ -229,7 +229,7 @@ class _Departments:
         self.cache: dict[str, str] = {}
         self.taken: set[str] = set()
 
-    def __call__(self, reference: str | None) -> str | None:
+    def __call__(self, reference: str | None, source: Source) -> str | None:
         if reference is None or reference in self.departments:
             return reference
         known = self.cache.get(reference)
@@ -238,18 +238,19 @@ class _Departments:
         name = normalize(reference)
         found = self.by_name.get(name)
         if found is None and self.creates:
-            found = self._create(reference, name)
+            found = self._create(reference, name, source)
         self.cache[reference] = found or reference
         return found or reference
 
-    def _create(self, reference: str, name: str) -> str:
+    def _create(self, reference: str, name: str, source: Source) -> str:
         base = "dept-" + (re.sub(r"[^a-z0-9]+", "-", name).strip("-") or "unnamed")
         id, n = base, 1
         while id in self.departments or id in self.taken:
             n += 1
             id = f"{base}-{n}"
         self.taken.add(id)
-        self.out.new_departments.append(Department(id, reference.strip()))
+        # Its source is the first row that names it: where to look if the name is a typo.
+        self.out.new_departments.append(Department(id, " ".join(reference.split()), source=source))
         self.by_name[name] = id
         return id
 

@@ -206,3 +206,17 @@ def test_a_column_map_with_an_unknown_field_is_refused(tmp_path, open_store):
         "columns.csv:3 [field]: 'fullname' is not a field; expected one of id, name, first_name, last_name, email, "
         "manager, title, department, status, phone, location, public",
     ]
+
+
+def test_docs_list_every_column_and_status_of_every_preset():
+    from pathlib import Path
+
+    from loaders.hr import PRESETS
+
+    doc = (Path(__file__).parents[2] / "docs" / "hr-formats.md").read_text().lower()
+    for preset in PRESETS:
+        assert f"## {preset.name.lower()}" in doc
+        for column in preset.optional:
+            assert f"`{column}`" in doc, (preset.name, column)
+        for word in preset.statuses:
+            assert word in doc, (preset.name, word)
