@@ -23,6 +23,9 @@ __all__ = ["ErrorShape", "extensions_for"]
 
 log = logging.getLogger("buckstop.api")
 
+#: At most this many problems of a refusal go into a GraphQL error (``problemCount`` has them all).
+PROBLEMS_SHOWN = 1000
+
 
 def extensions_for(error: BuckstopError) -> dict[str, Any]:
     extensions: dict[str, Any] = {"code": error.code}
@@ -30,7 +33,9 @@ def extensions_for(error: BuckstopError) -> dict[str, Any]:
         extensions["asked"] = error.asked
         extensions["suggestions"] = list(error.suggestions)
     if isinstance(error, BundleRefused):
-        extensions["problems"] = [str(p) for p in error.problems]
+        # A refused file of a million bad rows must not become a response of a million lines.
+        extensions["problems"] = [str(p) for p in error.problems[:PROBLEMS_SHOWN]]
+        extensions["problemCount"] = len(error.problems)
     return extensions
 
 

@@ -70,7 +70,10 @@ def read_people(
         listed = {e.person.id for e in entries}
         leavers = carried_leavers(current, listed)
         matched = match_people(entries, fmt, table.name, departments, leavers, managers)
-        out.people = matched.people + leavers
+        public = ("public",) if fmt is GENERIC else getattr(fmt, "public", ())
+        says_public = any(c in table.columns for c in public)
+        people = matched.people if says_public else _keep_public(matched.people, current)
+        out.people = people + leavers
         out.new_departments = matched.new_departments
         out.problems += matched.problems
         out.notes += matched.notes
@@ -82,6 +85,12 @@ def read_people(
         for open_table in (table, managers, columns):
             if open_table is not None:
                 open_table.close()
+
+
+def _keep_public(people: list[Person], current: Org) -> list[Person]:
+    """HR exports do not say who is public: whoever the current org marks public stays so."""
+    known = current.people
+    return [replace(p, public=True) if (before := known.get(p.id)) is not None and before.public else p for p in people]
 
 
 def _format(table: Table, columns: Table | None, out: People) -> PeopleFormat | None:

@@ -79,6 +79,7 @@ def test_a_refused_upload_is_one_error_with_every_problem(server: Server) -> Non
     body = upload(server, {"file": ("personio.csv", broken)}).json()
     (error,) = body["errors"]
     assert error["extensions"]["code"] == "BUNDLE_REFUSED"
+    assert error["extensions"]["problemCount"] == 3
     assert error["message"] == "refused: 3 problems, nothing was changed"
     assert error["extensions"]["problems"][0].startswith(
         "personio.csv:5 [supervisor]: manager 'PARK, SUSAN' matches no one's id, email or full name"

@@ -6,7 +6,7 @@ import pytest
 
 from graph import BundleRefused, Kind, Status
 from loaders import load
-from tests.orgs import OrgBuilder, acme
+from tests.orgs import OrgBuilder, acme, write_csv
 
 
 def with_rule() -> OrgBuilder:
@@ -106,3 +106,12 @@ def test_a_manager_who_left_is_still_found_by_the_people_reporting_to_them(tmp_p
     assert done.applied is not None
     assert loaded.read().people["p-max"].manager_id == "p-mia"
     assert "  department Marketing (d-mkt): head Mia Moreau (p-mia) has left" in done.diff.lines()
+
+
+def test_an_hr_export_keeps_who_is_public_since_it_cannot_say(tmp_path, loaded):
+    export = tmp_path / "bamboohr.csv"
+    rows = [("p-cora", "Cora", "Chen", "CEO", ""), ("p-omar", "Omar", "Ortiz", "COO", "p-cora")]
+    write_csv(export, ("employeeNumber", "firstName", "lastName", "jobTitle", "supervisorEId"), rows)
+    load(loaded, export)
+    people = loaded.read().people
+    assert people["p-cora"].public and people["p-omar"].public and not people["p-ann"].public
