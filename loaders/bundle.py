@@ -4,7 +4,10 @@ Vocabulary:
 
 - A *bundle* is a folder holding any of the eight files of :data:`FILES`.
   Each file present replaces all records of its kind; a kind whose file is
-  absent is left as it is.
+  absent is left as it is. ``people.csv`` may be an HR system's export, read
+  as a snapshot of the whole company (:mod:`loaders.snapshot`), helped by the
+  :data:`AUXILIARY` files. One people file on its own is a bundle of one.
+- An :class:`Input` is one file to read, from disk or from bytes (an upload).
 - *Reading* a bundle checks each value (a status, a date, a ``kind:id``
   reference) and collects every problem; *checking* it against the current
   org adds the whole-org problems (unknown references, cycles, ambiguous
