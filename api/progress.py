@@ -25,6 +25,7 @@ class Bar:
         self.started = time.monotonic()
         self._drawn = 0.0
         self._open = False  # a bar line is on screen, not ended by a newline
+        self._finished: str | None = None
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -37,6 +38,9 @@ class Bar:
             return
         if done < total and now - self._drawn < 0.1:
             return
+        if done >= total and self._finished == phase:
+            return  # the end of a phase is drawn once
+        self._finished = phase if done >= total else None
         self._drawn = now
         share = min(done / total, 1.0)
         filled = int(share * _WIDTH)

@@ -89,10 +89,10 @@ class Diff:
         )
         for title, items in sections:
             if items:
-                out.append(f"{title} ({len(items)}):")
+                out.append(f"{title} ({len(items):,}):")
                 out += [f"  {item}" for item in items[:limit]]
                 if len(items) > limit:
-                    out.append(f"  … and {len(items) - limit} more")
+                    out.append(f"  … and {len(items) - limit:,} more")
         return out
 
 

@@ -258,8 +258,8 @@ class _Departments:
         made = self.out.new_departments
         if made:
             shown = ", ".join(f"{d.name!r} ({d.id})" for d in made[:10])
-            more = f" and {len(made) - 10} more" if len(made) > 10 else ""
+            more = f" and {len(made) - 10:,} more" if len(made) > 10 else ""
             self.out.notes.append(
-                f"{file}: {len(made)} department names matched no department and became new departments "
+                f"{file}: {len(made):,} department names matched no department and became new departments "
                 f"(no parent, no head): {shown}{more}; add them to departments.csv to place them"
             )
