@@ -97,3 +97,10 @@ def test_triage_errors_are_one_line(db: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("buckstop: error: unknown account '@CorvidHlep'; did you mean '@CorvidHelp'")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_the_audit_example_in_the_docs_is_current(db: Path) -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "audit.md").read_text()
+    start = doc.index("```text\nERROR") + len("```text\n")
+    example = doc[start : doc.index("```", start)]
+    assert buckstop("audit", "--on", DAY, db=db).stdout == example, "update the example in docs/audit.md"
