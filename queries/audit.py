@@ -230,25 +230,31 @@ def _agency(org: Org, account: Account) -> Iterator[Finding]:
 
 
 def _leavers(org: Org) -> Iterator[Finding]:
+    left = {p.id for p in org.people.values() if p.status is Status.LEFT}
+    named: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # person → what → keys
     run_by = {a.operated_by.id for a in org.accounts.values() if a.operated_by and a.operated_by.kind is Kind.AGENCY}
-    for person in sorted(org.people.values(), key=lambda p: p.id):
-        if person.status is not Status.LEFT:
-            continue
-        ref = Ref(Kind.PERSON, person.id)
-        heads = [key(Kind.DEPARTMENT, d.id) for d in sorted(org.departments.values(), key=lambda d: d.id)]
-        heads = [h for h in heads if org.departments[h.partition(":")[2]].head_id == person.id]
-        uses = _users(org, ref)
-        agencies = [
-            key(Kind.AGENCY, g.id)
-            for g in sorted(org.agencies.values(), key=lambda g: g.id)
-            if g.contract_owner_id == person.id and g.id not in run_by  # else: contract-owner-left
-        ]
-        roles = [
-            key(Kind.ROLE, r.id) for r in sorted(org.roles.values(), key=lambda r: r.id) if person.id in r.holder_ids
-        ]
+    for d in sorted(org.departments.values(), key=lambda d: d.id):
+        if d.head_id in left:
+            named[d.head_id]["heads"].append(key(Kind.DEPARTMENT, d.id))
+    for rule in sorted(org.rules.values(), key=lambda r: r.id):
+        if rule.target.kind is Kind.PERSON and rule.target.id in left:
+            named[rule.target.id]["uses"].append(key(Kind.RULE, rule.id))
+    for account in sorted(org.accounts.values(), key=lambda a: a.id):
+        contact = account.escalation_contact
+        if contact is not None and contact.kind is Kind.PERSON and contact.id in left:
+            named[contact.id]["uses"].append(key(Kind.ACCOUNT, account.id))
+    for g in sorted(org.agencies.values(), key=lambda g: g.id):
+        if g.contract_owner_id in left and g.id not in run_by:  # else: contract-owner-left names them
+            named[g.contract_owner_id]["agencies"].append(key(Kind.AGENCY, g.id))
+    for r in sorted(org.roles.values(), key=lambda r: r.id):
+        for holder in r.holder_ids:
+            if holder in left:
+                named[holder]["roles"].append(key(Kind.ROLE, r.id))
+    for person_id in sorted(named):
+        person = org.people[person_id]
+        heads, uses = named[person_id]["heads"], named[person_id]["uses"]
+        agencies, roles = named[person_id]["agencies"], named[person_id]["roles"]
         serious = heads + uses + agencies
-        if not serious and not roles:
-            continue
         who = label(org, Kind.PERSON, person.id)
         parts = []
         if heads:

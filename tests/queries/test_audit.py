@@ -256,6 +256,24 @@ def test_rule_beaten_by_narrower_rules_everywhere(store_of):
 # -- the audit as a whole ---------------------------------------------------------------------
 
 
+def test_an_org_with_every_defect_gets_every_kind_of_finding(store_of):
+    org = clean().person("p-lou", "Lou Lane", department="d-mkt", manager="p-mia", status="left")
+    org.person("p-gone", "Gone Boss", department="d-co", manager="p-cora", status="left")
+    org.person("p-kit", "Kit Contractor", department="d-mkt")  # no manager
+    org.department("d-old", "Old", parent="d-co", head="p-gone")
+    org.agency("ag-none", "Nobody's Agency").agency("ag-lou", "Lou's Agency", owner="p-lou")
+    org.account("acc-x", "forum", "x-forum", operated_by="department:d-support", contact="person:p-max")
+    org.account("acc-y", "tiktok", "@y", owner="d-mkt", operated_by="agency:ag-none")
+    org.account("acc-z", "instagram", "@z", owner="d-mkt", operated_by="agency:ag-lou", contact="person:p-max")
+    org.issue_type("it-press", "Press enquiry")  # no rule anywhere
+    org.rule("r-old", "it-billing", "department:d-old", "person:p-sue")  # no account under d-old
+    org.role("role-spare", "Spare", department="d-mkt")
+    org.absence("p-max", DAY, DAY)
+    org.change("people.csv", "p-mia", department_id="d-support")
+    kinds = {f.kind for f in findings(store_of(org))}
+    assert kinds == set(KINDS)
+
+
 def test_findings_are_worst_first_and_every_kind_is_documented(store_of):
     org = clean().change("accounts.csv", "acc-help", owner_department_id=None, escalation_contact=None)
     org.role("role-spare", "Spare", department="d-mkt")
