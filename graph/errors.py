@@ -18,11 +18,13 @@ __all__ = [
     "NotFound",
     "Problem",
     "StoreUnavailable",
+    "TokenExists",
     "UnknownAccount",
     "UnknownDepartment",
     "UnknownIssueType",
     "UnknownName",
     "UnknownPerson",
+    "UnknownToken",
 ]
 
 
@@ -72,6 +74,21 @@ class UnknownName(NotFound):
 
     code = "UNKNOWN_NAME"
     what = "account or department"
+
+
+class UnknownToken(NotFound):
+    code = "UNKNOWN_TOKEN"
+    what = "token"
+
+
+class TokenExists(BuckstopError):
+    """A token of that name is in use: names say who holds a token, so they must be unique."""
+
+    code = "TOKEN_EXISTS"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"a token named {name!r} is in use; revoke it first or choose another name")
 
 
 @dataclass(frozen=True, slots=True)

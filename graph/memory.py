@@ -7,6 +7,7 @@ Vocabulary:
 - *Applying* a change set checks it against the current org, writes it in one
   SQLite transaction (replaced kinds deleted and re-inserted, the version
   bumped, the change logged) and only after the commit swaps the new org in.
+- The file also keeps the API tokens (their digests, never the secrets).
   A crash before the commit leaves the file at the previous version; readers
   holding the old org finish on it.
 - Another process may apply changes to the same file (``buckstop load`` while
@@ -16,14 +17,16 @@ Vocabulary:
 
 from __future__ import annotations
 
+import difflib
 import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .access import Change, Scope, Token
 from .codec import dumps, loads
-from .errors import StoreUnavailable
+from .errors import StoreUnavailable, TokenExists, UnknownToken
 from .model import Kind
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Focus
@@ -40,6 +43,10 @@ CREATE TABLE IF NOT EXISTS changes (
     version INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
     summary TEXT NOT NULL, records INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tokens (
+    digest TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS tokens_active_name ON tokens (name) WHERE revoked IS NULL;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '0');
 """
 
@@ -150,6 +157,84 @@ class MemoryStore:
         self._data_version = self._pragma_data_version()
         return Applied(after.version, len(changes), before, after)
 
+    # -- the log and the tokens -------------------------------------------------
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        rows = self._query(
+            "SELECT version, at, actor, summary, records FROM changes ORDER BY version DESC LIMIT ?", max(limit, 0)
+        )
+        return [
+            Change(int(str(v)), datetime.fromisoformat(str(at)), str(actor), str(summary), int(str(n)))
+            for v, at, actor, summary, n in rows
+        ]
+
+    def tokens(self) -> list[Token]:
+        return [_token(row) for row in self._query(f"SELECT {_TOKEN} FROM tokens ORDER BY name, created")]
+
+    def token(self, digest: str) -> Token | None:
+        rows = self._query(f"SELECT {_TOKEN} FROM tokens WHERE digest = ?", digest)
+        return _token(rows[0]) if rows else None
+
+    def add_token(self, token: Token) -> None:
+        try:
+            self._write(
+                "INSERT INTO tokens (digest, name, scope, created, revoked) VALUES (?, ?, ?, ?, ?)",
+                token.digest,
+                token.name,
+                token.scope.value,
+                token.created.isoformat(),
+                token.revoked.isoformat() if token.revoked else None,
+            )
+        except sqlite3.IntegrityError as err:
+            raise TokenExists(token.name) from err
+
+    def revoke_token(self, name: str) -> Token:
+        now = datetime.now(UTC)
+        with self._write_lock:
+            try:
+                rows = self._db.execute(
+                    f"UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL RETURNING {_TOKEN}",
+                    (now.isoformat(), name),
+                ).fetchall()
+            except sqlite3.Error as err:
+                raise StoreUnavailable(f"could not write the store file {self.path!r}: {err}") from err
+        if not rows:
+            active = [t.name for t in self.tokens() if t.active]
+            raise UnknownToken(name, difflib.get_close_matches(name, active, n=3))
+        return _token(rows[0])
+
+    def _query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        with self._write_lock:
+            try:
+                rows: list[tuple[object, ...]] = self._db.execute(sql, params).fetchall()
+                return rows
+            except sqlite3.Error as err:
+                raise StoreUnavailable(f"cannot read the store file {self.path!r}: {err}") from err
+
+    def _write(self, sql: str, *params: object) -> None:
+        with self._write_lock:
+            try:
+                self._db.execute(sql, params)
+            except sqlite3.IntegrityError:
+                raise
+            except sqlite3.Error as err:
+                raise StoreUnavailable(f"could not write the store file {self.path!r}: {err}") from err
+
     def close(self) -> None:
         with self._write_lock:
             self._db.close()
+
+
+_TOKEN = "name, scope, digest, created, revoked"
+
+
+def _token(row: tuple[object, ...]) -> Token:
+    name, scope, digest, created, revoked = (str(v) if v is not None else None for v in row)
+    assert name and scope and digest and created
+    return Token(
+        name,
+        Scope(scope),
+        digest,
+        datetime.fromisoformat(created),
+        datetime.fromisoformat(revoked) if revoked else None,
+    )

@@ -10,6 +10,9 @@ Vocabulary:
   (:meth:`graph.org.Org.edges`). Absences are ``Absence`` nodes, with a
   ``DELEGATES_TO`` relationship from the absent person to the delegate.
 - The ``Meta`` node holds the org's ``version`` and the ``top_id`` computed at load.
+- ``Change`` nodes are the log of loads, one per version; ``Token`` nodes the
+  API tokens (digests, never secrets). Neither is an ``OrgNode``: a load
+  replaces the org and leaves them be.
 - A *load* is one write transaction: read the current org, check the change set
   against it (the same :mod:`graph.validate` as the memory backend), then replace
   the org's nodes and relationships. A refused or interrupted load rolls back
@@ -24,16 +27,19 @@ types come from the model's enums, never from input.
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
+from .access import Change, Scope, Token
 from .codec import decode, encode
-from .errors import StoreUnavailable
+from .errors import StoreUnavailable, TokenExists, UnknownToken
 from .model import Kind, Record
 from .org import ChangeSet, Org, handle_names, names_of, normalize
 from .store import WHOLE, Applied, Focus
@@ -65,6 +71,9 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT buckstop_issue_type_id IF NOT EXISTS FOR (n:IssueType) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT buckstop_rule_id IF NOT EXISTS FOR (n:Rule) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT buckstop_absence_id IF NOT EXISTS FOR (n:Absence) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_change_version IF NOT EXISTS FOR (n:Change) REQUIRE n.version IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_token_digest IF NOT EXISTS FOR (n:Token) REQUIRE n.digest IS UNIQUE",
+    "CREATE INDEX buckstop_token_name IF NOT EXISTS FOR (n:Token) ON (n.name)",
     "CREATE INDEX buckstop_person_email IF NOT EXISTS FOR (n:Person) ON (n.email_norm)",
     "CREATE INDEX buckstop_person_name IF NOT EXISTS FOR (n:Person) ON (n.name_norm)",
     "CREATE INDEX buckstop_person_id_norm IF NOT EXISTS FOR (n:Person) ON (n.id_norm)",
@@ -239,7 +248,7 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Remove the org and its version: the database is as new (for tests and re-initialisation)."""
-        self._run("MATCH (n:OrgNode) DETACH DELETE n", RoutingControl.WRITE)
+        self._run("MATCH (n:OrgNode|Change|Token) DETACH DELETE n", RoutingControl.WRITE)
         self._run("MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null", RoutingControl.WRITE)
 
     def ready(self) -> bool:
@@ -270,6 +279,62 @@ class Neo4jStore:
         except (ServiceUnavailable, SessionExpired, OSError) as err:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
         return Applied(after.version, len(changes), before, after)
+
+    # -- the log and the tokens -------------------------------------------------
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        rows = self._run("MATCH (c:Change) RETURN c ORDER BY c.version DESC LIMIT $limit", limit=max(limit, 0))
+        return [
+            Change(int(c["version"]), datetime.fromisoformat(c["at"]), c["actor"], c["summary"], int(c["records"]))
+            for c in (row["c"] for row in rows)
+        ]
+
+    def tokens(self) -> list[Token]:
+        rows = self._run("MATCH (t:Token) RETURN t ORDER BY t.name, t.created")
+        return [_token(row["t"]) for row in rows]
+
+    def token(self, digest: str) -> Token | None:
+        rows = self._run("MATCH (t:Token {digest: $digest}) RETURN t", digest=digest)
+        return _token(rows[0]["t"]) if rows else None
+
+    def add_token(self, token: Token) -> None:
+        # One statement: the name check and the create are one transaction.
+        rows = self._run(
+            "OPTIONAL MATCH (old:Token {name: $name}) WHERE old.revoked IS NULL "
+            "WITH count(old) AS taken WHERE taken = 0 "
+            "CREATE (t:Token {digest: $digest, name: $name, scope: $scope, created: $created, revoked: null}) "
+            "RETURN t.digest AS digest",
+            RoutingControl.WRITE,
+            name=token.name,
+            digest=token.digest,
+            scope=token.scope.value,
+            created=token.created.isoformat(),
+        )
+        if not rows:
+            raise TokenExists(token.name)
+
+    def revoke_token(self, name: str) -> Token:
+        rows = self._run(
+            "MATCH (t:Token {name: $name}) WHERE t.revoked IS NULL SET t.revoked = $now RETURN t",
+            RoutingControl.WRITE,
+            name=name,
+            now=datetime.now(UTC).isoformat(),
+        )
+        if not rows:
+            active = [t.name for t in self.tokens() if t.active]
+            raise UnknownToken(name, difflib.get_close_matches(name, active, n=3))
+        return _token(rows[0]["t"])
+
+
+def _token(node: Any) -> Token:
+    revoked = node.get("revoked")
+    return Token(
+        node["name"],
+        Scope(node["scope"]),
+        node["digest"],
+        datetime.fromisoformat(node["created"]),
+        datetime.fromisoformat(revoked) if revoked else None,
+    )
 
 
 def _query_for(focus: Focus) -> tuple[LiteralString, dict[str, Any]]:
@@ -370,6 +435,14 @@ def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: str)
         top=after.top_id,
         actor=actor,
         summary=summary,
+    ).consume()
+    tx.run(
+        "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records})",
+        version=after.version,
+        at=datetime.now(UTC).isoformat(),
+        actor=actor,
+        summary=summary,
+        records=len(changes),
     ).consume()
     return before, after
 

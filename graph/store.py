@@ -11,7 +11,10 @@ Vocabulary:
   (near names for a suggestion, a record a client asks for next) it reads
   again with a narrower focus.
 - :meth:`Store.apply` checks a change set against the current org and applies
-  it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing.
+  it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing,
+  and logs the change (:meth:`Store.changes`).
+- Beside the org a store keeps the API tokens (:mod:`graph.access`), so that
+  every replica sharing a store accepts the same tokens.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from .access import Change, Token
 from .org import ChangeSet, Org
 
 __all__ = ["WHOLE", "Applied", "Focus", "Store"]
@@ -71,6 +75,26 @@ class Store(Protocol):
 
     def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
         """Check and apply ``changes`` whole; raise BundleRefused and change nothing."""
+        ...
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        """The newest ``limit`` applied changes, newest first."""
+        ...
+
+    def tokens(self) -> list[Token]:
+        """Every token, revoked ones included, by name then creation."""
+        ...
+
+    def token(self, digest: str) -> Token | None:
+        """The token with this digest, revoked or not; ``None`` if there is none."""
+        ...
+
+    def add_token(self, token: Token) -> None:
+        """Keep ``token``; raise TokenExists if an active token has its name."""
+        ...
+
+    def revoke_token(self, name: str) -> Token:
+        """Revoke the active token named ``name`` and return it; raise UnknownToken if there is none."""
         ...
 
     def ready(self) -> bool:

@@ -5,9 +5,13 @@ The ``store`` fixture is parametrised over the backends (see tests/conftest.py).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
+from graph.access import Scope, Token, digest, new_secret
+from graph.errors import TokenExists, UnknownToken
 from graph.model import Department, Kind, Person, Source
 
 
@@ -89,3 +93,52 @@ def test_a_refused_change_changes_nothing(store):
     ]
     after = store.read()
     assert after.version == before.version == 1 and set(after.people) == {"p1", "p2"}
+
+
+# -- the log and the tokens ------------------------------------------------------
+
+
+def test_every_apply_is_logged_with_who_and_what(store):
+    store.apply(ChangeSet.of(people("p1")), actor="hr-pipeline", summary="people.csv: 1 person")
+    store.apply(ChangeSet.of(people("p1", "p2")), actor="cli:ops", summary="people.csv: 2 people")
+    newest, oldest = store.changes()
+    assert (newest.version, newest.actor, newest.summary, newest.records) == (2, "cli:ops", "people.csv: 2 people", 2)
+    assert (oldest.version, oldest.actor) == (1, "hr-pipeline")
+    assert newest.at >= oldest.at
+    assert store.changes(limit=1) == [newest]
+
+
+def test_a_refused_apply_is_not_logged(store):
+    store.apply(ChangeSet.of(people("p1")), actor="hr")
+    with pytest.raises(BundleRefused):
+        store.apply(ChangeSet.of(people("p1", manager="nobody")), actor="hr")
+    assert [c.version for c in store.changes()] == [1]
+
+
+def _token(name: str, scope: Scope = Scope.READ) -> tuple[str, Token]:
+    secret = new_secret()
+    return secret, Token(name, scope, digest(secret), datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+
+
+def test_a_token_is_found_by_its_digest_and_never_kept_as_a_secret(store):
+    secret, token = _token("grafana")
+    store.add_token(token)
+    assert store.token(digest(secret)) == token
+    assert store.token(digest(secret + "x")) is None
+    assert secret not in repr(store.tokens())
+
+
+def test_token_names_are_unique_among_active_tokens(store):
+    store.add_token(_token("ci", Scope.ADMIN)[1])
+    with pytest.raises(TokenExists, match="'ci' is in use"):
+        store.add_token(_token("ci")[1])
+    revoked = store.revoke_token("ci")
+    assert revoked.revoked is not None and not revoked.active
+    store.add_token(_token("ci")[1])  # the name is free again
+    assert sorted((t.name, t.active) for t in store.tokens()) == [("ci", False), ("ci", True)]
+
+
+def test_revoking_an_unknown_token_names_it_and_suggests(store):
+    store.add_token(_token("grafana")[1])
+    with pytest.raises(UnknownToken, match="unknown token 'grafna'; did you mean 'grafana'"):
+        store.revoke_token("grafna")
