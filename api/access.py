@@ -1,41 +1,156 @@
-"""Who may ask: the one place a request is checked before GraphQL or MCP answers it.
+"""Who may ask: the one check in front of ``/graphql`` and ``/mcp``.
 
-Today every request is let through: buckstop has no tokens yet. When it gets
-them, :func:`check` is where a bearer token is verified, and ``/graphql`` and
-``/mcp`` both go through :class:`Guarded`, so both ways in stand behind the
-same tokens. A check answers ``None`` to let a request through, or the
-response that refuses it (a 401 with ``WWW-Authenticate``, say).
+Vocabulary:
+
+- A *principal* is who a request speaks for: a token's name and scope, or
+  *anonymous* (no token), who gets the *public view*: everyone's name and
+  title, every routing answer, the name at the top — but no e-mail, phone,
+  location or provenance, except of people marked public.
+- :class:`Guarded` wraps an ASGI app: it reads ``Authorization: Bearer …``,
+  answers 401 for a wrong or revoked token (and for no token, where anonymous
+  reads are off), and otherwise runs the app with the principal in the scope
+  (``scope["buckstop.principal"]``) and in :data:`current`, so the GraphQL
+  resolvers and the MCP tools both see it.
+- Code that runs without a request (the command line, MCP over stdio) is the
+  *local* principal: whoever can run it on the server can read the store file.
+
+Checked tokens are remembered for ``token_cache_seconds``, so a question costs
+no extra round trip to Neo4j; a revocation takes effect within that time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["Check", "Guarded", "check"]
+from graph.access import Scope as TokenScope
+from graph.access import Token, digest
+from graph.errors import BuckstopError, StoreUnavailable
+from graph.model import Person
+from graph.store import Store
 
-Check = Callable[[Request], Awaitable[Response | None]]
+__all__ = ["ANONYMOUS", "LOCAL", "Access", "Forbidden", "Guarded", "Principal", "current", "may_see_private"]
 
 
-async def check(request: Request) -> Response | None:
-    """Let every request through: there are no tokens yet (see the module docstring)."""
-    return None
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request speaks for; ``scope`` is ``None`` for the public view."""
+
+    name: str
+    scope: TokenScope | None
+
+    @property
+    def reads_private(self) -> bool:
+        return self.scope is not None
+
+    @property
+    def admin(self) -> bool:
+        return self.scope is TokenScope.ADMIN
+
+
+ANONYMOUS = Principal("anonymous", None)
+LOCAL = Principal("local", TokenScope.ADMIN)
+
+#: The principal of the request being answered (LOCAL outside a request).
+current: ContextVar[Principal] = ContextVar("buckstop_principal", default=LOCAL)
+
+SCOPE_KEY = "buckstop.principal"
+
+
+def may_see_private(person: Person, principal: Principal | None = None) -> bool:
+    """Whether ``principal`` (default: the current one) may see ``person``'s contact details and provenance."""
+    return person.public or (principal or current.get()).reads_private
+
+
+class Forbidden(BuckstopError):
+    """A request whose token lacks the scope an operation needs."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self, needed: TokenScope, principal: Principal) -> None:
+        who = "no token" if principal.scope is None else f"token {principal.name!r} has scope {principal.scope}"
+        super().__init__(f"this needs a token with scope {needed}; {who}")
+
+
+class Access:
+    """Turns a request's ``Authorization`` header into a principal, or a refusal."""
+
+    def __init__(self, store: Store, *, anonymous: bool, cache_seconds: float = 5.0) -> None:
+        self.store = store
+        self.anonymous = anonymous
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, Token | None]] = {}
+
+    async def principal(self, headers: Headers) -> Principal | Response:
+        """The principal of a request with these headers, or the 401/503 response that refuses it."""
+        header = headers.get("authorization")
+        if header is None:
+            if self.anonymous:
+                return ANONYMOUS
+            return _refusal("this server needs a token: send `Authorization: Bearer <token>`", "")
+        kind, _, secret = header.partition(" ")
+        if kind.lower() != "bearer" or not secret.strip():
+            return _refusal("the Authorization header must be `Bearer <token>`", "invalid_request")
+        try:
+            token = await self._token(digest(secret.strip()))
+        except StoreUnavailable as err:
+            return JSONResponse(
+                {"errors": [{"message": str(err), "extensions": {"code": err.code}}]},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        if token is None or not token.active:
+            return _refusal("the token is unknown or revoked", "invalid_token")
+        return Principal(token.name, token.scope)
+
+    async def _token(self, key: str) -> Token | None:
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < self.cache_seconds:
+            return cached[1]
+        token = await asyncio.to_thread(self.store.token, key)
+        if len(self._cache) > 10_000:  # a flood of made-up tokens must not grow this without bound
+            self._cache.clear()
+        self._cache[key] = (now, token)
+        return token
+
+
+def _refusal(message: str, error: str) -> Response:
+    challenge = 'Bearer realm="buckstop"' + (f', error="{error}"' if error else "")
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": challenge},
+    )
 
 
 class Guarded:
-    """An ASGI app that asks ``check`` first; a response from the check refuses the request."""
+    """An ASGI app that runs ``app`` only for a request ``access`` lets through, as its principal."""
 
-    def __init__(self, app: ASGIApp, check: Check = check) -> None:
+    def __init__(self, app: ASGIApp, access: Access) -> None:
         self.app = app
-        self.check = check
+        self.access = access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":  # GraphQL over websockets will need its own check at connect
-            refusal = await self.check(Request(scope, receive))
-            if refusal is not None:
-                await refusal(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] == "websocket":  # not served: it would bypass the check of each request
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        principal = await self.access.principal(Headers(scope=scope))
+        if isinstance(principal, Response):
+            await principal(scope, receive, send)
+            return
+        scope[SCOPE_KEY] = principal
+        reset = current.set(principal)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            current.reset(reset)

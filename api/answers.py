@@ -6,6 +6,10 @@ row it was loaded from, ``file:row``, so a person can check or fix the
 source) and the ``orgVersion`` it was read from. Field names are camelCase,
 as in GraphQL. The models are pydantic: the MCP SDK publishes their JSON
 schema as each tool's output schema.
+
+Answers are built for the principal of the request (:data:`api.access.current`):
+in the public view a person's e-mail and phone, and the provenance of all but
+people marked public, are left out, as in GraphQL.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
 from queries.routing import EscalationStep
 from queries.search import Hit as SearchHit
 from queries.triage import Match as TriageMatch
+
+from .access import Principal, current, may_see_private
 
 __all__ = [
     "AuditAnswer",
@@ -214,12 +220,13 @@ def dump(answer: Shape) -> dict[str, object]:
 
 
 def person(p: model.Person) -> Person:
+    shown = may_see_private(p)
     return Person(
         id=p.id,
         name=p.name,
         title=p.title,
-        email=p.email,
-        phone=p.phone,
+        email=p.email if shown else None,
+        phone=p.phone if shown else None,
         department_id=p.department_id,
         status=p.status.value,
         public=p.public,
@@ -260,11 +267,20 @@ def provenance(org: Org, nodes: Iterable[str], day: date | None = None) -> list[
         record = org.get(Kind(kind), id)
         if node in facts or record is None:
             continue
+        if not _may_show_source(record):
+            facts[node] = None
+            continue
         facts[node] = str(record.source) if record.source.file else None
         absence = org.absence_on(id, day) if day and kind == Kind.PERSON else None
         if absence is not None:
             facts[key(Kind.ABSENCE, absence.id)] = str(absence.source) if absence.source.file else None
     return [Fact(node=n, source=s) for n, s in facts.items()]
+
+
+def _may_show_source(record: model.Record) -> bool:
+    if isinstance(record, model.Person):
+        return may_see_private(record)
+    return current.get().reads_private
 
 
 def _routed_nodes(answer: Routing | Triage) -> list[str]:
@@ -358,11 +374,25 @@ def top_answer(top: model.Person | None, org: Org) -> TopAnswer:
 
 
 def find_answer(hits: list[SearchHit], org: Org, text: str) -> FindAnswer:
+    # The public view must not confirm whose e-mail address a search text is.
+    hits = [h for h in hits if not by_private_email(h)]
     return FindAnswer(
         hits=[Hit(kind=h.kind.value, id=h.id, name=h.name, matched=h.matched) for h in hits],
         explanation=[f"{len(hits)} {'match' if len(hits) == 1 else 'matches'} for {text!r}, best first."],
         provenance=provenance(org, [key(h.kind, h.id) for h in hits]),
         org_version=org.version,
+    )
+
+
+def by_private_email(hit: SearchHit, principal: Principal | None = None) -> bool:
+    """Whether ``hit`` matched the e-mail address of someone whose address ``principal`` may not see."""
+    record = hit.record
+    email = getattr(record, "email", None)
+    return (
+        isinstance(record, model.Person)
+        and bool(email)
+        and hit.matched == email
+        and not may_see_private(record, principal)
     )
 
 
@@ -386,7 +416,7 @@ def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditA
                 message=f.message,
                 why=f.why,
                 fix=f.fix,
-                where=list(f.where),
+                where=list(f.where) if current.get().reads_private else [],
             )
             for f in shown
         ],

@@ -26,10 +26,11 @@ import seed
 from graph.store import Store
 from loaders import apply_bundle
 
-from .access import Guarded
+from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
+from .limits import BodyLimit
 from .loading import PREFLIGHT_HEADERS, needs_preflight
 from .mcp import mcp_endpoint
-from .schema import schema
+from .schema import make_schema
 from .settings import Settings
 from .stores import open_store
 
@@ -39,9 +40,10 @@ log = logging.getLogger("buckstop")
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
-    def __init__(self, store: Store) -> None:
-        super().__init__(schema, graphql_ide="graphiql", multipart_uploads_enabled=True)
+    def __init__(self, store: Store, settings: Settings) -> None:
+        super().__init__(make_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.store = store
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_preflight(Headers(scope=scope)):
@@ -52,7 +54,14 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> dict[str, Any]:
-        return {"store": self.store, "request": request, "response": response}
+        principal = request.scope.get(SCOPE_KEY, ANONYMOUS)
+        return {
+            "store": self.store,
+            "settings": self.settings,
+            "principal": principal,
+            "request": request,
+            "response": response,
+        }
 
 
 def seed_if_empty(store: Store) -> bool:
@@ -83,7 +92,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
-    agents = mcp_endpoint(the_store, settings)
+    access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
+    agents = mcp_endpoint(the_store, settings, access)
+    graphql = BodyLimit(
+        Guarded(_GraphQL(the_store, settings), access),
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -97,7 +112,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql", Guarded(_GraphQL(the_store)), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
             agents.route,
         ],
         lifespan=lifespan,

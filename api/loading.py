@@ -23,6 +23,8 @@ from graph.store import Store
 from loaders import Input, Load, load
 from loaders.diff import Change, Consequence
 
+from .permissions import admin, principal_of, private
+
 __all__ = ["LoadResult", "Mutation", "needs_preflight"]
 
 #: Headers a cross-site form cannot send; one of them must come with a multipart request.
@@ -40,7 +42,7 @@ class PersonRef:
     id: strawberry.ID
     name: str
     title: str | None
-    source: str | None = strawberry.field(description="file:row of the export.")
+    source: str | None = strawberry.field(description="file:row of the export.", extensions=private())
 
 
 def _ref(person: Any) -> PersonRef:
@@ -136,10 +138,11 @@ async def _input(name: str, upload: Any) -> Input:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(
+        extensions=admin(),
         description="Load a people export (ours, or BambooHR, Workday, Google Workspace, Rippling, Personio, "
         "Entra ID; recognised by header) as a snapshot of the whole company. People it lacks become `left`. "
         "Refused whole (error BUNDLE_REFUSED with every problem) unless `dryRun`, which applies nothing and "
-        "returns the problems and the diff."
+        "returns the problems and the diff.",
     )
     async def load_people(
         self,
@@ -157,5 +160,6 @@ class Mutation:
             inputs["columns.csv"] = await _input("columns.csv", column_map)
         store: Store = info.context["store"]
         # A load of a million rows takes a while: off the event loop, so other questions are answered meanwhile.
-        done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor="graphql")
+        actor = principal_of(info).name
+        done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor)
         return LoadResult.of(done, max(0, min(limit, 10_000)))

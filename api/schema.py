@@ -3,23 +3,40 @@
 The names of ``route``, ``top``, ``chainOfCommand``, ``boss``,
 ``whoIsInCharge`` and ``person`` are a contract (see ``api/schema.graphql``,
 checked by a test): add around them, never rename them.
+
+:func:`make_schema` adds the limits of the settings (depth, aliases, tokens,
+introspection); every list of the API is a page of at most ``max_page_size``.
+The context of a request holds the store, the settings and the principal
+(see :mod:`api.access`).
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
 
 import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 from strawberry.types import Info
 
 import queries
+from graph.errors import BuckstopError
 from graph.org import Org
 from graph.store import Focus, Store
 from queries.lookup import find_person
 
+from .answers import by_private_email
 from .errors import ErrorShape
 from .loading import Mutation
+from .permissions import admin, principal_of
+from .settings import Settings
 from .types import (
     Account,
     Department,
@@ -33,7 +50,41 @@ from .types import (
     View,
 )
 
-__all__ = ["schema"]
+__all__ = ["PageTooLarge", "make_schema", "schema"]
+
+T = TypeVar("T")
+
+
+class PageTooLarge(BuckstopError):
+    code = "PAGE_TOO_LARGE"
+
+    def __init__(self, limit: int, most: int) -> None:
+        super().__init__(f"limit {limit} is over the largest page, {most}; ask for the rest with `offset`")
+
+
+def _limit(info: Info, limit: int | None, default: int) -> int:
+    """``limit``, refused if it is over the largest page the settings allow; unset, ``default`` or that page."""
+    settings: Settings = info.context.get("settings") or Settings()
+    if limit is None:
+        return min(default, settings.max_page_size)
+    if limit > settings.max_page_size:
+        raise PageTooLarge(limit, settings.max_page_size)
+    return max(limit, 0)
+
+
+def _page(info: Info, items: list[T], offset: int, limit: int | None, default: int = 100) -> list[T]:
+    """``items[offset:offset+limit]``, refusing a page larger than the settings allow."""
+    start = max(offset, 0)
+    return items[start : start + _limit(info, limit, default)]
+
+
+Offset = Annotated[int, strawberry.argument(description="How many items to skip.")]
+Limit = Annotated[
+    int | None,
+    strawberry.argument(
+        description="How many items at most (default 100, or 20 where noted; at most `max_page_size`)."
+    ),
+]
 
 
 def _store(info: Info) -> Store:
@@ -43,6 +94,21 @@ def _store(info: Info) -> Store:
 
 def _view(info: Info, org: Org) -> View:
     return View(org, _store(info))
+
+
+@strawberry.type(name="Change", description="One applied change to the org.")
+class ChangeEntry:
+    version: int = strawberry.field(description="The org version it made.")
+    at: datetime
+    actor: str = strawberry.field(description="Who: the token's name, or cli:USER for a command on the server.")
+    summary: str = strawberry.field(description="What, in one line.")
+    records: int = strawberry.field(description="How many records the change carried.")
+
+    @classmethod
+    def of(cls, change: Any) -> ChangeEntry:
+        return cls(
+            version=change.version, at=change.at, actor=change.actor, summary=change.summary, records=change.records
+        )
 
 
 @strawberry.type
@@ -81,41 +147,47 @@ class Query:
         return Person.of(find_person(org, str(id), store), _view(info, org))
 
     @strawberry.field(description="Search people, departments, roles, accounts, agencies and issue types.")
-    def search(self, info: Info, text: str, limit: int = 20) -> list[Hit]:
-        hits, org = queries.search(_store(info), text, limit=max(1, min(limit, 100)))
+    def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
+        hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)))
+        # The public view must not confirm whose e-mail address a search text is.
+        shown = [h for h in hits if not by_private_email(h, principal_of(info))]
         view = _view(info, org)
-        return [Hit.of(hit, view) for hit in hits]
+        return [Hit.of(hit, view) for hit in shown]
 
-    @strawberry.field(description="Every account, by id.")
-    def accounts(self, info: Info) -> list[Account]:
+    @strawberry.field(description="Accounts by id, a page at a time.")
+    def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:
         org = _store(info).read(Focus.kinds("account"))
         view = _view(info, org)
-        return [Account.of(a, view) for _, a in sorted(org.accounts.items())]
+        return [Account.of(a, view) for _, a in _page(info, sorted(org.accounts.items()), offset, limit)]
 
-    @strawberry.field(description="Every department, by id.")
-    def departments(self, info: Info) -> list[Department]:
+    @strawberry.field(description="Departments by id, a page at a time.")
+    def departments(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Department]:
         org = _store(info).read(Focus.kinds("department"))
         view = _view(info, org)
-        return [Department.of(d, view) for _, d in sorted(org.departments.items())]
+        return [Department.of(d, view) for _, d in _page(info, sorted(org.departments.items()), offset, limit)]
 
-    @strawberry.field(description="Every role, by id.")
-    def roles(self, info: Info) -> list[Role]:
+    @strawberry.field(description="Roles by id, a page at a time.")
+    def roles(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Role]:
         org = _store(info).read(Focus.kinds("role"))
         view = _view(info, org)
-        return [Role.of(r, view) for _, r in sorted(org.roles.items())]
+        return [Role.of(r, view) for _, r in _page(info, sorted(org.roles.items()), offset, limit)]
 
-    @strawberry.field(description="The issue taxonomy, by id.")
-    def issue_types(self, info: Info) -> list[IssueType]:
+    @strawberry.field(description="The issue taxonomy by id, a page at a time.")
+    def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[IssueType]:
         org = _store(info).read(Focus.kinds("issue_type"))
         view = _view(info, org)
-        return [IssueType.of(i, view) for _, i in sorted(org.issue_types.items())]
+        return [IssueType.of(i, view) for _, i in _page(info, sorted(org.issue_types.items()), offset, limit)]
 
-    @strawberry.field(description="People by id, a page at a time (at most 500).")
-    def people(self, info: Info, offset: int = 0, limit: int = 100) -> list[Person]:
+    @strawberry.field(description="People by id, a page at a time.")
+    def people(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Person]:
         org = _store(info).read(Focus.kinds("person"))
-        ids = sorted(org.people)[max(offset, 0) : max(offset, 0) + max(1, min(limit, 500))]
         view = _view(info, org)
-        return [Person.of(org.people[i], view) for i in ids]
+        return [Person.of(org.people[i], view) for i in _page(info, sorted(org.people), offset, limit)]
+
+    @strawberry.field(extensions=admin(), description="The newest changes to the org: who, when, what.")
+    def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
+        found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
+        return [ChangeEntry.of(c) for c in found[max(offset, 0) :]]
 
     @strawberry.field(description="The chain-of-command audit of the whole org: every finding, worst first.")
     def org_health(
@@ -134,4 +206,28 @@ class Query:
         return ResponsibilityMatrix.of(result, _view(info, result.org))
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=[ErrorShape])
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Log nothing here: :class:`~api.errors.ErrorShape` logs the unexpected errors, with their request id.
+
+        (strawberry would log every error with a traceback, a client's typo included.)
+        """
+
+
+def make_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits of ``settings``."""
+    settings = settings or Settings()
+    # Factories, not instances: strawberry makes a fresh extension for each request.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorShape,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return _Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+#: The schema with the default limits; ``api/schema.graphql`` is its SDL.
+schema = make_schema()

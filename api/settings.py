@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "describe"]
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 class Settings(BaseSettings):
     """Everything buckstop can be told, with its default."""
@@ -34,6 +36,25 @@ class Settings(BaseSettings):
         "",
         description="Host names `/mcp` answers besides localhost and `host`, comma-separated "
         "(DNS-rebinding protection); `*` turns the check off.",
+    )
+    anonymous_reads: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="Whether a client without a token gets the public view: names, titles and answers, no contact "
+        "details. `auto`: on when `host` is a loopback address, off otherwise.",
+    )
+    token_cache_seconds: float = Field(
+        5.0, ge=0, description="How long a checked token is trusted before the store is asked again (revocation delay)."
+    )
+    max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
+    max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
+    max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")
+    max_page_size: int = Field(500, ge=1, description="Most items any list of the GraphQL API returns at once.")
+    introspection: bool = Field(True, description="Whether GraphQL answers introspection (GraphiQL needs it).")
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body `/graphql` and `/mcp` read, uploads aside (bytes)."
+    )
+    max_upload_bytes: int = Field(
+        268_435_456, ge=1024, description="Largest multipart upload `/graphql` reads: an HR export (bytes)."
     )
     neo4j_uri: str = Field(
         "bolt://127.0.0.1:7687",
@@ -55,6 +76,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("NEO4J_DATABASE", "neo4j_database"),
         description="Neo4j database (default: the server's default database).",
     )
+
+    @property
+    def anonymous_allowed(self) -> bool:
+        """Whether a request without a token is answered (with the public view)."""
+        if self.anonymous_reads == "auto":
+            return self.host.strip("[]") in _LOOPBACK or self.host.startswith("127.")
+        return self.anonymous_reads == "on"
 
     def with_overrides(self, **values: Any) -> Settings:
         """These settings with the given values (``None`` means: keep), revalidated."""

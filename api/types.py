@@ -21,6 +21,8 @@ from queries.audit import Audit, Severity
 from queries.audit import Finding as AuditFinding
 from queries.matrix import Matrix
 
+from .permissions import private
+
 __all__ = [
     "Account",
     "Agency",
@@ -68,12 +70,16 @@ class Person:
     id: strawberry.ID
     name: str
     title: str | None
-    email: str | None
-    phone: str | None
-    location: str | None
-    public: bool = strawberry.field(description="Executives and heads: name and title are never withheld.")
+    email: str | None = strawberry.field(extensions=private())
+    phone: str | None = strawberry.field(extensions=private())
+    location: str | None = strawberry.field(extensions=private())
+    public: bool = strawberry.field(
+        description="Executives and heads: their contact details are shown in the public view too."
+    )
     status: model.Status = strawberry.field(description="As recorded by HR (absences by date are in `absent`).")
-    source: str | None = strawberry.field(description="Where this person was loaded from: file:row.")
+    source: str | None = strawberry.field(
+        description="Where this person was loaded from: file:row.", extensions=private()
+    )
     _record: strawberry.Private[model.Person]
     _view: strawberry.Private[View]
 
@@ -230,7 +236,7 @@ class Rule:
     issue_type: IssueType
     scope: str = strawberry.field(description="`account:ID`, `department:ID` or `organization`.")
     target: str = strawberry.field(description="`role:ID`, `department:ID` or `person:ID`.")
-    source: str | None
+    source: str | None = strawberry.field(description="The routing.csv row, file:row.", extensions=private())
 
     @classmethod
     def of(cls, record: model.Rule, view: View) -> Rule:
@@ -333,7 +339,7 @@ class Finding:
     message: str
     why: str = strawberry.field(description="Why it matters.")
     fix: str = strawberry.field(description="How to fix it.")
-    where: list[str] = strawberry.field(description="The bundle rows to look at, file:row.")
+    where: list[str] = strawberry.field(description="The bundle rows to look at, file:row.", extensions=private())
 
     @classmethod
     def of(cls, finding: AuditFinding) -> Finding:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 
 from graph.store import Store
 
@@ -15,6 +16,14 @@ def add_store_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -
     parser.add_argument("--db", help="SQLite file of the memory backend [env BUCKSTOP_DB]")
     if json:
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def cli_actor() -> str:
+    """Who a command run on the server acts as, for the log of changes: ``cli:<login>``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name for this uid (a bare container)
+        return "cli"
 
 
 def settings_of(args: argparse.Namespace) -> Settings:

@@ -20,7 +20,7 @@ from ..output import emit_json
 from ..progress import Bar
 from ..settings import Settings
 from ..stores import open_store
-from ._common import add_store_arguments
+from ._common import add_store_arguments, cli_actor
 
 NAME = "load"
 HELP = "apply a bundle folder, or one HR people export, as one change (or nothing)"
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(settings)
     bar = Bar()
     try:
-        done = load(store, _source(args), dry_run=args.dry_run, actor="cli", progress=bar)
+        done = load(store, _source(args), dry_run=args.dry_run, actor=cli_actor(), progress=bar)
     finally:
         bar.close()
         store.close()

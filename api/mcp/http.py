@@ -29,7 +29,8 @@ from starlette.routing import BaseRoute, Route
 
 from graph.store import Store
 
-from ..access import Guarded
+from ..access import Access, Guarded
+from ..limits import BodyLimit
 from ..settings import Settings
 from .server import build_server
 
@@ -49,8 +50,8 @@ class MCPEndpoint:
     lifespan: Callable[[], AbstractAsyncContextManager[None]]
 
 
-def mcp_endpoint(store: Store, settings: Settings) -> MCPEndpoint:
-    """The ``/mcp`` route answering from ``store``, and its session manager's lifespan."""
+def mcp_endpoint(store: Store, settings: Settings, access: Access) -> MCPEndpoint:
+    """The ``/mcp`` route answering from ``store`` to whom ``access`` lets in, and its session manager's lifespan."""
     server = build_server(store)
     app = server.streamable_http_app(
         streamable_http_path=PATH,
@@ -59,7 +60,8 @@ def mcp_endpoint(store: Store, settings: Settings) -> MCPEndpoint:
         transport_security=transport_security(settings),
     )
     [route] = [r for r in app.routes if isinstance(r, Route) and r.path == PATH]
-    guarded = Route(PATH, endpoint=Guarded(route.endpoint), name="mcp")
+    limited = BodyLimit(route.endpoint, max_body=settings.max_body_bytes, max_upload=settings.max_body_bytes)
+    guarded = Route(PATH, endpoint=Guarded(limited, access), name="mcp")
     return MCPEndpoint(guarded, server.session_manager.run)
 
 

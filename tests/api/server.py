@@ -12,6 +12,10 @@ from typing import Any
 
 import httpx
 
+from graph.access import Scope, Token, digest, new_secret, now
+from graph.memory import MemoryStore
+from graph.store import Store
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -20,10 +24,11 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, url: str, db: Path) -> None:
+    def __init__(self, url: str, db: Path, token: str | None = None) -> None:
         self.url = url
         self.db = db
-        self.client = httpx.Client(base_url=url, timeout=10)
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(base_url=url, timeout=10, headers=headers)
 
     def query(self, query: str, **variables: Any) -> dict[str, Any]:
         response = self.client.post("/graphql", json={"query": query, "variables": variables})
@@ -74,3 +79,18 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
     if process.stdout:
         process.stdout.close()
+
+
+def make_token(db: Path | Store, name: str, scope: str = "read") -> str:
+    """A new token in the store file ``db`` or in a store (as ``buckstop token create`` makes one); its secret."""
+    secret = new_secret()
+    token = Token(name, Scope(scope), digest(secret), now())
+    if not isinstance(db, Path):
+        db.add_token(token)
+        return secret
+    store = MemoryStore(db)
+    try:
+        store.add_token(token)
+    finally:
+        store.close()
+    return secret

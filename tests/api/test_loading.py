@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import Server, start_server, stop_server
+from tests.api.server import Server, make_token, start_server, stop_server
 from tests.loaders.samples import PEOPLE, export_bytes
 
 LOAD = """
@@ -32,8 +32,9 @@ mutation Load($file: Upload!, $managers: Upload, $dryRun: Boolean!) {
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
+    token = make_token(tmp_path / "hr.db", "hr-pipeline", "admin")
     process, url = start_server(tmp_path / "hr.db", "--no-seed")
-    server = Server(url, tmp_path / "hr.db")
+    server = Server(url, tmp_path / "hr.db", token)
     yield server
     server.client.close()
     stop_server(process)

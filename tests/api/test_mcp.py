@@ -16,11 +16,13 @@ from typing import Any
 
 import anyio
 import httpx
+import httpx2
 import pytest
 from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
 
 from api.mcp import TOOLS
-from tests.api.server import start_server, stop_server
+from tests.api.server import make_token, start_server, stop_server
 
 DAY = "2026-11-23"
 ROOT = Path(__file__).parents[2]
@@ -46,10 +48,16 @@ def over_stdio(db: Path) -> Session:
     return session
 
 
-def over_http(url: str) -> Session:
+def over_http(url: str, token: str | None = None) -> Session:
+    """A session with ``/mcp`` of the server at ``url``, with a bearer token if one is given."""
+
     def session(body: Callable[[Client], Awaitable[Any]]) -> Any:
         async def main() -> Any:
-            async with Client(f"{url}/mcp") as client:
+            headers = {"authorization": f"Bearer {token}"} if token else {}
+            async with (
+                httpx2.AsyncClient(headers=headers, timeout=30) as http,
+                Client(streamable_http_client(f"{url}/mcp", http_client=http)) as client,
+            ):
                 return await body(client)
 
         return anyio.run(main)
@@ -58,10 +66,12 @@ def over_http(url: str) -> Session:
 
 
 @pytest.fixture(scope="module")
-def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A server of our own on an empty store (so it loads the demo org): never the shared demo server."""
-    process, url = start_server(tmp_path_factory.mktemp("mcp-http") / "buckstop.db")
-    yield url
+def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A server of our own on an empty store (so it loads the demo org), and a read token for it."""
+    db = tmp_path_factory.mktemp("mcp-http") / "buckstop.db"
+    token = make_token(db, "agent")
+    process, url = start_server(db)
+    yield url, token
     stop_server(process)
 
 
@@ -75,7 +85,8 @@ def stdio_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def session(request: pytest.FixtureRequest) -> Session:
     if request.param == "stdio":
         return over_stdio(request.getfixturevalue("stdio_db"))
-    return over_http(request.getfixturevalue("http_server"))
+    url, token = request.getfixturevalue("http_server")
+    return over_http(url, token)
 
 
 def ask(session: Session, *questions: tuple[str, dict[str, Any]]) -> list[Any]:
@@ -206,22 +217,24 @@ def test_errors_name_the_value_and_suggest_without_a_trace(session: Session) -> 
     assert "Traceback" not in bad_day.content[0].text
 
 
-def test_http_refuses_a_foreign_host_header(http_server: str) -> None:
+def test_http_refuses_a_foreign_host_header(http_server: tuple[str, str]) -> None:
+    url, _ = http_server
     hello = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
     response = httpx.post(
-        f"{http_server}/mcp",
+        f"{url}/mcp",
         json=hello,
         headers={"host": "attacker.example", "accept": "application/json, text/event-stream"},
     )
     assert response.status_code == 421
     evil = httpx.post(
-        f"{http_server}/mcp",
+        f"{url}/mcp",
         json=hello,
         headers={"origin": "http://attacker.example", "accept": "application/json, text/event-stream"},
     )
     assert evil.status_code == 403
 
 
-def test_graphql_still_answers_next_to_mcp(http_server: str) -> None:
-    response = httpx.post(f"{http_server}/graphql", json={"query": "{ top { id } }"})
+def test_graphql_still_answers_next_to_mcp(http_server: tuple[str, str]) -> None:
+    url, _ = http_server
+    response = httpx.post(f"{url}/graphql", json={"query": "{ top { id } }"})
     assert response.json() == {"data": {"top": {"id": "p-helena-marsh"}}}

@@ -1,0 +1,88 @@
+"""``buckstop token create|list|revoke``: the API tokens clients send as ``Authorization: Bearer``.
+
+A token's secret is printed once, by ``create``, and never again: the store keeps
+only its digest. ``read`` tokens ask questions and see the directory; ``admin``
+tokens also load and see the log of changes (see docs/security.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph.access import Scope, Token, digest, new_secret, now
+from graph.store import Store
+
+from ..output import emit_json, table
+from ..stores import open_store
+from ._common import add_store_arguments, settings_of
+
+NAME = "token"
+HELP = "create, list or revoke API tokens"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create = actions.add_parser("create", help="make a token and print its secret, once")
+    create.add_argument("--name", required=True, help="who or what holds it (unique among active tokens)")
+    create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.READ.value, help="default: read")
+    add_store_arguments(create)
+    listing = actions.add_parser("list", help="every token: name, scope, created, revoked")
+    add_store_arguments(listing)
+    revoke = actions.add_parser("revoke", help="revoke the active token of this name")
+    revoke.add_argument("name")
+    add_store_arguments(revoke)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(settings_of(args))
+    try:
+        if args.action == "create":
+            return _create(store, args)
+        if args.action == "revoke":
+            revoked = store.revoke_token(args.name)
+            if args.json:
+                emit_json(_dict(revoked))
+            else:
+                print(f"revoked {revoked.name!r} ({revoked.scope}); servers stop accepting it within seconds")
+            return 0
+        tokens = store.tokens()
+        if args.json:
+            emit_json([_dict(t) for t in tokens])
+        elif tokens:
+            print(table([_row(t) for t in tokens], ("name", "scope", "created", "revoked")))
+        else:
+            print("no tokens yet: buckstop token create --name NAME --scope read|admin")
+        return 0
+    finally:
+        store.close()
+
+
+def _create(store: Store, args: argparse.Namespace) -> int:
+    secret = new_secret()
+    token = Token(args.name, Scope(args.scope), digest(secret), now())
+    store.add_token(token)
+    if args.json:
+        emit_json({**_dict(token), "secret": secret})
+    else:
+        print(secret)
+        print(
+            f"token {token.name!r} ({token.scope}): shown once, keep it secret; send it as "
+            "`Authorization: Bearer <token>`",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _dict(token: Token) -> dict[str, object]:
+    return {
+        "name": token.name,
+        "scope": token.scope.value,
+        "created": token.created.isoformat(timespec="seconds"),
+        "revoked": token.revoked.isoformat(timespec="seconds") if token.revoked else None,
+    }
+
+
+def _row(token: Token) -> tuple[str, str, str, str]:
+    revoked = token.revoked.isoformat(timespec="seconds") if token.revoked else ""
+    return (token.name, token.scope.value, token.created.isoformat(timespec="seconds"), revoked)

@@ -1,0 +1,76 @@
+"""Request bodies too large to read are refused with 413 before anything parses them.
+
+A body is *too large* when it is over ``max_body_bytes`` (``max_upload_bytes``
+for a multipart upload, an HR export). A declared ``Content-Length`` over the
+limit is refused before a byte is read; a body sent without one (chunked) is
+counted as it arrives and refused as soon as it passes the limit, so a client
+cannot make the service buffer more than the limit.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+__all__ = ["BodyLimit"]
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """An ASGI app that runs ``app`` on bodies within the limits, and answers 413 otherwise."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int, max_upload: int) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.max_upload = max_upload
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        upload = headers.get("content-type", "").startswith("multipart/")
+        limit = self.max_upload if upload else self.max_body
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _refuse(limit, upload)(scope, receive, send)
+            return
+
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _TooLarge:
+            if started:  # the app answered before reading it all; nothing more to say
+                return
+            await _refuse(limit, upload)(scope, receive, send)
+
+
+def _refuse(limit: int, upload: bool) -> JSONResponse:
+    what = "an upload" if upload else "a request body"
+    setting = "max_upload_bytes" if upload else "max_body_bytes"
+    message = f"{what} may be at most {limit:,} bytes (setting {setting})"
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
+        status_code=413,
+        headers={"Connection": "close"},
+    )
