@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 from graph.codec import encode
 from graph.model import Person
 from queries.routing import Routing
 
-__all__ = ["emit_json", "person_dict", "person_line", "routing_dict", "table"]
+__all__ = ["emit_json", "person_dict", "person_line", "routing_dict", "spreadsheet_safe", "table", "write_csv"]
+
+#: A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
@@ -52,3 +56,19 @@ def routing_dict(answer: Routing) -> dict[str, Any]:
 def emit_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it as text, never runs it: a formula start gets a leading ``'``.
+
+    >>> spreadsheet_safe("=1+2"), spreadsheet_safe("Ann")
+    ("'=1+2", 'Ann')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def write_csv(stream: TextIO, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """CSV that is safe to open in a spreadsheet (see :func:`spreadsheet_safe`)."""
+    writer = csv.writer(stream, lineterminator="\r\n")  # CRLF, as RFC 4180: a lone CR in a cell is then quoted
+    writer.writerow(header)
+    writer.writerows([spreadsheet_safe(str(cell)) for cell in row] for row in rows)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import date
 
 from queries import matrix
 
 from ..answers import dump, matrix_answer
-from ..output import emit_json, table
+from ..output import emit_json, table, write_csv
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "matrix"
@@ -30,21 +29,20 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(dump(matrix_answer(result)))
     elif args.csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for c in result.cells:
-            writer.writerow(
-                (
-                    c.account.id,
-                    c.account.handle,
-                    c.issue_type.id,
-                    c.issue_type.name,
-                    c.rule.id if c.rule else "",
-                    "true" if c.fallback else "false",
-                    ";".join(p.id for p in c.handlers),
-                    ";".join(p.name for p in c.handlers),
-                )
+        rows = (
+            (
+                c.account.id,
+                c.account.handle,
+                c.issue_type.id,
+                c.issue_type.name,
+                c.rule.id if c.rule else "",
+                "true" if c.fallback else "false",
+                ";".join(p.id for p in c.handlers),
+                ";".join(p.name for p in c.handlers),
             )
+            for c in result.cells
+        )
+        write_csv(sys.stdout, COLUMNS, rows)
     else:
         rows = []
         for c in result.cells:

@@ -71,7 +71,7 @@ def test_matrix_table_and_csv(db: Path) -> None:
     sales = next(r for r in rows if r["account"] == "acc-help" and r["issue_type"] == "it-sales")
     assert sales == {
         "account": "acc-help",
-        "handle": "@CorvidHelp",
+        "handle": "'@CorvidHelp",  # a leading @ is a formula to a spreadsheet: written as text
         "issue_type": "it-sales",
         "issue_type_name": "Sales enquiry",
         "rule": "r-sales-org",
