@@ -26,7 +26,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.access import Scope as TokenScope
@@ -34,6 +34,8 @@ from graph.access import Token, digest
 from graph.errors import BuckstopError, StoreUnavailable
 from graph.model import Person
 from graph.store import Store
+
+from .errors import error_response
 
 __all__ = ["ANONYMOUS", "LOCAL", "Access", "Forbidden", "Guarded", "Principal", "current", "may_see_private"]
 
@@ -100,11 +102,7 @@ class Access:
         try:
             token = await self._token(digest(secret.strip()))
         except StoreUnavailable as err:
-            return JSONResponse(
-                {"errors": [{"message": str(err), "extensions": {"code": err.code}}]},
-                status_code=503,
-                headers={"Retry-After": "5"},
-            )
+            return error_response(str(err), err.code, 503, {"Retry-After": "5"})
         if token is None or not token.active:
             return _refusal("the token is unknown or revoked", "invalid_token")
         return Principal(token.name, token.scope)
@@ -123,11 +121,7 @@ class Access:
 
 def _refusal(message: str, error: str) -> Response:
     challenge = 'Bearer realm="buckstop"' + (f', error="{error}"' if error else "")
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": challenge},
-    )
+    return error_response(message, "UNAUTHENTICATED", 401, {"WWW-Authenticate": challenge})
 
 
 class Guarded:

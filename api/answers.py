@@ -387,11 +387,10 @@ def find_answer(hits: list[SearchHit], org: Org, text: str) -> FindAnswer:
 def by_private_email(hit: SearchHit, principal: Principal | None = None) -> bool:
     """Whether ``hit`` matched the e-mail address of someone whose address ``principal`` may not see."""
     record = hit.record
-    email = getattr(record, "email", None)
     return (
         isinstance(record, model.Person)
-        and bool(email)
-        and hit.matched == email
+        and bool(record.email)
+        and hit.matched == record.email
         and not may_see_private(record, principal)
     )
 

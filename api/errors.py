@@ -15,16 +15,23 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
+from starlette.responses import JSONResponse
 from strawberry.extensions import SchemaExtension
 
 from graph.errors import BuckstopError, BundleRefused, NotFound, StoreUnavailable
 
-__all__ = ["ErrorShape", "extensions_for"]
+__all__ = ["ErrorShape", "error_response", "extensions_for"]
 
 log = logging.getLogger("buckstop.api")
 
 #: At most this many problems of a refusal go into a GraphQL error (``problemCount`` has them all).
 PROBLEMS_SHOWN = 1000
+
+
+def error_response(message: str, code: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """A refusal made before GraphQL runs (no token, a body too large), in the shape of a GraphQL error."""
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def extensions_for(error: BuckstopError) -> dict[str, Any]:

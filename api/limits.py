@@ -10,8 +10,10 @@ cannot make the service buffer more than the limit.
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import error_response
 
 __all__ = ["BodyLimit"]
 
@@ -65,12 +67,8 @@ class BodyLimit:
             await _refuse(limit, upload)(scope, receive, send)
 
 
-def _refuse(limit: int, upload: bool) -> JSONResponse:
+def _refuse(limit: int, upload: bool) -> Response:
     what = "an upload" if upload else "a request body"
     setting = "max_upload_bytes" if upload else "max_body_bytes"
     message = f"{what} may be at most {limit:,} bytes (setting {setting})"
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "PAYLOAD_TOO_LARGE"}}]},
-        status_code=413,
-        headers={"Connection": "close"},
-    )
+    return error_response(message, "PAYLOAD_TOO_LARGE", 413, {"Connection": "close"})

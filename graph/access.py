@@ -17,13 +17,17 @@ hash protects guessable secrets, and these are not guessable.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-__all__ = ["PREFIX", "Change", "Scope", "Token", "digest", "new_secret"]
+from .errors import UnknownToken
+
+__all__ = ["PREFIX", "Change", "Scope", "Token", "digest", "new_secret", "now", "unknown_token"]
 
 #: Every secret starts with this, so a leaked one is easy to recognise (and to grep for).
 PREFIX = "bst_"
@@ -74,3 +78,9 @@ def digest(secret: str) -> str:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def unknown_token(name: str, tokens: Iterable[Token]) -> UnknownToken:
+    """The error for revoking ``name`` when no active token has it, with the nearest active names."""
+    active = [t.name for t in tokens if t.active]
+    return UnknownToken(name, difflib.get_close_matches(name, active, n=3))

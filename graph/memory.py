@@ -7,9 +7,9 @@ Vocabulary:
 - *Applying* a change set checks it against the current org, writes it in one
   SQLite transaction (replaced kinds deleted and re-inserted, the version
   bumped, the change logged) and only after the commit swaps the new org in.
-- The file also keeps the API tokens (their digests, never the secrets).
   A crash before the commit leaves the file at the previous version; readers
   holding the old org finish on it.
+- The file also keeps the API tokens (their digests, never the secrets).
 - Another process may apply changes to the same file (``buckstop load`` while
   ``buckstop serve`` runs); a reader notices within :attr:`refresh_seconds` and
   reloads the file.
@@ -17,16 +17,15 @@ Vocabulary:
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .access import Change, Scope, Token
+from .access import Change, Scope, Token, now, unknown_token
 from .codec import dumps, loads
-from .errors import StoreUnavailable, TokenExists, UnknownToken
+from .errors import StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Focus
@@ -189,18 +188,13 @@ class MemoryStore:
             raise TokenExists(token.name) from err
 
     def revoke_token(self, name: str) -> Token:
-        now = datetime.now(UTC)
-        with self._write_lock:
-            try:
-                rows = self._db.execute(
-                    f"UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL RETURNING {_TOKEN}",
-                    (now.isoformat(), name),
-                ).fetchall()
-            except sqlite3.Error as err:
-                raise StoreUnavailable(f"could not write the store file {self.path!r}: {err}") from err
+        rows = self._write(
+            f"UPDATE tokens SET revoked = ? WHERE name = ? AND revoked IS NULL RETURNING {_TOKEN}",
+            now().isoformat(),
+            name,
+        )
         if not rows:
-            active = [t.name for t in self.tokens() if t.active]
-            raise UnknownToken(name, difflib.get_close_matches(name, active, n=3))
+            raise unknown_token(name, self.tokens())
         return _token(rows[0])
 
     def _query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -211,10 +205,12 @@ class MemoryStore:
             except sqlite3.Error as err:
                 raise StoreUnavailable(f"cannot read the store file {self.path!r}: {err}") from err
 
-    def _write(self, sql: str, *params: object) -> None:
+    def _write(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        """Run one writing statement; the rows it returns (``RETURNING``)."""
         with self._write_lock:
             try:
-                self._db.execute(sql, params)
+                rows: list[tuple[object, ...]] = self._db.execute(sql, params).fetchall()
+                return rows
             except sqlite3.IntegrityError:
                 raise
             except sqlite3.Error as err:

@@ -27,19 +27,18 @@ types come from the model's enums, never from input.
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from .access import Change, Scope, Token
+from .access import Change, Scope, Token, now, unknown_token
 from .codec import decode, encode
-from .errors import StoreUnavailable, TokenExists, UnknownToken
+from .errors import StoreUnavailable, TokenExists
 from .model import Kind, Record
 from .org import ChangeSet, Org, handle_names, names_of, normalize
 from .store import WHOLE, Applied, Focus
@@ -318,11 +317,10 @@ class Neo4jStore:
             "MATCH (t:Token {name: $name}) WHERE t.revoked IS NULL SET t.revoked = $now RETURN t",
             RoutingControl.WRITE,
             name=name,
-            now=datetime.now(UTC).isoformat(),
+            now=now().isoformat(),
         )
         if not rows:
-            active = [t.name for t in self.tokens() if t.active]
-            raise UnknownToken(name, difflib.get_close_matches(name, active, n=3))
+            raise unknown_token(name, self.tokens())
         return _token(rows[0]["t"])
 
 
@@ -439,7 +437,7 @@ def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: str)
     tx.run(
         "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records})",
         version=after.version,
-        at=datetime.now(UTC).isoformat(),
+        at=now().isoformat(),
         actor=actor,
         summary=summary,
         records=len(changes),

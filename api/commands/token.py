@@ -83,6 +83,5 @@ def _dict(token: Token) -> dict[str, object]:
     }
 
 
-def _row(token: Token) -> tuple[str, str, str, str]:
-    revoked = token.revoked.isoformat(timespec="seconds") if token.revoked else ""
-    return (token.name, token.scope.value, token.created.isoformat(timespec="seconds"), revoked)
+def _row(token: Token) -> tuple[str, ...]:
+    return tuple(str(value or "") for value in _dict(token).values())
