@@ -12,6 +12,10 @@ Vocabulary:
   reference) and collects every problem; *checking* it against the current
   org adds the whole-org problems (unknown references, cycles, ambiguous
   rules). A bundle with any problem is refused whole.
+- A file that cannot be read whole (not CSV, cut short, missing a required
+  column) leaves its kind out of the change set, so the whole-org check does not
+  add a problem for every reference to the records it could not read: the
+  refusal names the file's own problem, and the real ones of the other files.
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ class Bundle:
     changes: ChangeSet
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: By file: the file's own column for a field, where it differs (an HR export's ``supervisor``).
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _department(row: Row) -> Department | None:
@@ -220,21 +226,26 @@ def read_files(
             departments = records.get(Kind.DEPARTMENT)
             known = {d.id: d for d in departments if isinstance(d, Department)} if departments is not None else None
             aux = {n: inputs[n].open() for n in AUXILIARY if n in inputs}
+            table = inputs[name].open(progress)
             read = read_people(
-                inputs[name].open(progress),
+                table,
                 current,
                 known if known is not None else current.departments,
                 managers=aux.get("managers.csv"),
                 columns=aux.get("columns.csv"),
             )
-            records[Kind.PERSON] = list(read.people)
+            if table.complete and (read.people or not read.problems):
+                records[Kind.PERSON] = list(read.people)
             if read.new_departments:
                 records.setdefault(Kind.DEPARTMENT, list(current.departments.values())).extend(read.new_departments)
             bundle.problems += read.problems
             bundle.notes += read.notes
+            bundle.columns[table.name] = read.columns
             continue
         table = inputs[name].open(progress)
-        records[spec.kind] = _read(table, spec) if table.columns else []
+        found = _read(table, spec) if table.complete else None
+        if found is not None and table.complete:
+            records[spec.kind] = found
         bundle.problems += table.problems
     for name in AUXILIARY:
         if name in inputs and "people.csv" not in inputs:
@@ -243,9 +254,10 @@ def read_files(
     return bundle
 
 
-def _read(table: Table, spec: FileSpec) -> list[Record]:
+def _read(table: Table, spec: FileSpec) -> list[Record] | None:
+    """The records of a file, or None when it lacks a required column."""
     if not table.check_columns(spec.required, spec.optional):
         table.close()
-        return []
+        return None
     read = spec.read
     return [record for row in table.iter_rows() if (record := read(row))]

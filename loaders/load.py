@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from graph.errors import BundleRefused, Problem
@@ -68,13 +68,16 @@ def load(
     if bundle.problems or dry_run:
         _tick(progress, "checking")
         merged, whole = check_changes(current, bundle.changes)
-        problems = bundle.problems + whole
+        problems = bundle.problems + _in_own_columns(whole, bundle)
         if problems and not dry_run:
             raise BundleRefused(problems)
         seconds["check"] = time.perf_counter() - started - seconds["read"]
         return Load(bundle, diff(current, merged), problems, None, True, seconds)
     _tick(progress, "checking and writing")
-    applied = store.apply(bundle.changes, actor=actor, summary=_summary(bundle))
+    try:
+        applied = store.apply(bundle.changes, actor=actor, summary=_summary(bundle))
+    except BundleRefused as err:
+        raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
     seconds["check and apply"] = time.perf_counter() - started - seconds["read"]
     changes = diff(applied.before, applied.after)
     seconds["diff"] = time.perf_counter() - started - sum(seconds.values())
@@ -92,6 +95,15 @@ def apply_bundle(
     if done.problems:
         raise BundleRefused(done.problems)
     return done.bundle, done.applied
+
+
+def _in_own_columns(problems: list[Problem], bundle: Bundle) -> list[Problem]:
+    """Whole-org problems, each naming the column as its file does (``supervisor`` rather than ``manager_id``)."""
+    columns = bundle.columns
+    return [
+        replace(p, column=columns[p.file].get(p.column, p.column)) if p.file in columns and p.column else p
+        for p in problems
+    ]
 
 
 def _tick(progress: Progress | None, phase: str) -> None:

@@ -19,7 +19,7 @@ from graph.errors import Problem
 from graph.model import Department, Person, Status
 from graph.org import Org
 
-from .hr import column_map
+from .hr import Preset, column_map
 from .match import match_people
 from .people import FORMATS, GENERIC, PeopleFormat, detect
 from .table import Table
@@ -35,6 +35,8 @@ class People:
     new_departments: list[Department] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: The file's own name of each field a whole-org problem may name (``manager_id``: ``supervisor``).
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def carried_leavers(current: Org, listed: set[str]) -> list[Person]:
@@ -67,8 +69,22 @@ def read_people(
                 f"{table.name}: the {fmt.name} file names no managers, so nobody reports to anyone; "
                 "add managers.csv (two columns: person, manager) to set them"
             )
+        if isinstance(fmt, Preset):
+            out.columns = _own_columns(fmt, table.columns)
         listed = {e.person.id for e in entries}
         leavers = carried_leavers(current, listed)
+        staying = sum(1 for p in current.people.values() if p.status is not Status.LEFT)
+        if not entries and not table.problems and staying:
+            # An export of nobody is an export that went wrong, not a company where everyone left.
+            out.problems.append(
+                Problem(
+                    table.name,
+                    None,
+                    None,
+                    f"lists nobody (a header and no rows), which would mark all {staying:,} people of the org as "
+                    "left; export the file again",
+                )
+            )
         matched = match_people(entries, fmt, table.name, departments, leavers, managers)
         public = ("public",) if fmt is GENERIC else getattr(fmt, "public", ())
         says_public = any(c in table.columns for c in public)
@@ -87,6 +103,11 @@ def read_people(
                 open_table.close()
 
 
+def _own_columns(fmt: Preset, header: tuple[str, ...]) -> dict[str, str]:
+    fields = {"id": fmt.id, "manager_id": fmt.manager, "department_id": fmt.department}
+    return {f: column for f, columns in fields.items() if (column := next((c for c in columns if c in header), None))}
+
+
 def _keep_public(people: list[Person], current: Org) -> list[Person]:
     """HR exports do not say who is public: whoever the current org marks public stays so."""
     known = current.people
@@ -95,7 +116,7 @@ def _keep_public(people: list[Person], current: Org) -> list[Person]:
 
 def _format(table: Table, columns: Table | None, out: People) -> PeopleFormat | None:
     """The format that reads ``table`` (given by a column map, or recognised), noting how."""
-    if not table.columns:
+    if not table.complete:  # no header, or one that already says why the file cannot be read
         out.problems += table.problems
         return None
     fmt: PeopleFormat | None

@@ -10,6 +10,10 @@ Vocabulary:
   shows as zero bytes at every other position; then Windows-1252, which decodes
   every byte but five. Anything else is left to charset-normalizer's guess, and
   the guess is reported.
+- A *mixed* file is UTF-8 with a few bytes that are not (a row pasted in from a
+  Windows-1252 file): more UTF-8 sequences than stray bytes. Read as Windows-1252
+  its every accented name would be garbled, so it is read as UTF-8 and each cell
+  holding a stray byte is a problem of its own (see :mod:`loaders.table`).
 - The *dialect* is the delimiter (comma, semicolon or tab). It is read from the
   first lines by the standard library's ``csv.Sniffer``, restricted to those
   three; quoting is always the standard double quote.
@@ -34,6 +38,11 @@ SAMPLE = 64 * 1024
 _CHUNK = 1 << 20
 _DELIMITERS = ",;\t"
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH = bytes(range(0x80, 0x100))
+# Control characters no CSV export holds (tab, line feed and carriage return aside), the same byte in every
+# encoding but UTF-16: a file with more than a stray one is binary data.
+_CONTROL = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "cp1252": "Windows-1252"}
 
 
@@ -48,6 +57,7 @@ class Sniffed:
     encoding: str
     delimiter: str
     guessed: bool = False  # the encoding is charset-normalizer's guess, not a certainty
+    mixed: bool = False  # UTF-8 with stray bytes of another encoding: each cell holding one is a problem
 
     def describe(self) -> str:
         """``"UTF-16, tab-delimited"``, for notes."""
@@ -63,11 +73,14 @@ def sniff(open_binary: Callable[[], BinaryIO]) -> Sniffed:
     with open_binary() as file:
         head = file.read(SAMPLE)
         encoding, guessed = _encoding(head, file)
+    mixed = encoding == "mixed"
+    encoding = "utf-8" if mixed else encoding
     text = _decode_sample(head, encoding)
-    return Sniffed(encoding, _delimiter(text), guessed)
+    return Sniffed(encoding, _delimiter(text), guessed, mixed)
 
 
 def _encoding(head: bytes, file: BinaryIO) -> tuple[str, bool]:
+    """The codec of the file, and whether it is a guess; ``"mixed"`` for UTF-8 with stray bytes."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -81,10 +94,20 @@ def _encoding(head: bytes, file: BinaryIO) -> tuple[str, bool]:
         return "utf-16-be", False
     if b"\x00" in head:
         raise UnreadableFile("is not a text file (it holds zero bytes); export it from your HR system as CSV")
+    if len(_CONTROL.findall(head)) > max(2, len(head) // 200):
+        raise UnreadableFile("is not a text file (it holds control characters); export it from your HR system as CSV")
     if _all_utf8(head, file):
         return "utf-8", False
     file.seek(0)
-    if not any(_CP1252_UNDEFINED.search(chunk) for chunk in iter(lambda: file.read(_CHUNK), b"")):
+    undefined, sequences, stray = False, 0, 0
+    for chunk in iter(lambda: file.read(_CHUNK), b""):
+        undefined = undefined or _CP1252_UNDEFINED.search(chunk) is not None
+        found = _UTF8_SEQUENCE.findall(chunk)
+        sequences += len(found)
+        stray += len(chunk) - len(chunk.translate(None, _HIGH)) - sum(map(len, found))
+    if sequences >= stray:
+        return "mixed", False
+    if not undefined:
         return "cp1252", False
     return _guess(head), True
 
