@@ -1,7 +1,7 @@
 # One command each: `make serve`, `make test`, `make lint`, `make bench`.
 PYTHON ?= python3
 
-.PHONY: install serve test lint bench bench-1m schema neo4j neo4j-stop
+.PHONY: install serve test lint bench bench-1m bench-http schema neo4j neo4j-stop
 
 install:
 	$(PYTHON) -m pip install -q -e ".[test]"
@@ -34,6 +34,12 @@ bench:
 
 bench-1m:
 	$(PYTHON) -m bench.load --sizes 1000000 --formats bamboohr,personio
+
+# The HTTP load benchmark (docs/performance.md): a mix of route, chain and top questions, 60 s
+# per cell, against 1, 2 and 4 uvicorn workers and a trivial starlette ceiling. Needs wrk
+# (Debian: apt-get install wrk); about 7 minutes.
+bench-http:
+	$(PYTHON) -m bench.http
 
 schema:
 	$(PYTHON) -c "from api.schema import schema; print(schema.as_str())" > api/schema.graphql

@@ -34,7 +34,7 @@ from .schema import make_schema
 from .settings import Settings
 from .stores import open_store
 
-__all__ = ["create_app"]
+__all__ = ["app_from_env", "create_app", "seed_if_empty"]
 
 log = logging.getLogger("buckstop")
 
@@ -119,3 +119,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     app.state.store = the_store
     return app
+
+
+def app_from_env() -> Starlette:
+    """The app of the settings in the environment: the factory each worker of ``buckstop serve --workers N`` calls."""
+    return create_app(Settings())

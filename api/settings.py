@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `buckstop serve` listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port `buckstop serve` listens on.")
+    workers: int = Field(
+        1,
+        ge=1,
+        description="Worker processes of `buckstop serve` (with the memory backend each holds a copy of the org).",
+    )
     seed: bool = Field(True, description="Load the demo org when the service starts on an empty store.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
     mcp_allowed_hosts: str = Field(
