@@ -21,6 +21,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 import seed
 from graph.store import Store
@@ -30,6 +32,13 @@ from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
 from .limits import BodyLimit
 from .loading import PREFLIGHT_HEADERS, needs_preflight
 from .mcp import mcp_endpoint
+from .media import (
+    GRAPHQL_RESPONSE,
+    GRAPHQL_RESPONSE_CONTENT_TYPE,
+    is_request_error,
+    prefers_graphql_response,
+    status_of,
+)
 from .schema import make_schema
 from .settings import Settings
 from .stores import open_store
@@ -40,6 +49,12 @@ log = logging.getLogger("buckstop")
 
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
+    """Strawberry's view, answering ``application/graphql-response+json`` to clients that prefer it.
+
+    The media type is chosen per request from ``Accept`` (:mod:`api.media`);
+    JSON answers are strawberry's own, unchanged.
+    """
+
     def __init__(self, store: Store, settings: Settings) -> None:
         super().__init__(make_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.store = store
@@ -52,6 +67,30 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             await JSONResponse({"errors": [{"message": message}]}, status_code=400)(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        # The sub-response is the one object create_response sees of the request: it carries the media type.
+        sub_response = await super().get_sub_response(request)
+        if prefers_graphql_response(request.headers.get("accept")):
+            sub_response.media_type = GRAPHQL_RESPONSE
+        return sub_response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if prefers_graphql_response(request.headers.get("accept")) and is_request_error(result.data, result.errors):
+            response.pop("data", None)  # the new media type says a request error by having no data entry
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        response.headers.append("vary", "accept")  # the same URL answers in two media types
+        if sub_response.media_type == GRAPHQL_RESPONSE:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_CONTENT_TYPE
+            if not sub_response.status_code and isinstance(response_data, dict):  # a 503 of api.errors stays
+                response.status_code = status_of(response_data)
+        return response
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> dict[str, Any]:
         principal = request.scope.get(SCOPE_KEY, ANONYMOUS)

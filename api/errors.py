@@ -68,7 +68,9 @@ class ErrorShape(SchemaExtension):
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if original is None:  # syntax and validation errors: the client's own doing
+        # Syntax, validation and variable errors: the client's own doing. They carry no path; graphql-core
+        # keeps the cause of a variable that does not coerce as a GraphQLError of its own.
+        if original is None or (isinstance(original, GraphQLError) and error.path is None):
             return _with(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})})
         if isinstance(original, BuckstopError):
             message = str(original).splitlines()[0] if isinstance(original, BundleRefused) else str(original)

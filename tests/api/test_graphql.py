@@ -135,3 +135,13 @@ def test_graphiql_is_served_to_a_browser(demo_server: Server) -> None:
     response = demo_server.client.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_a_variable_that_does_not_coerce_is_the_clients_error_not_an_internal_one(demo_server: Server) -> None:
+    """graphql-core keeps a GraphQLError as the cause of a bad variable; it was masked as INTERNAL_ERROR."""
+    for variables in ({"account": 3}, {"account": None}, {"on": "2026-13-45"}, {"on": 17}):
+        body = demo_server.query(ROUTE, **{"account": "@CorvidHelp", "issue": "refund", "on": DAY, **variables})
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", (variables, error)
+        assert error["message"].startswith("Variable '$"), error
+        assert body["data"] is None
