@@ -18,17 +18,21 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
-from strawberry.types import Info
+from strawberry.types import ExecutionResult, Info
 
 import queries
 from graph.errors import BuckstopError
 from graph.org import Org
+from graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from graph.store import Focus, Store
 from queries.lookup import find_person
 
@@ -207,6 +211,28 @@ class Query:
 
 
 class _Schema(strawberry.Schema):
+    async def execute(  # type: ignore[override]
+        self, query: str | None, variable_values: dict[str, Any] | None = None, context_value: Any = None, **rest: Any
+    ) -> ExecutionResult:
+        """Answer the whole request from one version of the org (:mod:`graph.pinned`).
+
+        The store of the context is pinned for each attempt; a request that
+        saw the org change between two of its questions, and wrote nothing, is
+        asked again.
+        """
+        store = context_value.get("store") if isinstance(context_value, dict) else None
+        if store is None:
+            return await super().execute(query, variable_values, context_value, **rest)
+        for _ in range(ATTEMPTS):
+            pinned = context_value["store"] = Pinned(store)
+            try:
+                result = await super().execute(query, variable_values, context_value, **rest)
+            finally:
+                context_value["store"] = store
+            if pinned.wrote or not _org_changed(result):
+                break
+        return result
+
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
         """Log nothing here: :class:`~api.errors.ErrorShape` logs the unexpected errors, with their request id.
 
@@ -214,19 +240,40 @@ class _Schema(strawberry.Schema):
         """
 
 
+def _org_changed(result: ExecutionResult) -> bool:
+    return any((e.extensions or {}).get("code") == OrgChanged.code for e in result.errors or ())
+
+
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema with the limits of ``settings``."""
+    """The schema with the limits of ``settings``.
+
+    Parsing and validating a document cost more than answering most questions,
+    so both are cached (bounded LRUs keyed by the text, then by the parsed
+    document and the rules). The limits' rules are made once here, not per
+    request: strawberry's limiters make a new rule class each time they are
+    built, which would key every request's validation afresh.
+    """
     settings = settings or Settings()
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection:
+        rules.extend(DisableIntrospection().validation_rules)
     # Factories, not instances: strawberry makes a fresh extension for each request.
+    # The rules join the document's on_operation, before the validation cache looks them up on_validate.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorShape,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: ParserCache(maxsize=_CACHED_DOCUMENTS),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=_CACHED_DOCUMENTS),
     ]
-    if not settings.introspection:
-        extensions.append(DisableIntrospection)
     return _Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+#: How many distinct documents the parser and validation caches keep: the few a tool sends, many times over.
+_CACHED_DOCUMENTS = 512
 
 
 #: The schema with the default limits; ``api/schema.graphql`` is its SDL.

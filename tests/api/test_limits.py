@@ -52,6 +52,16 @@ def test_too_many_aliases_are_refused(server: tuple[str, str]) -> None:
     assert error["message"] == "4 aliases found. Allowed: 3"
 
 
+def test_a_refused_document_is_refused_every_time_it_is_sent(server: tuple[str, str]) -> None:
+    # Parsing and validation are cached by document: the cache must keep the refusals too.
+    url, _ = server
+    deep = "{ top { manager { manager { manager { manager { manager { manager { title } } } } } } } }"
+    aliased = "{ a: top { id } b: top { id } c: top { id } d: top { id } }"
+    for _ in range(3):
+        assert [e["message"] for e in _errors(url, deep)] == ["'anonymous' exceeds maximum operation depth of 6"]
+        assert [e["message"] for e in _errors(url, aliased)] == ["4 aliases found. Allowed: 3"]
+
+
 def test_a_document_of_too_many_tokens_is_refused_before_it_is_run(server: tuple[str, str]) -> None:
     url, _ = server
     [error] = _errors(url, "{ top { " + "name " * 300 + "} }")

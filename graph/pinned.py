@@ -1,0 +1,90 @@
+"""One version of the org for a request that asks several questions.
+
+Vocabulary:
+
+- A *request* may ask several questions side by side (GraphQL's ``route`` and
+  ``top`` in one document); each question reads the store. A load landing
+  between two reads would make one answer of two versions of the org.
+- A *pinned* store is the store as one request sees it. Its first read fixes
+  the *version*. A whole org (the memory backend's) then answers every later
+  read, so the request cannot see another version. A partial org (the Neo4j
+  backend's) cannot: a later read of another version raises
+  :class:`OrgChanged`, and the caller asks the whole request again on a fresh
+  pin (:data:`ATTEMPTS`). Loads are minutes apart, so a second attempt is rare
+  and a third rarer still.
+- A write through the pin (``loadPeople``) unpins it: what follows in the
+  request sees the new version, and a request that wrote is never asked again.
+"""
+
+from __future__ import annotations
+
+from .access import Change, Token
+from .errors import BuckstopError
+from .org import ChangeSet, Org
+from .store import WHOLE, Applied, Focus, Store
+
+__all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
+
+#: How many times a request is asked, at most, before :class:`OrgChanged` reaches the client.
+ATTEMPTS = 3
+
+
+class OrgChanged(BuckstopError):
+    """The org changed between two questions of one request: ask the request again."""
+
+    code = "ORG_CHANGED"
+
+    def __init__(self, pinned: int, seen: int) -> None:
+        self.pinned = pinned
+        self.seen = seen
+        super().__init__(f"the org changed from version {pinned} to {seen} while answering; ask again")
+
+
+class Pinned:
+    """``store`` as one request sees it: one version of the org throughout."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.name = store.name
+        self.wrote = False
+        self._version: int | None = None
+        self._whole: Org | None = None
+
+    def read(self, focus: Focus = WHOLE) -> Org:
+        if self._whole is not None:
+            return self._whole
+        org = self.store.read(focus)
+        if self._version is None:
+            self._version = org.version
+        elif org.version != self._version:
+            raise OrgChanged(self._version, org.version)
+        if not org.partial:
+            self._whole = org
+        return org
+
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+        applied = self.store.apply(changes, actor=actor, summary=summary)
+        self.wrote = True
+        self._version, self._whole = None, None
+        return applied
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        return self.store.changes(limit)
+
+    def tokens(self) -> list[Token]:
+        return self.store.tokens()
+
+    def token(self, digest: str) -> Token | None:
+        return self.store.token(digest)
+
+    def add_token(self, token: Token) -> None:
+        self.store.add_token(token)
+
+    def revoke_token(self, name: str) -> Token:
+        return self.store.revoke_token(name)
+
+    def ready(self) -> bool:
+        return self.store.ready()
+
+    def close(self) -> None:
+        """Nothing: the pin does not own the store."""
