@@ -44,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`buckstop matrix --csv | head`): stop quietly, as cat does. Python would
+        # flush stdout again at exit and complain, so point it at /dev/null first.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a command stopped by a closed pipe
     except Exception as err:  # a bug: say so in one line, keep the trace for BUCKSTOP_DEBUG
         if os.environ.get("BUCKSTOP_DEBUG"):
             raise

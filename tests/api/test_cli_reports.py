@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,22 @@ def test_the_audit_example_in_the_docs_is_current(db: Path) -> None:
     start = doc.index("```text\nERROR") + len("```text\n")
     example = doc[start : doc.index("```", start)]
     assert buckstop("audit", "--on", DAY, db=db).stdout == example, "update the example in docs/audit.md"
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(db: Path) -> None:
+    # `buckstop matrix --csv | head -1`: the pipe is closed before the command writes, so every write fails.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env = {**os.environ, "BUCKSTOP_DB": str(db)}
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "api.cli", "matrix", "--csv"],
+            env=env,
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (141, "")
