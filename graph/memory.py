@@ -13,10 +13,21 @@ Vocabulary:
 - Another process may apply changes to the same file (``buckstop load`` while
   ``buckstop serve`` runs); a reader notices within :attr:`refresh_seconds` and
   reloads the file.
+- A *read-only* file (its file system mounted read-only, or not ours to write)
+  is opened for reading: it answers questions and refuses changes. SQLite reads
+  a file in WAL mode beside its *write-ahead log* (``-wal``) through a shared
+  index (``-shm``); where that index cannot be made, the file is opened
+  *immutable*: read as it is, never re-read. That is right only while the log
+  holds nothing, so closing a writable store *checkpoints* the log into the file.
+- *Faults of the disk* are named: a full disk and a read-only file each raise
+  :class:`~graph.errors.StoreUnavailable` with a message that says so.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sqlite3
 import threading
 import time
@@ -59,20 +70,46 @@ class MemoryStore:
         self.path = str(path)
         self.refresh_seconds = refresh_seconds
         self._write_lock = threading.Lock()
+        #: Why the file cannot be written (it is then opened for reading only), or None.
+        self.read_only = None if self.path == ":memory:" else _read_only(Path(self.path))
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: transactions are ours (BEGIN IMMEDIATE … COMMIT).
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
-        except sqlite3.Error as err:
-            raise StoreUnavailable(f"cannot open the store file {self.path!r}: {err}") from err
-        # data_version first: a commit landing in between is then reloaded, never missed.
-        self._data_version = self._pragma_data_version()
-        self._org = self._load()
+            self._db = self._open_for_reading() if self.read_only else self._open()
+            # data_version first: a commit landing in between is then reloaded, never missed.
+            self._data_version = self._pragma_data_version()
+            self._org = self._load()
+        except (sqlite3.Error, OSError) as err:
+            if hasattr(self, "_db"):
+                self._db.close()
+            raise self._fault("open", err) from err
         self._checked = time.monotonic()
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are ours (BEGIN IMMEDIATE … COMMIT).
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.executescript(_SCHEMA)
+        return db
+
+    def _open_for_reading(self) -> sqlite3.Connection:
+        """The file opened read-only: with its log and index where SQLite can read them, else immutable."""
+        uri = Path(self.path).resolve().as_uri()
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("SELECT 1 FROM meta").fetchall()  # SQLite opens the file, its log and index lazily
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size:  # immutable would ignore the log, and what it holds
+            raise StoreUnavailable(
+                f"cannot open the store file {self.path!r}: it is read-only ({self.read_only}) and its "
+                f"write-ahead log {wal.name!r} holds changes not yet in it; open it once where it can be "
+                "written (any buckstop command does), then make it read-only again"
+            )
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
 
     # -- reading --------------------------------------------------------------
 
@@ -123,12 +160,13 @@ class MemoryStore:
     def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
         """Check ``changes`` against the current org and commit them whole."""
         with self._write_lock:
+            self._refuse_if_read_only()
             try:
                 return self._apply(changes, actor, summary)
             except sqlite3.Error as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
-                raise StoreUnavailable(f"could not write the store file {self.path!r}: {err}") from err
+                raise self._fault("write", err) from err
 
     def _apply(self, changes: ChangeSet, actor: str, summary: str) -> Applied:
         self._db.execute("BEGIN IMMEDIATE")
@@ -203,25 +241,86 @@ class MemoryStore:
                 rows: list[tuple[object, ...]] = self._db.execute(sql, params).fetchall()
                 return rows
             except sqlite3.Error as err:
-                raise StoreUnavailable(f"cannot read the store file {self.path!r}: {err}") from err
+                raise self._fault("read", err) from err
 
     def _write(self, sql: str, *params: object) -> list[tuple[object, ...]]:
         """Run one writing statement; the rows it returns (``RETURNING``)."""
         with self._write_lock:
+            self._refuse_if_read_only()
             try:
                 rows: list[tuple[object, ...]] = self._db.execute(sql, params).fetchall()
                 return rows
             except sqlite3.IntegrityError:
                 raise
             except sqlite3.Error as err:
-                raise StoreUnavailable(f"could not write the store file {self.path!r}: {err}") from err
+                raise self._fault("write", err) from err
 
     def close(self) -> None:
         with self._write_lock:
+            if not self.read_only:
+                # So that the file alone holds the org, even while another process keeps the log open.
+                # At most a short wait: a busy log is checkpointed by whoever closes last.
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("PRAGMA busy_timeout = 200")
+                    self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
+
+    # -- faults of the disk -----------------------------------------------------
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise StoreUnavailable(f"the store file {self.path!r} is read-only ({self.read_only}): nothing was changed")
+
+    def _fault(self, doing: str, err: sqlite3.Error | OSError) -> StoreUnavailable:
+        """The error to raise for ``err`` met when ``doing`` ("open", "read", "write"), naming a disk fault."""
+        name = getattr(err, "sqlite_errorname", "")
+        of_the_disk = isinstance(err, OSError) or name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+        path = Path(self.path)
+        free = _free_bytes(path.parent) if self.path != ":memory:" else None
+        read_only = _read_only(path) if self.path != ":memory:" else None
+        tail = ": nothing was changed" if doing == "write" else ""
+        full = name == "SQLITE_FULL" or getattr(err, "errno", None) == errno.ENOSPC
+        if full or (of_the_disk and not read_only and free is not None and free < _NEARLY_FULL):
+            return StoreUnavailable(
+                f"the disk holding the store file {self.path!r} is full ({free or 0:,} bytes free){tail}; "
+                "free some space and try again"
+            )
+        if read_only and (of_the_disk or name.startswith("SQLITE_READONLY")):
+            if doing == "write":
+                return StoreUnavailable(f"the store file {self.path!r} is read-only ({read_only}){tail}")
+            return StoreUnavailable(f"cannot {doing} the store file {self.path!r}: {read_only}")
+        return StoreUnavailable(f"{_DOING[doing]} the store file {self.path!r}: {err}")
 
 
 _TOKEN = "name, scope, digest, created, revoked"
+_DOING = {"open": "cannot open", "read": "cannot read", "write": "could not write"}
+
+#: Below this much free space, an I/O error of SQLite is taken for a full disk (it says "disk I/O
+#: error" when it cannot grow its shared index, ``-shm``, on a full disk).
+_NEARLY_FULL = 1 << 20
+
+
+def _read_only(path: Path) -> str | None:
+    """Why the store file at ``path`` (or the folder it is made in) cannot be written, or None if it can."""
+    folder = path.parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "its file system is mounted read-only"
+    except OSError:
+        return None  # no folder yet: it is made when the store opens
+    if path.exists() and not os.access(path, os.W_OK):
+        return "you may not write to it"
+    if not os.access(folder, os.W_OK):
+        return "you may not write to its folder"
+    return None
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return None
+    return stat.f_bavail * stat.f_frsize
 
 
 def _token(row: tuple[object, ...]) -> Token:

@@ -1,22 +1,31 @@
-"""The memory backend in its SQLite file: durability, other processes, crashes, concurrent readers."""
+"""The memory backend in its SQLite file: durability, other processes, crashes, concurrent readers, disk faults.
+
+The disk faults are real: a full disk is a small tmpfs, a read-only file one seen
+through a read-only bind mount. Mounting needs root (chmod does not stop root);
+without it those tests skip, saying why -- except under CI, where they fail.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
 
 from graph import BundleRefused, ChangeSet, MemoryStore
+from graph.access import Scope, Token, digest, now
 from graph.errors import StoreUnavailable
-from graph.model import Kind
+from graph.model import Kind, Person
 from loaders import apply_bundle
 from queries import route
 from tests.orgs import DAY, OrgBuilder, acme, ids
@@ -285,3 +294,175 @@ def test_readers_see_one_whole_version_while_another_process_loads(tmp_path, ope
     assert answers[-1][0] == 101
     mismatched = [(version, answer) for version, answer in answers if answer != expected[(version + 1) % 2]]
     assert not mismatched, f"{len(mismatched)} of {len(answers)} answers match no version, e.g. {mismatched[0]}"
+
+
+# -- faults of the disk ----------------------------------------------------------------
+
+
+def _mount(*args: str | Path) -> None:
+    """Run ``mount`` (or ``umount``); skip the test where this machine cannot, and fail under CI."""
+    why = None
+    if os.geteuid() != 0:
+        why = "needs root to mount a file system (chmod does not make a file read-only to root)"
+    else:
+        done = subprocess.run([args[0], *map(str, args[1:])], capture_output=True, text=True, check=False)
+        if done.returncode == 0:
+            return
+        why = f"cannot {' '.join(map(str, args))}: {done.stderr.strip()}"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run this test, but it {why}")
+    pytest.skip(why)
+
+
+def _unmount(folder: Path) -> None:
+    if subprocess.run(["umount", str(folder)], capture_output=True, check=False).returncode:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)  # still held: detach it now, free it later
+
+
+@contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """A fresh tmpfs of ``size`` (``"1m"``) mounted on ``folder``, unmounted after."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _mount("mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", folder)
+    try:
+        yield folder
+    finally:
+        _unmount(folder)
+
+
+@contextmanager
+def read_only_view(folder: Path, view: Path) -> Iterator[Path]:
+    """``folder`` seen again at ``view``, through a read-only bind mount (as a container sees a ``:ro`` volume)."""
+    view.mkdir(parents=True, exist_ok=True)
+    _mount("mount", "--bind", folder, view)
+    try:
+        _mount("mount", "-o", "remount,bind,ro", view)
+        yield view
+    finally:
+        _unmount(view)
+
+
+def fill(disk: Path, leave_kib: int) -> None:
+    """Fill ``disk`` up to ``leave_kib`` KiB of free space."""
+    free = shutil.disk_usage(disk).free // 1024 - leave_kib
+    (disk / "filler").write_bytes(b"\0" * free * 1024)
+
+
+def too_big() -> ChangeSet:
+    """A whole new org of about 2 MB of people (every other kind emptied): more than a 1 MB disk holds."""
+    return ChangeSet.of([Person(f"p{i:05}", f"Person {i}", title="x" * 300) for i in range(6_000)], kinds=list(Kind))
+
+
+def integrity(path: Path) -> str:
+    with closing(sqlite3.connect(path)) as db:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("leave_kib", "sqlite_says"),
+    [(4, "SQLITE_FULL"), (16, "SQLITE_IOERR_SHMSIZE")],  # with 16 KiB free, SQLite can start but not grow -shm
+)
+def test_a_new_store_on_a_full_disk_says_the_disk_is_full(tmp_path, leave_kib, sqlite_says):
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        fill(disk, leave_kib)
+        with pytest.raises(StoreUnavailable, match=r"^the disk holding the store file '.*org.db' is full") as caught:
+            MemoryStore(disk / "org.db")
+        assert caught.value.__cause__.sqlite_errorname == sqlite_says
+        assert str(caught.value).endswith("bytes free); free some space and try again")
+
+
+def test_a_change_that_does_not_fit_on_the_disk_changes_nothing(tmp_path):
+    with tmpfs(tmp_path / "disk", "1m") as disk:
+        store = MemoryStore(disk / "org.db", refresh_seconds=0)
+        try:
+            apply_bundle(store, billing_to("person:p-ann").write(tmp_path / "bundle"))
+            before = records_of(store)
+            with pytest.raises(StoreUnavailable, match=r"^the disk holding .* is full .*: nothing was changed; free"):
+                store.apply(too_big())
+            assert store.read().version == 1
+            assert records_of(store) == before
+            assert store.apply(ChangeSet.of([], kinds=[Kind.ABSENCE])).version == 2  # what fits still goes in
+        finally:
+            store.close()
+        assert integrity(disk / "org.db") == "ok"
+        again = MemoryStore(disk / "org.db")
+        try:
+            assert again.read().version == 2
+            assert who_handles_billing(again) == ["p-ann"]
+        finally:
+            again.close()
+
+
+def test_a_read_only_file_answers_and_refuses_every_change(tmp_path):
+    writable = tmp_path / "rw"
+    store = MemoryStore(writable / "org.db")
+    apply_bundle(store, billing_to("person:p-ann").write(tmp_path / "bundle"))
+    token = Token("reader", Scope.READ, digest("secret"), now())
+    store.add_token(token)
+    store.close()
+    before = fingerprint(writable)
+    assert list(before) == ["org.db"]  # closing the last store takes the log into the file
+    with read_only_view(writable, tmp_path / "ro") as view:
+        read_only = MemoryStore(view / "org.db", refresh_seconds=0)
+        try:
+            assert read_only.read_only == "its file system is mounted read-only"
+            assert who_handles_billing(read_only) == ["p-ann"]
+            assert read_only.token(token.digest) == token
+            assert read_only.ready()
+            refusal = r"^the store file '.*ro/org.db' is read-only \(its file system is mounted read-only\): nothing"
+            with pytest.raises(StoreUnavailable, match=refusal):
+                apply_bundle(read_only, billing_to("person:p-bob").write(tmp_path / "next"))
+            with pytest.raises(StoreUnavailable, match=refusal):
+                read_only.add_token(Token("writer", Scope.ADMIN, digest("other"), now()))
+            with pytest.raises(StoreUnavailable, match=refusal):
+                read_only.revoke_token("reader")
+            assert who_handles_billing(read_only) == ["p-ann"]
+        finally:
+            read_only.close()
+        with pytest.raises(StoreUnavailable, match=r"cannot open the store file '.*new.db': its file system is mou"):
+            MemoryStore(view / "new.db")  # nor can a new store be made there
+    assert fingerprint(writable) == before
+
+
+def test_a_read_only_view_of_a_store_in_use_follows_its_changes(tmp_path, open_store):
+    writer = open_store("rw/org.db")  # open, so its log and index stay beside the file
+    apply_bundle(writer, billing_to("person:p-ann").write(tmp_path / "one"))
+    with read_only_view(tmp_path / "rw", tmp_path / "ro") as view:
+        reader = MemoryStore(view / "org.db", refresh_seconds=0)
+        try:
+            assert reader.read_only and who_handles_billing(reader) == ["p-ann"]
+            apply_bundle(writer, billing_to("person:p-bob").write(tmp_path / "two"))
+            assert reader.read().version == 2
+            assert who_handles_billing(reader) == ["p-bob"]
+        finally:
+            reader.close()
+
+
+def test_a_read_only_file_whose_log_holds_changes_is_refused_not_read_stale(tmp_path, open_store):
+    writer = open_store("rw/org.db")
+    apply_bundle(writer, billing_to("person:p-ann").write(tmp_path / "bundle"))  # in the log, not yet in the file
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("org.db", "org.db-wal"):  # the file and its log, without the index
+        shutil.copy(tmp_path / "rw" / name, copy / name)
+    stale = r"write-ahead log 'org.db-wal' holds changes not yet in it; open it once where it can be written"
+    with read_only_view(copy, tmp_path / "ro") as view, pytest.raises(StoreUnavailable, match=stale):
+        MemoryStore(view / "org.db")  # read immutable, it would answer from the file without them
+
+
+def test_closing_a_store_checkpoints_its_log_into_the_file(tmp_path, open_store):
+    reader = open_store(refresh_seconds=0)  # keeps the log open after the writer closes
+    writer = open_store()
+    apply_bundle(writer, billing_to("person:p-ann").write(tmp_path / "bundle"))
+    writer.close()
+    assert (tmp_path / "org.db-wal").stat().st_size == 0
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(tmp_path / "org.db", alone / "org.db")  # the file alone, as a copy or a read-only medium has it
+    copied = open_store("alone/org.db")
+    assert copied.read().version == 1
+    assert who_handles_billing(copied) == who_handles_billing(reader) == ["p-ann"]
