@@ -12,11 +12,13 @@ The context of a request holds the store, the settings and the principal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -265,11 +267,26 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorShape,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=_CACHED_DOCUMENTS),
+        lambda: _ParserCache(maxsize=_CACHED_DOCUMENTS),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=_CACHED_DOCUMENTS),
     ]
     return _Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+class _ParserCache(ParserCache):
+    """Strawberry's parser cache, leaving a document that does not parse to strawberry.
+
+    The cache parses inside its hook, where a syntax error would escape the
+    operation and :class:`~api.errors.ErrorShape` with it. Left unparsed, the
+    document is parsed again by strawberry, which reports the error as any other.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
 
 
 #: How many distinct documents the parser and validation caches keep: the few a tool sends, many times over.
