@@ -55,10 +55,12 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: on a busy two-core machine a Neo4j-backed server seeding the demo org takes a while.
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = process.stdout.read().decode() if process.stdout else ""
+            stop_server(process)
             raise RuntimeError(f"buckstop serve exited early:\n{output}")
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
@@ -66,8 +68,8 @@ def start_server(
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("buckstop serve did not become ready in 30 s")
+    stop_server(process)
+    raise RuntimeError("buckstop serve did not become ready in 90 s")
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:

@@ -61,7 +61,7 @@ def test_readiness_and_answers_follow_neo4j_down_and_back(tmp_path: Path) -> Non
     process = None
     try:
         process, url = start_server(tmp_path / "unused.db", backend="neo4j", env={"NEO4J_URI": uri})
-        assert httpx.post(f"{url}/graphql", json={"query": QUERY}).json()["data"]["route"]["handlers"]
+        assert httpx.post(f"{url}/graphql", json={"query": QUERY}, timeout=30).json()["data"]["route"]["handlers"]
 
         neo4j_down(exports)
         wait_for(url, 503)
