@@ -24,9 +24,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-import seed
 from graph.store import Store
-from loaders import apply_bundle
 
 from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
 from .limits import BodyLimit
@@ -41,9 +39,9 @@ from .media import (
 )
 from .schema import make_schema
 from .settings import Settings
-from .stores import open_store
+from .stores import open_store, seed_if_empty
 
-__all__ = ["app_from_env", "create_app", "seed_if_empty"]
+__all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("buckstop")
 
@@ -101,15 +99,6 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             "request": request,
             "response": response,
         }
-
-
-def seed_if_empty(store: Store) -> bool:
-    """Load the demo org into ``store`` if it holds nothing; whether it did."""
-    if not store.read().empty:
-        return False
-    apply_bundle(store, seed.FOLDER, actor="seed")
-    log.info("the store was empty: loaded the demo org (Corvid Electronics)")
-    return True
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Starlette:

@@ -1,13 +1,19 @@
-"""Opening the store the settings name."""
+"""Opening the store the settings name, and seeding it with the demo org when it is empty."""
 
 from __future__ import annotations
 
+import logging
+
+import seed
 from graph.memory import MemoryStore
 from graph.store import Store
+from loaders import apply_bundle
 
 from .settings import Settings
 
-__all__ = ["open_store"]
+__all__ = ["open_store", "seed_if_empty"]
+
+log = logging.getLogger("buckstop")
 
 
 def open_store(settings: Settings) -> Store:
@@ -18,3 +24,12 @@ def open_store(settings: Settings) -> Store:
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database)
     return MemoryStore(settings.db)
+
+
+def seed_if_empty(store: Store) -> bool:
+    """Load the demo org into ``store`` if it holds nothing; whether it did."""
+    if not store.read().empty:
+        return False
+    apply_bundle(store, seed.FOLDER, actor="seed")
+    log.info("the store was empty: loaded the demo org (Corvid Electronics)")
+    return True

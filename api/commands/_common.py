@@ -7,9 +7,8 @@ import getpass
 
 from graph.store import Store
 
-from ..app import seed_if_empty
 from ..settings import Settings
-from ..stores import open_store
+from ..stores import open_store, seed_if_empty
 
 
 def add_store_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..mcp import build_server
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "mcp"
@@ -19,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..mcp import build_server  # here, not above: the MCP SDK takes a second to import, for this command only
+
     store = store_for_questions(args)
     try:
         build_server(store).run("stdio")

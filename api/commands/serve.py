@@ -14,9 +14,8 @@ import os
 
 import uvicorn
 
-from ..app import create_app, seed_if_empty
 from ..settings import Settings
-from ..stores import open_store
+from ..stores import open_store, seed_if_empty
 
 NAME = "serve"
 HELP = "serve GraphQL at /graphql, with /healthz and /readyz"
@@ -36,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"buckstop: serving GraphQL at http://{settings.host}:{settings.port}/graphql", flush=True)
     if settings.workers == 1:
+        from ..app import create_app  # here: the web stack is imported by this command only
+
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
         return 0
     if settings.seed:
