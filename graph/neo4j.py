@@ -20,6 +20,15 @@ Vocabulary:
 - A *read* answers one question's :class:`~graph.store.Focus` with one Cypher
   query that returns the part of the org the question needs; the questions in
   ``queries/`` then run over that part exactly as over the memory backend's org.
+- The *commit gate* keeps a read from straddling a commit. Neo4j's reads are
+  read-committed: a query running while a load's commit is applied can see
+  part of each org. So a load, its work done and just before its commit, opens
+  the gate (the ``Meta`` node ``commit``: ``pending`` one up, in a transaction
+  of its own), and closes it once committed (``done`` up to ``pending``). A read
+  looks at the gate before and after its query, in one read transaction, and
+  keeps its answer only if the gate was closed and unchanged; otherwise it
+  asks again, for at most :data:`COMMIT_WAIT` seconds. A gate left open by a
+  loader that died is ignored after :data:`STALE_GATE` seconds. (A seqlock.)
 
 Cypher texts are constants; every value is a parameter. Labels and relationship
 types come from the model's enums, never from input.
@@ -28,6 +37,7 @@ types come from the model's enums, never from input.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -80,7 +90,23 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX buckstop_absence_person IF NOT EXISTS FOR (n:Absence) ON (n.person_id)",
     "CREATE INDEX buckstop_orgnode_kind IF NOT EXISTS FOR (n:OrgNode) ON (n.kind)",
     "MERGE (m:Meta {id: 'org'}) ON CREATE SET m.version = 0",
+    "MERGE (g:Meta {id: 'commit'}) ON CREATE SET g.pending = 0, g.done = 0, g.since = 0",
 )
+
+#: How long a read waits for a load's commit to be applied before it gives up (StoreUnavailable).
+COMMIT_WAIT = 10.0
+#: After how many seconds an open commit gate is taken for the leftover of a loader that died.
+STALE_GATE = 60.0
+
+_GATE: LiteralString = (
+    "OPTIONAL MATCH (g:Meta {id: 'commit'}) RETURN g.pending AS pending, g.done AS done, timestamp() - g.since AS age"
+)
+_OPEN_GATE: LiteralString = (
+    "MERGE (g:Meta {id: 'commit'}) ON CREATE SET g.pending = 0, g.done = 0 "
+    "SET g.pending = g.pending + 1, g.since = timestamp() RETURN g.pending AS ticket"
+)
+# Only the last loader to open the gate closes it: a concurrent load still committing keeps it open.
+_CLOSE_GATE: LiteralString = "MATCH (g:Meta {id: 'commit'}) WHERE g.pending = $ticket SET g.done = $ticket"
 
 # -- the reads ------------------------------------------------------------------
 #
@@ -263,21 +289,64 @@ class Neo4jStore:
     # -- reading ----------------------------------------------------------------
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        """The part of the org ``focus`` needs, fetched in one round trip."""
+        """The part of the org ``focus`` needs: one query, between two looks at the commit gate."""
         text, params = _query_for(focus)
-        records = self._run(text, **params)
-        return _org_of(records[0] if records else None, partial=text is not _WHOLE)
+        deadline = time.monotonic() + COMMIT_WAIT
+        pause = 0.005
+        while True:
+            before, row, after = self._gated(text, params)
+            if before == after and not _open(before):
+                return _org_of(row, partial=text is not _WHOLE)
+            if time.monotonic() > deadline:
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri} has been committing a load for over {COMMIT_WAIT:g} s; try again"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+    def _gated(self, text: LiteralString, params: dict[str, Any]) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
+        """The gate, the question's row, the gate again: three queries of one read transaction."""
+
+        def work(tx: ManagedTransaction) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
+            before = tx.run(_GATE).single()
+            row = tx.run(text, params).single()
+            after = tx.run(_GATE).single()
+            return _gate(before), row, _gate(after)
+
+        try:
+            with self._driver.session(database=self.database, default_access_mode="READ") as session:
+                return session.execute_read(work)
+        except (ServiceUnavailable, SessionExpired, OSError) as err:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
 
     # -- writing ----------------------------------------------------------------
 
     def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
         """Check ``changes`` against the current org and replace it, in one transaction."""
+        ticket: int | None = None
+
+        def work(tx: ManagedTransaction) -> tuple[Org, Org]:
+            nonlocal ticket
+            before, after = _apply(tx, changes, actor, summary)
+            # The work is done and the commit is next: readers wait until it has been applied.
+            ticket = int(self._run(_OPEN_GATE, RoutingControl.WRITE)[0]["ticket"])
+            return before, after
+
         try:
             with self._driver.session(database=self.database) as session:
-                before, after = session.execute_write(_apply, changes, actor, summary)
+                before, after = session.execute_write(work)
         except (ServiceUnavailable, SessionExpired, OSError) as err:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
+        finally:
+            if ticket is not None:
+                self._close_gate(ticket)
         return Applied(after.version, len(changes), before, after)
+
+    def _close_gate(self, ticket: int) -> None:
+        try:
+            self._run(_CLOSE_GATE, RoutingControl.WRITE, ticket=ticket)
+        except StoreUnavailable:
+            log.warning("could not close the commit gate (ticket %s); readers ignore it after %g s", ticket, STALE_GATE)
 
     # -- the log and the tokens -------------------------------------------------
 
@@ -353,6 +422,18 @@ def _query_for(focus: Focus) -> tuple[LiteralString, dict[str, Any]]:
         refs = [dict(zip(("kind", "id"), name.split(":", 1), strict=True)) for name in names if ":" in name]
         return _REFS, {"refs": refs}
     return _WHOLE, {}
+
+
+def _gate(row: Any) -> tuple[Any, ...]:
+    """(pending, done) of the commit gate, and whether it is fresh (an open gate older than STALE_GATE is not)."""
+    if row is None or row["pending"] is None:
+        return (0, 0, True)
+    return (row["pending"], row["done"], (row["age"] or 0) < STALE_GATE * 1000)
+
+
+def _open(gate: tuple[Any, ...]) -> bool:
+    pending, done, fresh = gate
+    return bool(pending > done and fresh)
 
 
 def _org_of(row: Any, *, partial: bool = False) -> Org:

@@ -216,22 +216,6 @@ def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
     return result
 
 
-def known_torn_on_neo4j(request: pytest.FixtureRequest, run: Run) -> None:
-    """Mark a Neo4j run's judgment as a known failure (not its setup, nor the checks that it meant something).
-
-    Remove this once a load on Neo4j no longer replaces the org in place under its readers.
-    """
-    if run.backend == "neo4j":
-        request.applymarker(pytest.mark.xfail(reason=NEO4J_TEARS, raises=AssertionError, strict=False))
-
-
-NEO4J_TEARS = (
-    "Neo4j reads are read-committed: one Cypher read that overlaps a load's commit can see part of each org "
-    "(a node without its labels or properties, Meta's top_id without its person, an account gone, "
-    "B's route beside A's top at one version)"
-)
-
-
 def meant_something(run: Run) -> None:
     print(run.summary())  # shown with -rP
     during = Counter(v for a in run.answers if a.sent >= run.loads_began for v in a.parts)
@@ -239,17 +223,15 @@ def meant_something(run: Run) -> None:
     assert len(run.answers) >= 200, f"too few answers to mean much: {run.summary()}"
 
 
-def test_each_question_is_answered_from_one_whole_version(request: pytest.FixtureRequest, run: Run) -> None:
+def test_each_question_is_answered_from_one_whole_version(run: Run) -> None:
     meant_something(run)
-    known_torn_on_neo4j(request, run)
     failed = [a for a in run.answers if a.failure]
     assert not failed, f"{len(failed)} failed, of {run.summary()}; e.g. {failed[0].failure}: {failed[0].body[:1500]}"
     torn = [a for a in run.answers if "neither" in a.parts]
     assert not torn, f"{len(torn)} answers had a question of neither version, of {run.summary()}; {run.example(torn)}"
 
 
-def test_one_document_is_answered_from_one_version(request: pytest.FixtureRequest, run: Run) -> None:
+def test_one_document_is_answered_from_one_version(run: Run) -> None:
     meant_something(run)
-    known_torn_on_neo4j(request, run)
     mixed = [a for a in run.answers if len(set(a.parts)) > 1 and set(a.parts) <= set(EXPECTED)]
     assert not mixed, f"{len(mixed)} answers mixed A and B, of {run.summary()}; {run.example(mixed)}"
