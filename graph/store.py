@@ -6,7 +6,7 @@ Vocabulary:
 - :meth:`Store.read` returns an :class:`~graph.org.Org` that is one whole
   version: a question asked of it never sees half a load. The memory backend
   returns its whole org; a remote backend may return just the part of the org
-  that a question needs (its *focus*), fetched in one round trip. Such a
+  that a question needs (its *focus*), fetched with one query. Such a
   *partial* org has ``partial`` set; whatever a question finds missing in it
   (near names for a suggestion, a record a client asks for next) it reads
   again with a narrower focus.
