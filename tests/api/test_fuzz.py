@@ -14,8 +14,9 @@ department) is drawn from the demo org, and the questions get past the door.
 Each operation is asked by a read token and anonymously (the public view).
 
 It reproduces: a fixed number of examples per operation, ``derandomize`` (the
-examples follow from the test's code, not from the clock), and no example
-database, so a run neither reads nor writes ``.hypothesis/``. Only the memory
+examples follow from the code -- this test's, and the constants Hypothesis picks
+up from the project's modules -- not from the clock), and no example database;
+Hypothesis's caches go to a temporary folder, not ``.hypothesis/``. Only the memory
 backend is fuzzed: the GraphQL layer under test is the same code for both, and
 that Neo4j answers as the memory store does is the contract suite's job
 (``tests/graph``, ``tests/queries``).
@@ -28,6 +29,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -117,14 +119,14 @@ def _config(names: dict[str, list[str]]) -> schemathesis.Config:
 
 
 class ServerLog:
-    """Reads the server's output as it comes, keeping the last lines to show beside a failure.
+    """Reads the server's output as it comes, so a failure can show what the server logged about it.
 
     ``start_server`` pipes the server's output; every internal error it logs is a stack trace,
     and once the pipe is full the server would block mid-request, turning a finding into a timeout.
     """
 
     def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self.lines: deque[str] = deque(maxlen=60)
+        self.lines: deque[str] = deque(maxlen=2000)
         self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
         self._thread.start()
 
@@ -133,8 +135,17 @@ class ServerLog:
             for line in iter(process.stdout.readline if process.stdout else bytes, b""):
                 self.lines.append(line.decode("utf-8", errors="replace").rstrip())
 
-    def tail(self) -> str:
-        return "\n".join(self.lines)
+    def about(self, body: str, shown: int = 80) -> str:
+        """The log entry of the request id in a response ``body`` (the entry of an internal error), else the tail."""
+        found = re.search(r'"requestId":\s*"(\w+)"', body)
+        deadline = time.monotonic() + 2  # the entry may still be on its way through the pipe
+        while found and time.monotonic() < deadline:
+            lines = list(self.lines)
+            start = next((i for i, line in enumerate(lines) if found.group(1) in line), None)
+            if start is not None:
+                return "\n".join(lines[start : start + shown])
+            time.sleep(0.05)
+        return "\n".join(list(self.lines)[-20:])
 
     def join(self) -> None:
         self._thread.join(timeout=10)
@@ -220,11 +231,12 @@ def test_no_operation_breaks_the_server(
     def ask(case: schemathesis.Case[Any]) -> None:
         response = case.call(headers=headers, timeout=10)
         found = problems(response)
+        text = response.content.decode("utf-8", errors="replace")
         assert not found, (
             f"{label} ({principal}, {mode.value}): {'; '.join(found)}\n"
             f"query:\n{case.body!s}\n"
-            f"response {response.status_code}:\n{response.content.decode('utf-8', errors='replace')[:2000]}\n"
-            f"the server's last lines:\n{target.log.tail()}"
+            f"response {response.status_code}:\n{text[:2000]}\n"
+            f"the server logged:\n{target.log.about(text)}"
         )
 
     ask()
