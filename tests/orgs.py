@@ -83,6 +83,8 @@ class OrgBuilder:
     def change(self, file: str, id: str, **cells: object) -> OrgBuilder:
         """Change cells of the row whose first column is ``id``."""
         first = HEADERS[file][0]
+        unknown = set(cells) - set(HEADERS[file])
+        assert not unknown, f"{file} has no column {', '.join(sorted(unknown))}"
         row = next(r for r in self.rows[file] if r[first] == id)
         row.update({column: _cell(value) for column, value in cells.items()})
         return self

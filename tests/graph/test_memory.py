@@ -219,7 +219,7 @@ def two_versions(tmp_path, open_store) -> tuple[list[Path], list[tuple[object, .
     A reader who saw B's rule with A's people would get an answer matching neither.
     """
     version_a = billing_to("person:p-ann")
-    version_b = billing_to("person:p-bob").change("people.csv", "p-bob", manager="p-omar")
+    version_b = billing_to("person:p-bob").change("people.csv", "p-bob", manager_id="p-omar")
     folders = [version_a.write(tmp_path / "a"), version_b.write(tmp_path / "b")]
     expected = []
     for n, folder in enumerate(folders):
