@@ -30,7 +30,7 @@ from graph.model import Kind, Person
 from loaders import apply_bundle
 from tests.api.server import Server, make_token, start_server, stop_server
 from tests.api.test_cli import buckstop
-from tests.graph.test_memory import fill, fingerprint, integrity, read_only_view, tmpfs
+from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
 
 #: Asks a server which org it holds: p250's name, and p5000, in the big org only.
 QUERY = '{ person(id: "p250") { name email } }'
