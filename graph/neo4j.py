@@ -36,6 +36,7 @@ types come from the model's enums, never from input.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import defaultdict
@@ -261,8 +262,14 @@ class Neo4jStore:
     # -- plumbing ---------------------------------------------------------------
 
     def _run(self, text: LiteralString, routing: RoutingControl = RoutingControl.READ, **params: Any) -> Any:
-        try:
+        with self._reachable():
             return self._driver.execute_query(Query(text), params, routing_=routing, database_=self.database).records
+
+    @contextlib.contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Neo4j gone away (or never reached) is StoreUnavailable: a 503 for clients, one line for the CLI."""
+        try:
+            yield
         except (ServiceUnavailable, SessionExpired, OSError) as err:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
 
@@ -313,11 +320,8 @@ class Neo4jStore:
             after = tx.run(_GATE).single()
             return _gate(before), row, _gate(after)
 
-        try:
-            with self._driver.session(database=self.database, default_access_mode="READ") as session:
-                return session.execute_read(work)
-        except (ServiceUnavailable, SessionExpired, OSError) as err:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
+        with self._reachable(), self._driver.session(database=self.database, default_access_mode="READ") as session:
+            return session.execute_read(work)
 
     # -- writing ----------------------------------------------------------------
 
@@ -333,10 +337,8 @@ class Neo4jStore:
             return before, after
 
         try:
-            with self._driver.session(database=self.database) as session:
+            with self._reachable(), self._driver.session(database=self.database) as session:
                 before, after = session.execute_write(work)
-        except (ServiceUnavailable, SessionExpired, OSError) as err:
-            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {err}") from err
         finally:
             if ticket is not None:
                 self._close_gate(ticket)
