@@ -17,6 +17,7 @@ serve:
 lint:
 	ruff check .
 	ruff format --check .
+	@mkdir -p build/typing && ln -sfn ../.. build/typing/buckstop
 	mypy
 
 # The test command of the README and of .ci/run: a throwaway Neo4j is started for the
@@ -46,4 +47,4 @@ bench-http:
 	$(PYTHON) -m bench.http
 
 schema:
-	$(PYTHON) -c "from api.schema import schema; print(schema.as_str())" > api/schema.graphql
+	$(PYTHON) -c "from buckstop.api.schema import schema; print(schema.as_str())" > api/schema.graphql

@@ -29,11 +29,11 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph.access import Scope as TokenScope
-from graph.access import Token, digest
-from graph.errors import BuckstopError, StoreUnavailable
-from graph.model import Person
-from graph.store import Store
+from buckstop.graph.access import Scope as TokenScope
+from buckstop.graph.access import Token, digest
+from buckstop.graph.errors import BuckstopError, StoreUnavailable
+from buckstop.graph.model import Person
+from buckstop.graph.store import Store
 
 from .errors import error_response
 

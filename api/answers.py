@@ -20,13 +20,13 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from graph import model
-from graph.model import Kind, key
-from graph.org import Org
-from queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
-from queries.routing import EscalationStep
-from queries.search import Hit as SearchHit
-from queries.triage import Match as TriageMatch
+from buckstop.graph import model
+from buckstop.graph.model import Kind, key
+from buckstop.graph.org import Org
+from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
+from buckstop.queries.routing import EscalationStep
+from buckstop.queries.search import Hit as SearchHit
+from buckstop.queries.triage import Match as TriageMatch
 
 from .access import Principal, current, may_see_private
 

@@ -24,7 +24,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from graph.store import Store
+from buckstop.graph.store import Store
 
 from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
 from .limits import BodyLimit

@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from graph.errors import BuckstopError, BundleRefused
+from buckstop.graph.errors import BuckstopError, BundleRefused
 
 from .commands import COMMANDS
 

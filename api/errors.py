@@ -18,7 +18,7 @@ from graphql import GraphQLError
 from starlette.responses import JSONResponse
 from strawberry.extensions import SchemaExtension
 
-from graph.errors import BuckstopError, BundleRefused, NotFound, StoreUnavailable
+from buckstop.graph.errors import BuckstopError, BundleRefused, NotFound, StoreUnavailable
 
 __all__ = ["ErrorShape", "error_response", "extensions_for"]
 

@@ -18,10 +18,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from graph.errors import BundleRefused
-from graph.store import Store
-from loaders import Input, Load, load
-from loaders.diff import Change, Consequence
+from buckstop.graph.errors import BundleRefused
+from buckstop.graph.store import Store
+from buckstop.loaders import Input, Load, load
+from buckstop.loaders.diff import Change, Consequence
 
 from .permissions import admin, principal_of, private
 

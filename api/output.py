@@ -8,9 +8,9 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from graph.codec import encode
-from graph.model import Person
-from queries.routing import Routing
+from buckstop.graph.codec import encode
+from buckstop.graph.model import Person
+from buckstop.queries.routing import Routing
 
 __all__ = ["emit_json", "person_dict", "person_line", "routing_dict", "spreadsheet_safe", "table", "write_csv"]
 

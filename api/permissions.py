@@ -21,7 +21,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
 
-from graph.access import Scope
+from buckstop.graph.access import Scope
 
 from .access import ANONYMOUS, Forbidden, Principal
 

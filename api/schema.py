@@ -31,12 +31,12 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionResult, Info
 
-import queries
-from graph.errors import BuckstopError
-from graph.org import Org
-from graph.pinned import ATTEMPTS, OrgChanged, Pinned
-from graph.store import Focus, Store
-from queries.lookup import find_person
+from buckstop import queries
+from buckstop.graph.errors import BuckstopError
+from buckstop.graph.org import Org
+from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
+from buckstop.graph.store import Focus, Store
+from buckstop.queries.lookup import find_person
 
 from .answers import by_private_email
 from .errors import ErrorShape

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-import seed
-from graph.memory import MemoryStore
-from graph.store import Store
-from loaders import apply_bundle
+from buckstop import seed
+from buckstop.graph.memory import MemoryStore
+from buckstop.graph.store import Store
+from buckstop.loaders import apply_bundle
 
 from .settings import Settings
 
@@ -19,7 +19,7 @@ log = logging.getLogger("buckstop")
 def open_store(settings: Settings) -> Store:
     """The store of ``settings.backend``; raises StoreUnavailable when it cannot be opened."""
     if settings.backend == "neo4j":
-        from graph.neo4j import Neo4jStore  # the driver is only needed for this backend
+        from buckstop.graph.neo4j import Neo4jStore  # the driver is only needed for this backend
 
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database)

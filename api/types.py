@@ -12,14 +12,14 @@ from typing import Annotated, Any
 
 import strawberry
 
-from graph import model
-from graph.model import Kind, key
-from graph.org import Org
-from graph.store import Focus, Store
-from queries import routing, search
-from queries.audit import Audit, Severity
-from queries.audit import Finding as AuditFinding
-from queries.matrix import Matrix
+from buckstop.graph import model
+from buckstop.graph.model import Kind, key
+from buckstop.graph.org import Org
+from buckstop.graph.store import Focus, Store
+from buckstop.queries import routing, search
+from buckstop.queries.audit import Audit, Severity
+from buckstop.queries.audit import Finding as AuditFinding
+from buckstop.queries.matrix import Matrix
 
 from .permissions import private
 

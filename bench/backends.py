@@ -31,11 +31,12 @@ from pathlib import Path
 
 import httpx
 
+from buckstop.graph import MemoryStore, Store
+from buckstop.graph.model import Account
+from buckstop.loaders import apply_bundle
+from buckstop.queries import route
+
 from bench.synth import DAY, synth, write_bundle
-from graph import MemoryStore, Store
-from graph.model import Account
-from loaders import apply_bundle
-from queries import route
 from tests.api.server import start_server, stop_server
 
 QUERY = """query($a: String!, $i: String!, $on: Date) { route(account: $a, issueType: $i, on: $on) {
@@ -57,7 +58,7 @@ def timed(calls: list[Callable[[], object]]) -> list[float]:
 
 
 def neo4j_store() -> Store:
-    from graph.neo4j import Neo4jStore
+    from buckstop.graph.neo4j import Neo4jStore
 
     store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
     store.clear()

@@ -13,7 +13,7 @@ import csv
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from graph.model import Department, Person, Status
+from buckstop.graph.model import Department, Person, Status
 
 __all__ = ["EXPORTS", "write_export"]
 

@@ -52,12 +52,13 @@ from typing import Any
 import httpx
 import uvicorn
 
-import seed
+from buckstop import seed
+from buckstop.graph import MemoryStore
+from buckstop.graph.model import Account, IssueType, Kind, Person, Status
+from buckstop.graph.org import Org
+from buckstop.loaders import apply_bundle
+
 from bench.synth import DAY, synth, write_bundle
-from graph import MemoryStore
-from graph.model import Account, IssueType, Kind, Person, Status
-from graph.org import Org
-from loaders import apply_bundle
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(__file__).with_suffix(".lua")
@@ -169,7 +170,7 @@ def server_command(server: str, workers: int, port: int, db: Path) -> tuple[list
         command = ["-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(workers), "--log-level", "warning"]
         return [sys.executable, *command], dict(os.environ)
-    command = ["-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+    command = ["-m", "buckstop.api.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     env = {
         **os.environ,
         "BUCKSTOP_DB": str(db),

@@ -30,9 +30,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from buckstop.graph.model import Absence, Account, Agency, Department, Kind, Person, Record, Ref, Role, Rule
+
 from bench.exports import EXPORTS, write_export
 from bench.synth import DAY, synth, write_bundle
-from graph.model import Absence, Account, Agency, Department, Kind, Person, Record, Ref, Role, Rule
 
 ROUTES = 2000
 HEADER = """\
@@ -82,9 +83,9 @@ def _by_email(record: Record) -> Record:
 
 def run_one(folder: Path, db: Path) -> dict[str, float]:
     """Load ``folder`` into a new store at ``db``, re-load it, and route; the figures."""
-    from graph import MemoryStore
-    from loaders import load
-    from queries import route
+    from buckstop.graph import MemoryStore
+    from buckstop.loaders import load
+    from buckstop.queries import route
 
     store = MemoryStore(db)
     started = time.perf_counter()

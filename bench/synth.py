@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from graph.codec import encode
-from graph.model import (
+from buckstop.graph.codec import encode
+from buckstop.graph.model import (
     Absence,
     Account,
     Agency,

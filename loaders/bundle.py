@@ -25,9 +25,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import Problem
-from graph.model import Absence, Account, Agency, Department, IssueType, Kind, Record, Role, Rule
-from graph.org import ChangeSet, Org
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Record, Role, Rule
+from buckstop.graph.org import ChangeSet, Org
 
 from .snapshot import read_people
 from .table import Row, Table, open_table

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from graph.model import Kind, Person, Ref, Status
-from graph.org import Org
+from buckstop.graph.model import Kind, Person, Ref, Status
+from buckstop.graph.org import Org
 
 __all__ = ["Change", "Consequence", "Diff", "diff"]
 

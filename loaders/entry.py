@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model import Person
+from buckstop.graph.model import Person
 
 __all__ = ["Entry"]
 

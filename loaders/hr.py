@@ -24,8 +24,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.errors import Problem
-from graph.model import Person, Status
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Person, Status
 
 from .entry import Entry
 from .table import Row, Table

@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from graph.errors import BundleRefused, Problem
-from graph.store import WHOLE, Applied, Store
-from graph.validate import check_changes
+from buckstop.graph.errors import BundleRefused, Problem
+from buckstop.graph.store import WHOLE, Applied, Store
+from buckstop.graph.validate import check_changes
 
 from .bundle import Bundle, Input, Progress, read_bundle, read_files
 from .diff import Diff, diff

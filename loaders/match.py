@@ -25,9 +25,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from graph.errors import Problem
-from graph.model import Department, Person, Source
-from graph.org import normalize
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Department, Person, Source
+from buckstop.graph.org import normalize
 
 from .entry import Entry
 from .people import PeopleFormat

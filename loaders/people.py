@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from graph.model import Kind, Person
+from buckstop.graph.model import Kind, Person
 
 from .entry import Entry
 from .hr import PRESETS

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from graph.errors import Problem
-from graph.model import Department, Person, Status
-from graph.org import Org
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Department, Person, Status
+from buckstop.graph.org import Org
 
 from .hr import Preset, column_map
 from .match import match_people

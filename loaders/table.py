@@ -25,9 +25,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from graph.codec import parse_ref
-from graph.errors import Problem
-from graph.model import Kind, Ref, Source, Status
+from buckstop.graph.codec import parse_ref
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Kind, Ref, Source, Status
 
 from .sniff import Sniffed, UnreadableFile, sniff
 

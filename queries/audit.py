@@ -30,9 +30,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from graph.model import Account, Kind, Person, Ref, Status, key
-from graph.org import Org
-from graph.store import WHOLE, Store
+from buckstop.graph.model import Account, Kind, Person, Ref, Status, key
+from buckstop.graph.org import Org
+from buckstop.graph.store import WHOLE, Store
 
 from .coverage import Coverage
 from .lookup import label

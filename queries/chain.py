@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.errors import UnknownName
-from graph.model import Kind, Person, Status
-from graph.org import Org
-from graph.store import Focus, Store
+from buckstop.graph.errors import UnknownName
+from buckstop.graph.model import Kind, Person, Status
+from buckstop.graph.org import Org
+from buckstop.graph.store import Focus, Store
 
 from .lookup import find_person, known, label, suggest
 
@@ -138,7 +138,7 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
 
 
 def _department_named(org: Org, asked: str) -> str | None:
-    from graph.org import normalize
+    from buckstop.graph.org import normalize
 
     if asked in org.departments:
         return asked

@@ -21,8 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from graph.model import Account, IssueType, Kind, Rule
-from graph.org import Org
+from buckstop.graph.model import Account, IssueType, Kind, Rule
+from buckstop.graph.org import Org
 
 from .routing import Routing, route_in
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
-from graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Role, Rule
-from graph.org import Org, normalize
-from graph.store import Focus, Store
+from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
+from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Role, Rule
+from buckstop.graph.org import Org, normalize
+from buckstop.graph.store import Focus, Store
 
 __all__ = [
     "find_account",

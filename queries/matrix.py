@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.model import Account, IssueType, Person, Rule
-from graph.org import Org, normalize
-from graph.store import WHOLE, Store
+from buckstop.graph.model import Account, IssueType, Person, Rule
+from buckstop.graph.org import Org, normalize
+from buckstop.graph.store import WHOLE, Store
 
 from .routing import route_in
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from graph.model import Kind, Person, Ref, Status
-from graph.org import Org
+from buckstop.graph.model import Kind, Person, Ref, Status
+from buckstop.graph.org import Org
 
 from .lookup import label
 

@@ -24,9 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.model import Account, IssueType, Kind, Person, Ref, Rule
-from graph.org import Org
-from graph.store import Focus, Store
+from buckstop.graph.model import Account, IssueType, Kind, Person, Ref, Rule
+from buckstop.graph.org import Org
+from buckstop.graph.store import Focus, Store
 
 from .chain import chain_above
 from .lookup import find_account, find_issue_type, label

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.model import Kind, Record
-from graph.org import Org, names_of, normalize
-from graph.store import Focus, Store
+from buckstop.graph.model import Kind, Record
+from buckstop.graph.org import Org, names_of, normalize
+from buckstop.graph.store import Focus, Store
 
 __all__ = ["Hit", "search"]
 

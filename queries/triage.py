@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from graph.errors import BuckstopError
-from graph.model import Account, IssueType, Kind, Person, Rule
-from graph.org import Org, normalize
-from graph.store import Focus, Store
+from buckstop.graph.errors import BuckstopError
+from buckstop.graph.model import Account, IssueType, Kind, Person, Rule
+from buckstop.graph.org import Org, normalize
+from buckstop.graph.store import Focus, Store
 
 from .lookup import find_account, label
 from .resolve import Resolver

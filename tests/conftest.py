@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from graph import MemoryStore, Store
-from loaders import apply_bundle
+from buckstop.graph import MemoryStore, Store
+from buckstop.loaders import apply_bundle
+
 from tests.orgs import OrgBuilder, acme
 
 BACKENDS = ["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)]
@@ -27,7 +28,7 @@ class Neo4jServer:
     """The session's Neo4j, and which bundle it holds (so a read-only org is not reloaded)."""
 
     def __init__(self) -> None:
-        from graph.neo4j import Neo4jStore
+        from buckstop.graph.neo4j import Neo4jStore
 
         self.store = Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
         self.holds: object = None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from graph.model import Person
+from buckstop.graph.model import Person
 
 __all__ = ["DAY", "HEADERS", "OrgBuilder", "acme", "ids", "write_csv"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 
-from graph.store import Store
+from buckstop.graph.store import Store
 
 from ..settings import Settings
 from ..stores import open_store, seed_if_empty

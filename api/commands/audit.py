@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from queries import Severity, audit
+from buckstop.queries import Severity, audit
 
 from ..answers import audit_answer, dump
 from ..output import emit_json

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from queries import boss, top
+from buckstop.queries import boss, top
 
 from ..output import emit_json, person_dict, person_line
 from ._common import add_store_arguments, store_for_questions

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from queries import who_is_in_charge
+from buckstop.queries import who_is_in_charge
 
 from ..output import emit_json, person_dict, person_line
 from ._common import add_store_arguments, store_for_questions

@@ -13,8 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from graph.errors import BundleRefused
-from loaders import Input, Load, load
+from buckstop.graph.errors import BundleRefused
+from buckstop.loaders import Input, Load, load
 
 from ..output import emit_json
 from ..progress import Bar

@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import date
 
-from queries import matrix
+from buckstop.queries import matrix
 
 from ..answers import dump, matrix_answer
 from ..output import emit_json, table, write_csv

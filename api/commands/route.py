@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from queries import route
+from buckstop.queries import route
 
 from ..output import emit_json, person_line, routing_dict
 from ._common import add_store_arguments, store_for_questions

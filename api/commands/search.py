@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from queries import search
+from buckstop.queries import search
 
 from ..output import emit_json, table
 from ._common import add_store_arguments, store_for_questions

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
     os.environ.update(_worker_environment(settings))
     uvicorn.run(
-        "api.app:app_from_env",
+        "buckstop.api.app:app_from_env",
         factory=True,
         workers=settings.workers,
         host=settings.host,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.access import Scope, Token, digest, new_secret, now
-from graph.store import Store
+from buckstop.graph.access import Scope, Token, digest, new_secret, now
+from buckstop.graph.store import Store
 
 from ..output import emit_json, table
 from ..stores import open_store

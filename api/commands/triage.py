@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from queries import triage
+from buckstop.queries import triage
 
 from ..answers import dump, triage_answer
 from ..output import emit_json, person_line

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import BaseRoute, Route
 
-from graph.store import Store
+from buckstop.graph.store import Store
 
 from ..access import Access, Guarded
 from ..limits import BodyLimit

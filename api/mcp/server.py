@@ -23,10 +23,10 @@ from mcp.server import MCPServer
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-import queries
-from graph.errors import BuckstopError
-from graph.model import Kind
-from graph.store import Store
+from buckstop import queries
+from buckstop.graph.errors import BuckstopError
+from buckstop.graph.model import Kind
+from buckstop.graph.store import Store
 
 from .. import answers
 from ..errors import extensions_for

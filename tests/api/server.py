@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from graph.access import Scope, Token, digest, new_secret, now
-from graph.memory import MemoryStore
-from graph.store import Store
+from buckstop.graph.access import Scope, Token, digest, new_secret, now
+from buckstop.graph.memory import MemoryStore
+from buckstop.graph.store import Store
 
 
 def free_port() -> int:
@@ -49,7 +49,7 @@ def start_server(
         **(env or {}),
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port), *extra],
+        [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", str(port), *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

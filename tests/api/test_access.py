@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
-from api.settings import Settings
+from buckstop.api.settings import Settings
+
 from tests.api.server import make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 from tests.loaders.samples import export_bytes
@@ -215,7 +216,7 @@ def test_buckstop_token_creates_lists_and_revokes(tmp_path: Path) -> None:
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args, "--db", str(db)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "buckstop.api.cli", *args, "--db", str(db)], capture_output=True, text=True, timeout=60
     )
 
 

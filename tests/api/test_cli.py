@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-import seed
+from buckstop import seed
 
 DAY = "2026-11-23"
 
 
 def buckstop(*args: str, db: Path, seed_empty: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "true" if seed_empty else "false"}
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "buckstop.api.cli", *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -109,7 +111,7 @@ def test_settings_lists_environment_variables(tmp_path: Path) -> None:
 
 
 def test_settings_doc_is_current() -> None:
-    from api.commands.settings import markdown
+    from buckstop.api.commands.settings import markdown
 
     doc = Path(__file__).parents[2] / "docs" / "settings.md"
     assert doc.read_text() == markdown(), "run: buckstop settings --markdown > docs/settings.md"

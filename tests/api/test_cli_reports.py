@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-import seed
+from buckstop import seed
+
 from tests.api.test_cli import DAY, buckstop
 from tests.orgs import OrgBuilder
 
@@ -116,7 +117,7 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(db: Path) -> None:
     env = {**os.environ, "BUCKSTOP_DB": str(db)}
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "api.cli", "matrix", "--csv"],
+            [sys.executable, "-m", "buckstop.api.cli", "matrix", "--csv"],
             env=env,
             stdout=write_end,
             stderr=subprocess.PIPE,

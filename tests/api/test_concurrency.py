@@ -30,8 +30,9 @@ from typing import Any
 import httpx
 import pytest
 
-from graph import MemoryStore
-from loaders import apply_bundle
+from buckstop.graph import MemoryStore
+from buckstop.loaders import apply_bundle
+
 from tests.api.server import start_server, stop_server
 from tests.conftest import BACKENDS
 from tests.orgs import OrgBuilder, acme
@@ -158,7 +159,7 @@ def ask_until(url: str, done: threading.Event, answers: list[Answer]) -> None:
 
 def load(env: dict[str, str], folder: Path) -> float:
     """``buckstop load FOLDER`` in its own process; when it finished."""
-    command = [sys.executable, "-m", "api.cli", "load", str(folder)]
+    command = [sys.executable, "-m", "buckstop.api.cli", "load", str(folder)]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"buckstop load {folder.name} failed:\n{result.stdout}\n{result.stderr}")

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from buckstop.graph import MemoryStore
+from buckstop.graph.model import Kind, Person
+from buckstop.loaders import apply_bundle
+
 from bench.synth import synth, write_bundle
-from graph import MemoryStore
-from graph.model import Kind, Person
-from loaders import apply_bundle
 from tests.api.server import Server, make_token, start_server, stop_server
 from tests.api.test_cli import buckstop
 from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
@@ -135,7 +136,9 @@ def test_a_load_killed_halfway_leaves_the_previous_org_answering(tmp_path: Path,
     db = tmp_path / "org.db"
     token = holding_previous(db, bundles)
     env = {**os.environ, "BUCKSTOP_DB": str(db)}
-    kill_mid_transaction([sys.executable, "-m", "api.cli", "load", str(bundles["big"])], Path(f"{db}-wal"), env)
+    kill_mid_transaction(
+        [sys.executable, "-m", "buckstop.api.cli", "load", str(bundles["big"])], Path(f"{db}-wal"), env
+    )
     assert version_of(db) == 1
     assert integrity(db) == "ok"
     with serving(db, token) as server:

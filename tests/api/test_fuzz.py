@@ -43,7 +43,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.graphql import nodes
 from schemathesis.specs.graphql.schemas import GraphQLSchema
 
-from api.schema import schema as buckstop_schema
+from buckstop.api.schema import schema as buckstop_schema
+
 from tests.api.server import make_token, start_server, stop_server
 
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).

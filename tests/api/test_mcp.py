@@ -21,7 +21,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
-from api.mcp import TOOLS
+from buckstop.api.mcp import TOOLS
+
 from tests.api.server import make_token, start_server, stop_server
 
 DAY = "2026-11-23"
@@ -33,7 +34,7 @@ Session = Callable[[Callable[[Client], Awaitable[Any]]], Any]
 def over_stdio(db: Path) -> Session:
     params = StdioServerParameters(
         command=sys.executable,
-        args=["-m", "api.cli", "mcp"],
+        args=["-m", "buckstop.api.cli", "mcp"],
         env={"BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "true", "BUCKSTOP_BACKEND": "memory"},
         cwd=ROOT,
     )

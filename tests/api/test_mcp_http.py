@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from api.mcp.http import transport_security
-from api.settings import Settings
+from buckstop.api.mcp.http import transport_security
+from buckstop.api.settings import Settings
 
 
 def test_localhost_and_the_listening_address_are_allowed() -> None:

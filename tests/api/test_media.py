@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.media import prefers_graphql_response, status_of
+from buckstop.api.media import prefers_graphql_response, status_of
 
 NEW = "application/graphql-response+json"
 

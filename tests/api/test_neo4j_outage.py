@@ -15,9 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-import seed
-from graph.neo4j import Neo4jStore
-from loaders import apply_bundle
+from buckstop import seed
+from buckstop.graph.neo4j import Neo4jStore
+from buckstop.loaders import apply_bundle
+
 from tests.api.server import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.neo4j

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from api.output import spreadsheet_safe, write_csv
+from buckstop.api.output import spreadsheet_safe, write_csv
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ import httpx
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
 
-from api.permissions import AdminDirective, PrivateDirective
-from api.schema import schema
+from buckstop.api.permissions import AdminDirective, PrivateDirective
+from buckstop.api.schema import schema
+
 from tests.api.server import make_token, start_server, stop_server
 
 #: The fields anyone may read: names, titles, the shape of the org, routing answers.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from api.schema import schema
+from buckstop.api.schema import schema
 
 SDL = Path(__file__).parents[2] / "api" / "schema.graphql"
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-import seed
+from buckstop import seed
+from buckstop.graph import MemoryStore
+from buckstop.loaders import apply_bundle
+
 from bench.http import CHAIN, ROUTE, TOP, draw_bodies
-from graph import MemoryStore
-from loaders import apply_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from graph.codec import decode, dumps, encode, loads, parse_ref
-from graph.model import (
+from buckstop.graph.codec import decode, dumps, encode, loads, parse_ref
+from buckstop.graph.model import (
     Absence,
     Account,
     Agency,

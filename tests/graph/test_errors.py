@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import (
+from buckstop.graph.errors import (
     BuckstopError,
     BundleRefused,
     NotFound,

@@ -20,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from graph import BundleRefused, ChangeSet, MemoryStore
-from graph.access import Scope, Token, digest, now
-from graph.errors import StoreUnavailable
-from graph.model import Kind, Person
-from loaders import apply_bundle
-from queries import route
+from buckstop.graph import BundleRefused, ChangeSet, MemoryStore
+from buckstop.graph.access import Scope, Token, digest, now
+from buckstop.graph.errors import StoreUnavailable
+from buckstop.graph.model import Kind, Person
+from buckstop.loaders import apply_bundle
+from buckstop.queries import route
+
 from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
 from tests.orgs import DAY, OrgBuilder, acme, ids
 
@@ -145,11 +146,11 @@ def test_apply_checks_against_the_newest_org_in_the_file(tmp_path, open_store):
 CHILD = textwrap.dedent(
     """
     import sys, time
-    import graph.memory
-    from graph import ChangeSet, MemoryStore
-    from graph.model import Kind, Person
+    import buckstop.graph.memory as memory_module
+    from buckstop.graph import ChangeSet, MemoryStore
+    from buckstop.graph.model import Kind, Person
 
-    real_dumps = graph.memory.dumps
+    real_dumps = memory_module.dumps
     written = 0
 
     def stalling_dumps(record):
@@ -160,7 +161,7 @@ CHILD = textwrap.dedent(
             time.sleep(600)
         return real_dumps(record)
 
-    graph.memory.dumps = stalling_dumps
+    memory_module.dumps = stalling_dumps
     store = MemoryStore(sys.argv[1])
     people = [Person(f"p{i:05}", f"Person {i}", title="x" * 300) for i in range(20_000)]
     print("applying", flush=True)
@@ -268,8 +269,8 @@ def test_readers_always_see_one_whole_version_while_loads_run(tmp_path, open_sto
 ALTERNATE = textwrap.dedent(
     """
     import sys
-    from graph import MemoryStore
-    from loaders import apply_bundle
+    from buckstop.graph import MemoryStore
+    from buckstop.loaders import apply_bundle
 
     store = MemoryStore(sys.argv[1])
     for load in range(int(sys.argv[2])):

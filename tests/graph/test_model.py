@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from graph.model import Absence, Kind, Person, Ref, Source, Status, key
+from buckstop.graph.model import Absence, Kind, Person, Ref, Source, Status, key
 
 
 def test_key_is_kind_colon_id():

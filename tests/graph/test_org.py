@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from graph import ChangeSet, Org
-from graph.model import (
+from buckstop.graph import ChangeSet, Org
+from buckstop.graph.model import (
     Absence,
     Account,
     Agency,
@@ -21,7 +21,7 @@ from graph.model import (
     Rule,
     Status,
 )
-from graph.org import normalize
+from buckstop.graph.org import normalize
 
 DAY = date(2026, 11, 23)
 

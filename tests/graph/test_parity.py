@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from buckstop.graph import MemoryStore
+from buckstop.loaders import apply_bundle
+from buckstop.queries import Routing, chain_of_command, route, search, top, who_is_in_charge
+
 from bench.synth import DAY, synth, write_bundle
-from graph import MemoryStore
-from loaders import apply_bundle
-from queries import Routing, chain_of_command, route, search, top, who_is_in_charge
 
 pytestmark = pytest.mark.neo4j
 

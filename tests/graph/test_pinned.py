@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import WHOLE, ChangeSet, Focus, MemoryStore
-from graph.model import Person
-from graph.pinned import OrgChanged, Pinned
+from buckstop.graph import WHOLE, ChangeSet, Focus, MemoryStore
+from buckstop.graph.model import Person
+from buckstop.graph.pinned import OrgChanged, Pinned
 
 ANN = Focus("person", ("p-ann",))
 

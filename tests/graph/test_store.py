@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
-from graph.access import Scope, Token, digest, new_secret
-from graph.errors import TokenExists, UnknownToken
-from graph.model import Department, Kind, Person, Source
+from buckstop.graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
+from buckstop.graph.access import Scope, Token, digest, new_secret
+from buckstop.graph.errors import TokenExists, UnknownToken
+from buckstop.graph.model import Department, Kind, Person, Source
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from graph import BundleRefused, ChangeSet, Org
-from graph.model import Absence, Account, Department, IssueType, Kind, Person, Ref, Role, Rule, Source
-from graph.validate import check, check_changes, require_valid
+from buckstop.graph import BundleRefused, ChangeSet, Org
+from buckstop.graph.model import Absence, Account, Department, IssueType, Kind, Person, Ref, Role, Rule, Source
+from buckstop.graph.validate import check, check_changes, require_valid
 
 
 def src(row: int, file: str = "people.csv") -> Source:

@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.org import Org
+from buckstop.graph.org import Org
+
 from tests.orgs import write_csv
 
 __all__ = ["DEPARTMENTS", "FORMATS", "PEOPLE", "Sample", "canonical", "write_sample"]

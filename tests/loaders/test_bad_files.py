@@ -23,12 +23,13 @@ from typing import Any
 
 import pytest
 
-from graph import BundleRefused, MemoryStore, Store
-from graph.errors import Problem
-from graph.model import Kind
-from graph.store import WHOLE
-from loaders import apply_bundle, load
-from queries import route
+from buckstop.graph import BundleRefused, MemoryStore, Store
+from buckstop.graph.errors import Problem
+from buckstop.graph.model import Kind
+from buckstop.graph.store import WHOLE
+from buckstop.loaders import apply_bundle, load
+from buckstop.queries import route
+
 from tests.orgs import DAY, OrgBuilder, acme, ids
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -233,7 +234,7 @@ def cli_runs(cases: dict[str, Path], base_folder: Path, tmp_path_factory: pytest
         db = root / f"{name.replace(' ', '')}.db"
         shutil.copyfile(template, db)
         env = {**os.environ, "BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "false"}
-        command = [sys.executable, "-m", "api.cli", "load", str(path), *extra]
+        command = [sys.executable, "-m", "buckstop.api.cli", "load", str(path), *extra]
         result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         return Run(result, db, before)
 

@@ -6,10 +6,23 @@ from datetime import date
 
 import pytest
 
-from graph import BundleRefused, Kind
-from graph.model import Absence, Account, Agency, Department, IssueType, Person, Ref, Role, Rule, Source, Status
-from loaders import FILES, apply_bundle, read_bundle
-from queries import route
+from buckstop.graph import BundleRefused, Kind
+from buckstop.graph.model import (
+    Absence,
+    Account,
+    Agency,
+    Department,
+    IssueType,
+    Person,
+    Ref,
+    Role,
+    Rule,
+    Source,
+    Status,
+)
+from buckstop.loaders import FILES, apply_bundle, read_bundle
+from buckstop.queries import route
+
 from tests.orgs import DAY, HEADERS, OrgBuilder, acme, ids, write_csv
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from graph.model import Person, Status
-from graph.org import Org
-from loaders.diff import diff
+from buckstop.graph.model import Person, Status
+from buckstop.graph.org import Org
+from buckstop.loaders.diff import diff
 
 
 def test_a_first_load_is_all_joiners_and_lines_are_capped():

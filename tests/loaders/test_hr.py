@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph import BundleRefused, Status
-from loaders import apply_bundle, load, read_bundle
-from loaders.hr import BAMBOOHR, ENTRA, GOOGLE, PERSONIO, RIPPLING, WORKDAY
-from loaders.people import GENERIC, detect
-from loaders.table import Row
+from buckstop.graph import BundleRefused, Status
+from buckstop.loaders import apply_bundle, load, read_bundle
+from buckstop.loaders.hr import BAMBOOHR, ENTRA, GOOGLE, PERSONIO, RIPPLING, WORKDAY
+from buckstop.loaders.people import GENERIC, detect
+from buckstop.loaders.table import Row
+
 from tests.loaders.samples import EXPECTED, FORMATS, PEOPLE, Sample, canonical, export_bytes, write_sample
 from tests.orgs import write_csv
 
@@ -211,7 +212,7 @@ def test_a_column_map_with_an_unknown_field_is_refused(tmp_path, open_store):
 def test_docs_list_every_column_and_status_of_every_preset():
     from pathlib import Path
 
-    from loaders.hr import PRESETS
+    from buckstop.loaders.hr import PRESETS
 
     doc = (Path(__file__).parents[2] / "docs" / "hr-formats.md").read_text().lower()
     for preset in PRESETS:

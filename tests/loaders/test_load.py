@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import BundleRefused, Kind, Status
-from loaders import load
+from buckstop.graph import BundleRefused, Kind, Status
+from buckstop.loaders import load
+
 from tests.orgs import OrgBuilder, acme, write_csv
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from graph.model import Department, Person, Source, Status
-from loaders.entry import Entry
-from loaders.hr import PERSONIO
-from loaders.match import match_people
-from loaders.people import GENERIC
+from buckstop.graph.model import Department, Person, Source, Status
+from buckstop.loaders.entry import Entry
+from buckstop.loaders.hr import PERSONIO
+from buckstop.loaders.match import match_people
+from buckstop.loaders.people import GENERIC
 
 DEPARTMENTS = {"d-sup": Department("d-sup", "Customer Support")}
 

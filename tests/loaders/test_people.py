@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from graph.model import Person, Source, Status
-from loaders.people import FORMATS, GENERIC
-from loaders.table import read_table
+from buckstop.graph.model import Person, Source, Status
+from buckstop.loaders.people import FORMATS, GENERIC
+from buckstop.loaders.table import read_table
+
 from tests.orgs import HEADERS, write_csv
 
 

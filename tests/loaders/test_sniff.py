@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from loaders.sniff import SAMPLE, Sniffed, UnreadableFile, sniff
-from loaders.table import read_table
+from buckstop.loaders.sniff import SAMPLE, Sniffed, UnreadableFile, sniff
+from buckstop.loaders.table import read_table
 
 TEXT = 'id,name,title\r\n1,José Álvarez,"Agent “Tier 2”"\r\n2,Zoë Müller,"Head of\r\nMarketing"\r\n'
 

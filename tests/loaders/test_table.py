@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from graph.model import Kind, Ref, Status
-from loaders.table import Row, read_table
+from buckstop.graph.model import Kind, Ref, Status
+from buckstop.loaders.table import Row, read_table
+
 from tests.orgs import write_csv
 
 

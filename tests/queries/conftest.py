@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import seed
-from graph import Store
-from loaders import apply_bundle
+from buckstop import seed
+from buckstop.graph import Store
+from buckstop.loaders import apply_bundle
 
 
 @pytest.fixture

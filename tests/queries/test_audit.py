@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from queries import Severity, audit
-from queries.audit import KINDS
+from buckstop.queries import Severity, audit
+from buckstop.queries.audit import KINDS
+
 from tests.orgs import DAY, OrgBuilder
 
 

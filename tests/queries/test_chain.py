@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import UnknownName, UnknownPerson
-from queries import boss, chain_of_command, top, who_is_in_charge
+from buckstop.graph.errors import UnknownName, UnknownPerson
+from buckstop.queries import boss, chain_of_command, top, who_is_in_charge
+
 from tests.orgs import OrgBuilder, acme, ids
 
 # -- chain_of_command ----------------------------------------------------------

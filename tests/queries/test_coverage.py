@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from graph import WHOLE
-from queries.coverage import Coverage, DeadEnd, covers, taxonomy_order
+from buckstop.graph import WHOLE
+from buckstop.queries.coverage import Coverage, DeadEnd, covers, taxonomy_order
+
 from tests.orgs import DAY, acme
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph import Kind
-from graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
-from queries.lookup import find_account, find_department, find_issue_type, find_person, label, suggest
+from buckstop.graph import Kind
+from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
+from buckstop.queries.lookup import find_account, find_department, find_issue_type, find_person, label, suggest
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ the rule that applies (None: a fallback) and who handles it on 2026-11-23.
 
 from __future__ import annotations
 
-from queries import matrix
+from buckstop.queries import matrix
+
 from tests.orgs import DAY, acme, ids
 
 TOP_LEVEL = [  # by name

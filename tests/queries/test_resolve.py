@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from graph.codec import parse_ref
-from queries.resolve import Resolver
+from buckstop.graph.codec import parse_ref
+from buckstop.queries.resolve import Resolver
+
 from tests.orgs import DAY, OrgBuilder, acme
 
 

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from graph.errors import UnknownAccount, UnknownIssueType
-from queries import route
+from buckstop.graph.errors import UnknownAccount, UnknownIssueType
+from buckstop.queries import route
+
 from tests.orgs import DAY, acme, ids
 
 WEEK_AGO, NEXT_WEEK = DAY - timedelta(days=7), DAY + timedelta(days=7)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from graph import Kind
-from queries import search
+from buckstop.graph import Kind
+from buckstop.queries import search
+
 from tests.orgs import acme
 
 

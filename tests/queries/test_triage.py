@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from graph.errors import UnknownAccount
-from queries import triage
-from queries.triage import BlankMessage, stem, words
+from buckstop.graph.errors import UnknownAccount
+from buckstop.queries import triage
+from buckstop.queries.triage import BlankMessage, stem, words
+
 from tests.orgs import DAY, acme, ids
 
 
