@@ -4,7 +4,7 @@
     python -m bench.backends --people 10000 --questions 2000
 
 Needs a Neo4j at NEO4J_URI (``eval "$(bash .ci/neo4j/start.sh)"`` starts one; give it
-heap for 100k people: ``BUCKSTOP_NEO4J_JAVA_OPTS="-Xms1g -Xmx4g"``). For each size
+heap for 100k people: ``BUCKSTOP_NEO4J_JAVA_OPTS="-Xms2g -Xmx6g"``, as docs/backends.md was measured). For each size
 it builds the same synthetic org (``bench.synth``, seeded), writes it as a bundle,
 and for each backend measures:
 
