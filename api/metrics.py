@@ -110,7 +110,7 @@ LOAD_SECONDS = Histogram(
     "buckstop_load_duration_seconds", "Time a load through the service took.", ["outcome"], buckets=_LOAD_BUCKETS
 )
 
-# Error codes (``extensions.code``) that are not the client's doing, worst first.
+# Error codes (``extensions.code``) with an outcome of their own, worst first; any other code is a client_error.
 _OUTCOME_OF_CODE = {
     "INTERNAL_ERROR": "internal_error",
     "STORE_UNAVAILABLE": "unavailable",
