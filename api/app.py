@@ -1,4 +1,5 @@
-"""The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``.
+"""The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``,
+Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
 ``create_app`` opens the store the settings name (or takes one), loads the
 demo org into an empty store when ``seed`` is on, and serves the schema.
@@ -15,6 +16,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -37,6 +39,7 @@ from .media import (
     prefers_graphql_response,
     status_of,
 )
+from .metrics import Measured, metrics_app
 from .schema import make_schema
 from .settings import Settings
 from .stores import open_store, seed_if_empty
@@ -142,7 +145,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             agents.route,
+            # Behind the same check as the questions: it names operations and counts them (docs/decisions.md).
+            Route("/metrics", Guarded(metrics_app(the_store), access)),
         ],
+        middleware=[Middleware(Measured)],
         lifespan=lifespan,
     )
     app.state.store = the_store
