@@ -1,5 +1,7 @@
 """The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``.
 
+GraphiQL's page and browser files are buckstop's own (:mod:`api.graphiql`), under ``/static/graphiql``.
+
 ``create_app`` opens the store the settings name (or takes one), loads the
 demo org into an empty store when ``seed`` is on, and serves the schema.
 Handlers never show a stack trace: GraphQL errors are shaped by
@@ -22,10 +24,12 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from buckstop.graph.store import Store
 
+from . import graphiql
 from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
 from .limits import BodyLimit
 from .loading import PREFLIGHT_HEADERS, needs_preflight
@@ -35,6 +39,7 @@ from .media import (
     GRAPHQL_RESPONSE_CONTENT_TYPE,
     is_request_error,
     prefers_graphql_response,
+    prefers_html,
     status_of,
 )
 from .schema import make_schema
@@ -65,6 +70,16 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             await JSONResponse({"errors": [{"message": message}]}, status_code=400)(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A link to /graphql?query=… opened in a browser shows GraphiQL with the query in its editor;
+        # strawberry would run it and show the JSON. A client that does not prefer HTML still gets the answer.
+        if request.method == "GET" and prefers_html(request.headers.get("accept")):
+            return True
+        return super().should_render_graphql_ide(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()  # ours: its assets come from buckstop, not from a CDN
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         # The sub-response is the one object create_response sees of the request: it carries the media type.
@@ -142,6 +157,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             agents.route,
+            graphiql.assets_mount(),
         ],
         lifespan=lifespan,
     )
