@@ -39,7 +39,6 @@ from .media import (
     GRAPHQL_RESPONSE_CONTENT_TYPE,
     is_request_error,
     prefers_graphql_response,
-    prefers_html,
     status_of,
 )
 from .schema import make_schema
@@ -72,11 +71,8 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         await super().__call__(scope, receive, send)
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
-        # A link to /graphql?query=… opened in a browser shows GraphiQL with the query in its editor;
-        # strawberry would run it and show the JSON. A client that does not prefer HTML still gets the answer.
-        if request.method == "GET" and prefers_html(request.headers.get("accept")):
-            return True
-        return super().should_render_graphql_ide(request)
+        # graphiql.PageFirst answers these before the token check; the same rule here keeps the view consistent.
+        return graphiql.wants_page(request.method, request.query_params, request.headers.get("accept"))
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql.page()  # ours: its assets come from buckstop, not from a CDN
@@ -138,7 +134,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
     agents = mcp_endpoint(the_store, settings, access)
     graphql = BodyLimit(
-        Guarded(_GraphQL(the_store, settings), access),
+        graphiql.PageFirst(Guarded(_GraphQL(the_store, settings), access)),
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
     )

@@ -7,6 +7,10 @@ Vocabulary:
   ``static/graphiql/refresh.sh``, which lists them with versions and sha256 in ``VERSIONS.md``.
 - The *page* is ``graphiql.html``, our template: it loads the assets by URLs relative to
   ``/graphql``, so it also works under a reverse proxy's path prefix.
+- A *page request* is a GET that wants the page (:func:`wants_page`): a browser's, or any GET with
+  no ``query`` that accepts HTML or anything (strawberry's rule); other GETs run their query.
+  The page and the assets need no token (:class:`PageFirst`): they hold no data, and a browser
+  cannot send a header when it opens a link; the queries the page sends are checked as any.
 - An asset URL carries its *digest* (``?v=`` and the start of the file's sha256): an answer to a
   URL with the current digest may be cached for a year, because a new file gets a new URL; any
   other answer must be revalidated.
@@ -21,16 +25,19 @@ import functools
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
-from starlette.datastructures import QueryParams
+from starlette.datastructures import Headers, QueryParams
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["ASSETS", "PREFIX", "asset_url", "assets_mount", "page"]
+from .media import prefers_html
+
+__all__ = ["ASSETS", "PREFIX", "PageFirst", "asset_url", "assets_mount", "page", "wants_page"]
 
 HERE = Path(__file__).parent
 ASSET_DIR = HERE / "static" / "graphiql"
@@ -70,6 +77,39 @@ def _page_html() -> str:
 def page() -> Response:
     """The GraphiQL page; revalidated on every visit, so an upgrade's new asset URLs are seen at once."""
     return HTMLResponse(_page_html(), headers={"cache-control": "no-cache"})
+
+
+def wants_page(method: str, query: Mapping[str, object], accept: str | None) -> bool:
+    """Whether a request is a page request.
+
+    A link to ``/graphql?query=…`` opened in a browser gets the page with the query in its editor
+    (strawberry would run it and show the JSON); curl (``*/*``) and clients, which do not prefer
+    HTML, get the answer.
+
+    >>> link = {"query": "{top{name}}"}
+    >>> wants_page("GET", link, "text/html,*/*;q=0.8"), wants_page("GET", link, "*/*")
+    (True, False)
+    """
+    if method != "GET":
+        return False
+    if prefers_html(accept):
+        return True
+    return query.get("query") is None and any(kind in (accept or "") for kind in ("text/html", "*/*"))
+
+
+class PageFirst:
+    """An ASGI app that answers a page request with the page, before ``app`` (the token check) sees it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and wants_page(
+            scope["method"], QueryParams(scope["query_string"]), Headers(scope=scope).get("accept")
+        ):
+            await page()(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class _Assets(StaticFiles):
