@@ -1,6 +1,8 @@
 """The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``,
 Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
+GraphiQL's page and browser files are buckstop's own (:mod:`api.graphiql`), under ``/static/graphiql``.
+
 ``create_app`` opens the store the settings name (or takes one), loads the
 demo org into an empty store when ``seed`` is on, and serves the schema.
 Handlers never show a stack trace: GraphQL errors are shaped by
@@ -25,11 +27,13 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from buckstop.graph.errors import StoreUnavailable
 from buckstop.graph.store import Focus, Store
 
+from . import graphiql
 from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
 from .limits import BodyLimit
 from .loading import PREFLIGHT_HEADERS, needs_preflight
@@ -70,6 +74,13 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             await JSONResponse({"errors": [{"message": message}]}, status_code=400)(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # graphiql.PageFirst answers these before the token check; the same rule here keeps the view consistent.
+        return graphiql.wants_page(request.method, request.query_params, request.headers.get("accept"))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql.page()  # ours: its assets come from buckstop, not from a CDN
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         # The sub-response is the one object create_response sees of the request: it carries the media type.
@@ -136,7 +147,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
     agents = mcp_endpoint(the_store, settings, access)
     graphql = BodyLimit(
-        Guarded(_GraphQL(the_store, settings), access),
+        graphiql.PageFirst(Guarded(_GraphQL(the_store, settings), access)),
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
     )
@@ -157,6 +168,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             agents.route,
             # Behind the same check as the questions: it names operations and counts them (docs/decisions.md).
             Route("/metrics", Guarded(metrics_app(the_store), access)),
+            graphiql.assets_mount(),
         ],
         middleware=[Middleware(Measured)],
         lifespan=lifespan,

@@ -19,6 +19,8 @@ for nothing gets the JSON it always got (see docs/decisions.md).
 True
 >>> prefers_graphql_response("*/*")
 False
+>>> prefers_html("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+True
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "GRAPHQL_RESPONSE_CONTENT_TYPE",
     "is_request_error",
     "prefers_graphql_response",
+    "prefers_html",
     "status_of",
 ]
 
@@ -79,6 +82,18 @@ def prefers_graphql_response(accept: str | None) -> bool:
     ranges = _ranges(accept)
     wanted = ranges.get(GRAPHQL_RESPONSE, 0.0)  # named outright: a wildcard keeps today's JSON
     return wanted > 0.0 and wanted >= _quality(ranges, JSON)
+
+
+def prefers_html(accept: str | None) -> bool:
+    """Whether a client with this ``Accept`` header is a browser opening a page: HTML over any JSON.
+
+    A wildcard (curl's ``*/*``) ranks HTML and JSON alike, so it is not a preference for HTML.
+    """
+    if not accept:
+        return False
+    ranges = _ranges(accept)
+    html = _quality(ranges, "text/html")
+    return html > 0.0 and html > max(_quality(ranges, JSON), _quality(ranges, GRAPHQL_RESPONSE))
 
 
 def is_request_error(data: object, errors: Sequence[GraphQLError] | None) -> bool:
