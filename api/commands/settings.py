@@ -9,6 +9,11 @@ from ..settings import Settings, describe
 
 NAME = "settings"
 HELP = "show every setting with its environment variable and current value"
+EXAMPLE = """\
+examples:
+  buckstop settings
+  BUCKSTOP_PORT=8080 buckstop settings --json
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -139,7 +139,7 @@ def test_the_log_of_changes_needs_an_admin_token(org: Org, token: str | None) ->
 def test_a_revoked_token_is_refused_at_once(tmp_path: Path) -> None:
     with _org(tmp_path) as org:
         assert org.post("{ top { name } }", org.read).status_code == 200
-        revoked = _cli(org.db, "token", "revoke", "support-desk")
+        revoked = _cli(org.db, "token", "revoke", "--name", "support-desk")
         assert revoked.returncode == 0, revoked.stderr
         assert org.post("{ top { name } }", org.read).status_code == 401
 
@@ -208,9 +208,9 @@ def test_buckstop_token_creates_lists_and_revokes(tmp_path: Path) -> None:
     assert again.returncode == 2 and "'grafana' is in use" in again.stderr
     listed = json.loads(_cli(db, "token", "list", "--json").stdout)
     assert [(t["name"], t["scope"], t["revoked"]) for t in listed] == [("grafana", "read", None)]
-    typo = _cli(db, "token", "revoke", "grafna")
+    typo = _cli(db, "token", "revoke", "--name", "grafna")
     assert typo.returncode == 2 and "did you mean 'grafana'" in typo.stderr and "Traceback" not in typo.stderr
-    assert _cli(db, "token", "revoke", "grafana").returncode == 0
+    assert _cli(db, "token", "revoke", "--name", "grafana").returncode == 0
     assert json.loads(_cli(db, "token", "list", "--json").stdout)[0]["revoked"] is not None
 
 
