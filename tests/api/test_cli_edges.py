@@ -8,11 +8,14 @@ bad token names, and what `--help`, `--version` and `buckstop` alone print.
 from __future__ import annotations
 
 import os
+import re
+import socket
 import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import httpx
 import pytest
 
 from buckstop import seed
@@ -195,3 +198,43 @@ def test_token_revoke_takes_name_like_create(tmp_path: Path) -> None:
     assert "required: --name" in one_line_error(buckstop("token", "revoke", db=db))
     revoked = buckstop("token", "revoke", "--name", "grafana", db=db)
     assert revoked.returncode == 0 and "revoked 'grafana'" in revoked.stdout
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_on_a_taken_port_is_one_line_and_never_says_serving(workers: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run("serve", "--port", port, "--workers", workers, "--db", str(tmp_path / "o.db"))
+    line = one_line_error(result)
+    assert f"cannot listen on 127.0.0.1:{port}" in line and "--port or BUCKSTOP_PORT" in line
+    assert "serving" not in result.stdout
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_says_serving_once_the_port_is_bound_and_names_the_real_port(workers: str, tmp_path: Path) -> None:
+    """With port 0 the kernel picks the port: the line must name it, and a client may connect at once."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", "0", "--workers", workers],
+        env={**os.environ, "BUCKSTOP_DB": str(tmp_path / "o.db"), "BUCKSTOP_LOG_LEVEL": "warning"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        found = re.fullmatch(r"buckstop: serving GraphQL at (http://127\.0\.0\.1:(\d+))/graphql\n", line)
+        assert found and found[2] != "0", line
+        with socket.create_connection(("127.0.0.1", int(found[2])), timeout=5):
+            pass  # bound and listening: the connection waits in the backlog while the app starts
+        assert httpx.get(f"{found[1]}/healthz", timeout=60).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stdout:
+            process.stdout.close()
