@@ -3,12 +3,13 @@ PYTHON ?= python3
 
 .PHONY: install serve test lint bench bench-1m bench-http schema neo4j neo4j-stop
 
-# Also the GraphQL-over-HTTP audit (Node, .ci/graphql-http/), where npm is installed; without it
-# that test skips, saying why (and fails under CI=true).
+# Also the programs some tests need besides Python (.ci/tools.sh: wrk, chromium, npm, Java and Maven):
+# each missing one is named with the tests that will skip; under CI=true the Debian ones are installed,
+# and a test whose program is still missing fails rather than skips.
 install:
 	$(PYTHON) -m pip install -q -e ".[test]"
-	@if command -v npm >/dev/null; then npm ci --prefix .ci/graphql-http --silent --no-audit --no-fund; \
-	else echo "npm not found: the GraphQL-over-HTTP audit will not run"; fi
+	@bash .ci/tools.sh
+	@if command -v npm >/dev/null; then npm ci --prefix .ci/graphql-http --silent --no-audit --no-fund; fi
 
 serve:
 	$(PYTHON) -m pip install -q -e .

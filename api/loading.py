@@ -23,6 +23,7 @@ from buckstop.graph.store import Store
 from buckstop.loaders import Input, Load, load
 from buckstop.loaders.diff import Change, Consequence
 
+from .metrics import timed_load
 from .permissions import admin, principal_of, private
 
 __all__ = ["LoadResult", "Mutation", "needs_preflight"]
@@ -161,5 +162,8 @@ class Mutation:
         store: Store = info.context["store"]
         # A load of a million rows takes a while: off the event loop, so other questions are answered meanwhile.
         actor = principal_of(info).name
-        done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor)
+        with timed_load(dry_run) as timing:
+            done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor)
+            if done.applied is not None:
+                timing.outcome = "applied"
         return LoadResult.of(done, max(0, min(limit, 10_000)))

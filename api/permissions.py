@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
@@ -71,11 +72,11 @@ class _Admin(BasePermission):
         raise Forbidden(Scope.ADMIN, principal)
 
 
-def private() -> list[PermissionExtension]:
+def private() -> list[FieldExtension]:
     """The field extensions of a private field: ``strawberry.field(extensions=private())``."""
     return [PermissionExtension(permissions=[_Private()], fail_silently=True)]
 
 
-def admin() -> list[PermissionExtension]:
+def admin() -> list[FieldExtension]:
     """The field extensions of a field that needs an admin token: ``strawberry.field(extensions=admin())``."""
     return [PermissionExtension(permissions=[_Admin()])]

@@ -41,6 +41,7 @@ from buckstop.queries.lookup import find_person
 from .answers import by_private_email
 from .errors import ErrorShape
 from .loading import Mutation
+from .metrics import OperationMetrics
 from .permissions import admin, principal_of
 from .settings import Settings
 from .types import (
@@ -265,6 +266,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     # Factories, not instances: strawberry makes a fresh extension for each request.
     # The rules join the document's on_operation, before the validation cache looks them up on_validate.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        OperationMetrics,  # first, so it finishes last and reads the errors ErrorShape shaped
         ErrorShape,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: _ParserCache(maxsize=_CACHED_DOCUMENTS),

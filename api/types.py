@@ -16,10 +16,11 @@ from buckstop.graph import model
 from buckstop.graph.model import Kind, key
 from buckstop.graph.org import Org
 from buckstop.graph.store import Focus, Store
-from buckstop.queries import routing, search
+from buckstop.queries import routing
 from buckstop.queries.audit import Audit, Severity
 from buckstop.queries.audit import Finding as AuditFinding
 from buckstop.queries.matrix import Matrix
+from buckstop.queries.search import Hit as SearchHit
 
 from .permissions import private
 
@@ -301,7 +302,7 @@ class Hit:
     node: Node
 
     @classmethod
-    def of(cls, hit: search.Hit, view: View) -> Hit:
+    def of(cls, hit: SearchHit, view: View) -> Hit:
         return cls(
             kind=hit.kind.value,
             id=strawberry.ID(hit.id),

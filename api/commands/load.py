@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _source(args: argparse.Namespace) -> str | dict[str, Input]:
     path = Path(args.path)
     if not (args.managers or args.columns):
-        return args.path
+        return str(args.path)
     if not path.is_file():
         raise SystemExit("buckstop: --managers and --columns go with one people file; in a folder, add the file")
     inputs = {"people.csv": Input(path.name, path)}

@@ -51,11 +51,11 @@ def run(args: argparse.Namespace) -> int:
         )
         write_csv(sys.stdout, COLUMNS, rows)
     else:
-        rows = []
+        lines: list[tuple[str, str, str, str]] = []
         for c in result.cells:
             how = "FALLBACK" if c.fallback else (c.rule.id if c.rule else "")
-            rows.append((c.account.handle, c.issue_type.name, ", ".join(p.name for p in c.handlers), how))
-        print(table(rows, ("account", "issue type", "handled by", "rule")))
+            lines.append((c.account.handle, c.issue_type.name, ", ".join(p.name for p in c.handlers), how))
+        print(table(lines, ("account", "issue type", "handled by", "rule")))
         print()
         print(f"{result.fallbacks} of {len(result.cells)} reach only a fallback (on {result.day}).")
     return 0

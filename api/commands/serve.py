@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
         finally:
             store.close()
     os.environ.update(_worker_environment(settings))
+    from ..metrics import multiprocess_environment  # here: it imports the web stack
+
+    os.environ.update(multiprocess_environment())  # where the workers count for /metrics; removed at exit
     config = uvicorn.Config(
         "buckstop.api.app:app_from_env", factory=True, workers=settings.workers, log_level=settings.log_level
     )

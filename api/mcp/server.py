@@ -30,6 +30,7 @@ from buckstop.graph.store import Store
 
 from .. import answers
 from ..errors import extensions_for
+from ..metrics import note_operation
 
 __all__ = ["INSTRUCTIONS", "TOOLS", "build_server"]
 
@@ -65,6 +66,12 @@ def _tool(fn: Callable[P, answers.Shape]) -> Callable[P, CallToolResult]:
 
     @functools.wraps(fn)
     def run(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        result = _answer(*args, **kwargs)
+        error = (result.structured_content or {}).get("error") if result.is_error else None
+        note_operation(fn.__name__, [error.get("code")] if error else [], trusted=True)  # for /metrics
+        return result
+
+    def _answer(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
         try:
             data = answers.dump(fn(*args, **kwargs))
         except BuckstopError as err:
