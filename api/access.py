@@ -21,6 +21,7 @@ no extra round trip to Neo4j; a revocation takes effect within that time.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.access import Token, digest
-from buckstop.graph.errors import BuckstopError, StoreUnavailable
+from buckstop.graph.errors import BrokenToken, BuckstopError, StoreUnavailable
 from buckstop.graph.model import Person
 from buckstop.graph.store import Store
 
@@ -63,6 +64,8 @@ LOCAL = Principal("local", TokenScope.ADMIN)
 current: ContextVar[Principal] = ContextVar("buckstop_principal", default=LOCAL)
 
 SCOPE_KEY = "buckstop.principal"
+
+log = logging.getLogger("buckstop")
 
 
 def may_see_private(person: Person, principal: Principal | None = None) -> bool:
@@ -103,6 +106,9 @@ class Access:
             token = await self._token(digest(secret.strip()))
         except StoreUnavailable as err:
             return error_response(str(err), err.code, 503, {"Retry-After": "5"})
+        except BrokenToken as err:  # a bad row in the store is the operator's to fix; its holder is refused
+            log.warning("refused a request: %s", err)
+            return _refusal("the token is unknown or revoked", "invalid_token")
         if token is None or not token.active:
             return _refusal("the token is unknown or revoked", "invalid_token")
         return Principal(token.name, token.scope)

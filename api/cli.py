@@ -1,8 +1,10 @@
 """The ``buckstop`` command: one sub-command per module in ``api/commands``.
 
 User errors print one line (or the list of a refused bundle's problems) to
-stderr and exit 2; an unexpected error prints one line and exits 1. No
-traceback reaches the user unless ``BUCKSTOP_DEBUG=1``.
+stderr and exit 2; so do bad arguments (argparse's own errors, made one line
+here) and bad settings (:class:`api.settings.BadSetting`). An unexpected error
+prints one line and exits 1. No traceback reaches the user unless
+``BUCKSTOP_DEBUG=1``. ``buckstop`` alone prints the help and exits 0.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import NoReturn
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
 
@@ -19,21 +23,49 @@ from .commands import COMMANDS
 __all__ = ["main"]
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as our one line: ``buckstop: error: ...`` and where to read more."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"buckstop: error: {message} (see `{self.prog} --help`)\n")
+
+
+def installed_version() -> str:
+    """The version of the installed distribution, as pip knows it."""
+    try:
+        return version("buckstop")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = Parser(
         prog="buckstop",
         description="Who handles this issue on this account, and who is above them.",
+        epilog="example: buckstop route @CorvidHelp refund\n`buckstop COMMAND --help` shows each command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    top.add_argument("--version", action="version", version=f"buckstop {installed_version()}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
-        sub = commands.add_parser(command.NAME, help=command.HELP, description=command.HELP)
+        sub = commands.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.HELP,
+            epilog=getattr(command, "EXAMPLE", None),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.command is None:  # `buckstop` alone: what it can do, not an error
+        cli.print_help()
+        return 0
     try:
         code: int = args.run(args)
     except BundleRefused as err:

@@ -4,19 +4,46 @@ Each setting has a name, a default, a help text and an environment variable;
 the ``buckstop`` command's flags and ``docs/settings.md`` are made from this
 one declaration (``buckstop settings`` prints it). Precedence: a command-line
 flag, then the environment, then the default. Secrets print as ``****``.
+
+A bad value, from a flag or the environment, is a :class:`BadSetting`: one line
+naming the setting, its environment variable and flag, and what is allowed
+(``buckstop: error: ...``, exit 2), made here once for every command.
 """
 
 from __future__ import annotations
 
+import types
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import AliasChoices, Field, SecretStr
+import annotated_types
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "describe"]
+from buckstop.graph.errors import BuckstopError
+
+__all__ = ["BadSetting", "Settings", "allowed", "describe"]
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _flag(flag: str) -> dict[str, Any]:
+    """The command-line flag of a setting, kept with its declaration so that errors can name it."""
+    return {"flag": flag}
+
+
+class BadSetting(BuckstopError):
+    """A setting whose value is not allowed, from a flag or the environment."""
+
+    code = "BAD_SETTING"
+
+    def __init__(self, err: ValidationError) -> None:
+        problems = err.errors(include_url=False)
+        lines = [_problem(p) for p in problems]
+        more = f" (and {len(lines) - 1} more bad settings)" if len(lines) > 1 else ""
+        super().__init__(lines[0] + more if lines else str(err))
+        self.names = [str(p["loc"][0]) for p in problems if p["loc"]]
 
 
 class Settings(BaseSettings):
@@ -24,18 +51,31 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="BUCKSTOP_", extra="ignore", frozen=True)
 
-    db: Path = Field(Path("buckstop.db"), description="SQLite file of the memory backend (created if missing).")
+    db: Path = Field(
+        Path("buckstop.db"),
+        description="SQLite file of the memory backend (created if missing).",
+        json_schema_extra=_flag("--db"),
+    )
     backend: Literal["memory", "neo4j"] = Field(
         "memory", description="Where the org lives: memory (networkx + SQLite) or neo4j (a Neo4j server)."
     )
-    host: str = Field("127.0.0.1", description="Address `buckstop serve` listens on.")
-    port: int = Field(8000, ge=0, le=65535, description="Port `buckstop serve` listens on.")
+    host: str = Field(
+        "127.0.0.1", description="Address `buckstop serve` listens on.", json_schema_extra=_flag("--host")
+    )
+    port: int = Field(
+        8000, ge=0, le=65535, description="Port `buckstop serve` listens on.", json_schema_extra=_flag("--port")
+    )
     workers: int = Field(
         1,
         ge=1,
         description="Worker processes of `buckstop serve` (with the memory backend each holds a copy of the org).",
+        json_schema_extra=_flag("--workers"),
     )
-    seed: bool = Field(True, description="Load the demo org when the service starts on an empty store.")
+    seed: bool = Field(
+        True,
+        description="Load the demo org when the service starts on an empty store.",
+        json_schema_extra=_flag("--no-seed"),
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
     mcp_allowed_hosts: str = Field(
         "",
@@ -82,6 +122,16 @@ class Settings(BaseSettings):
         description="Neo4j database (default: the server's default database).",
     )
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_line(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # Every way of making settings (the environment, flags, `with_overrides`) passes here, so a
+        # bad value becomes one user error in one place instead of pydantic's dump in each command.
+        try:
+            return handler(data)
+        except ValidationError as err:
+            raise BadSetting(err) from None
+
     @property
     def anonymous_allowed(self) -> bool:
         """Whether a request without a token is answered (with the public view)."""
@@ -101,6 +151,50 @@ def env_name(name: str) -> str:
     if isinstance(alias, AliasChoices):
         return str(alias.choices[0])
     return f"BUCKSTOP_{name.upper()}"
+
+
+def flag_of(name: str) -> str | None:
+    extra = Settings.model_fields[name].json_schema_extra
+    return str(extra["flag"]) if isinstance(extra, dict) and "flag" in extra else None
+
+
+def allowed(field: FieldInfo) -> str:
+    """What values a setting takes, in words: ``a whole number from 0 to 65535``."""
+    if get_origin(field.annotation) is Literal:
+        return "one of " + ", ".join(str(v) for v in get_args(field.annotation))
+    kind = _kind(field)
+    if kind is bool:
+        return "true or false (or 1/0, yes/no, on/off)"
+    if kind in (int, float):
+        words = "a whole number" if kind is int else "a number"
+        low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
+        high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
+        if low is not None and high is not None:
+            return f"{words} from {low} to {high}"
+        if low is not None:
+            return f"{words} of at least {low}"
+        return words
+    if kind is Path:
+        return "a file path"
+    return "text"
+
+
+def _kind(field: FieldInfo) -> Any:
+    """The type of a setting, without ``| None``."""
+    if get_origin(field.annotation) in (Union, types.UnionType):
+        return next(t for t in get_args(field.annotation) if t is not type(None))
+    return field.annotation
+
+
+def _problem(problem: Any) -> str:
+    """One pydantic error as one line about the setting it concerns."""
+    name = str(problem["loc"][0]) if problem["loc"] else ""
+    field = Settings.model_fields.get(name)
+    if field is None:
+        return str(problem["msg"])
+    where = env_name(name) + (f" or {flag}" if (flag := flag_of(name)) else "")
+    value = "****" if _kind(field) is SecretStr else repr(problem["input"])
+    return f"bad setting {name} = {value} ({where}): must be {allowed(field)}"
 
 
 def describe(settings: Settings | None = None) -> list[tuple[str, str, str, str]]:

@@ -4,7 +4,8 @@ Vocabulary:
 
 - A *token* is a secret a client sends as ``Authorization: Bearer …``. The
   store keeps only its *digest* (SHA-256 of the secret, hex), its *name* (who
-  it was given to, unique) and its *scope*: ``read`` asks questions and sees the
+  it was given to: unique among active tokens, non-blank, printable, at most
+  :data:`MAX_NAME` characters, no spaces at either end) and its *scope*: ``read`` asks questions and sees the
   directory, ``admin`` also loads, changes and manages tokens. The secret itself
   is shown once, when the token is made, and never stored.
 - A *change* is one applied change set: the org version it made, when, who
@@ -25,12 +26,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .errors import UnknownToken
+from .errors import BadTokenName, BrokenToken, UnknownToken
 
-__all__ = ["PREFIX", "Change", "Scope", "Token", "digest", "new_secret", "now", "unknown_token"]
+__all__ = [
+    "MAX_NAME",
+    "PREFIX",
+    "Change",
+    "Scope",
+    "Token",
+    "check_name",
+    "digest",
+    "new_secret",
+    "now",
+    "unknown_token",
+]
 
 #: Every secret starts with this, so a leaked one is easy to recognise (and to grep for).
 PREFIX = "bst_"
+
+#: The longest token name: it is shown in tables, logs and the log of changes.
+MAX_NAME = 64
 
 
 class Scope(enum.StrEnum):
@@ -48,9 +63,33 @@ class Token:
     created: datetime
     revoked: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # Here, so that no backend can keep a name the others would refuse.
+        check_name(self.name)
+
     @property
     def active(self) -> bool:
         return self.revoked is None
+
+    @classmethod
+    def stored(cls, name: object, scope: object, digest: object, created: object, revoked: object) -> Token:
+        """The token a store kept, from its raw fields; :class:`BrokenToken` if they are not a token.
+
+        A row written by hand or by an older version must be refused (a 401 for its holder, one line
+        for ``buckstop token list``), never crash the reader.
+        """
+        try:
+            if not (isinstance(name, str) and isinstance(digest, str) and digest):
+                raise ValueError("its name or digest is missing")
+            return cls(
+                name,
+                Scope(str(scope)),
+                digest,
+                datetime.fromisoformat(str(created)),
+                datetime.fromisoformat(str(revoked)) if revoked else None,
+            )
+        except (ValueError, TypeError, BadTokenName) as err:
+            raise BrokenToken(digest, str(err)) from err
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +99,25 @@ class Change:
     actor: str
     summary: str
     records: int
+
+
+def check_name(name: str) -> str:
+    """``name`` if it may name a token, else :class:`BadTokenName` saying why.
+
+    >>> check_name("grafana")
+    'grafana'
+    """
+    if not name.strip():
+        why = "a name must not be blank; say who holds the token, e.g. 'grafana'"
+    elif not name.isprintable():
+        why = "a name must be printable (no tabs, newlines or control characters)"
+    elif name != name.strip():
+        why = f"a name must not start or end with spaces; did you mean {name.strip()!r}?"
+    elif len(name) > MAX_NAME:
+        why = f"a name is at most {MAX_NAME} characters, this one has {len(name)}"
+    else:
+        return name
+    raise BadTokenName(name, why)
 
 
 def new_secret() -> str:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "BadTokenName",
+    "BrokenToken",
     "BuckstopError",
     "BundleRefused",
     "NotFound",
@@ -89,6 +91,27 @@ class TokenExists(BuckstopError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"a token named {name!r} is in use; revoke it first or choose another name")
+
+
+class BadTokenName(BuckstopError):
+    """A token name that is blank, unprintable or too long (see :func:`graph.access.check_name`)."""
+
+    code = "BAD_TOKEN_NAME"
+
+    def __init__(self, name: str, why: str) -> None:
+        self.name = name
+        super().__init__(f"bad token name {name!r}: {why}")
+
+
+class BrokenToken(BuckstopError):
+    """A token kept in the store that cannot be read back (a row written by hand, or by an older version)."""
+
+    code = "BROKEN_TOKEN"
+
+    def __init__(self, digest: object, why: str) -> None:
+        self.digest = digest
+        shown = f"{str(digest)[:12]}…" if digest else "(none)"
+        super().__init__(f"a stored token (digest {shown}) is broken: {why}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .access import Change, Scope, Token, now, unknown_token
+from .access import Change, Token, now, unknown_token
 from .codec import dumps, loads
 from .errors import StoreUnavailable, TokenExists
 from .model import Kind
@@ -324,12 +324,4 @@ def _free_bytes(folder: Path) -> int | None:
 
 
 def _token(row: tuple[object, ...]) -> Token:
-    name, scope, digest, created, revoked = (str(v) if v is not None else None for v in row)
-    assert name and scope and digest and created
-    return Token(
-        name,
-        Scope(scope),
-        digest,
-        datetime.fromisoformat(created),
-        datetime.fromisoformat(revoked) if revoked else None,
-    )
+    return Token.stored(*row)

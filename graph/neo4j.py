@@ -47,7 +47,7 @@ from typing import Any, LiteralString
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from .access import Change, Scope, Token, now, unknown_token
+from .access import Change, Token, now, unknown_token
 from .codec import decode, encode
 from .errors import StoreUnavailable, TokenExists
 from .model import Kind, Record
@@ -396,13 +396,8 @@ class Neo4jStore:
 
 
 def _token(node: Any) -> Token:
-    revoked = node.get("revoked")
-    return Token(
-        node["name"],
-        Scope(node["scope"]),
-        node["digest"],
-        datetime.fromisoformat(node["created"]),
-        datetime.fromisoformat(revoked) if revoked else None,
+    return Token.stored(
+        node.get("name"), node.get("scope"), node.get("digest"), node.get("created"), node.get("revoked")
     )
 
 

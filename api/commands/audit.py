@@ -6,22 +6,27 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from buckstop.queries import Severity, audit
 
 from ..answers import audit_answer, dump
 from ..output import emit_json
+from ._args import day
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "audit"
 HELP = "list where the chain of command is broken (--strict: exit 1 on errors)"
+EXAMPLE = """\
+examples:
+  buckstop audit --severity warning
+  buckstop audit --strict --on 2026-11-23   # exit 1 on errors, for pipelines
+"""
 
 _MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "warning", Severity.INFO: "info"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
     parser.add_argument(
         "--severity",
         choices=[s.value for s in Severity],

@@ -7,20 +7,31 @@ import argparse
 from buckstop.queries import boss, top
 
 from ..output import emit_json, person_dict, person_line
+from ._args import text
 from ._common import add_store_arguments, store_for_questions
+from .top import EmptyOrg
 
 NAME = "boss"
 HELP = "a person's manager, or with no person the top of the organisation"
+EXAMPLE = """\
+examples:
+  buckstop boss p-carmen-ortiz
+  buckstop boss                  # the top of the organisation
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("person", nargs="?", help="person id, email or full name (default: everyone)")
+    parser.add_argument(
+        "person", nargs="?", type=text, help="person id, email or full name (default: the top of the organisation)"
+    )
     add_store_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    found, _ = boss(store, args.person) if args.person else top(store)
+    found, _ = boss(store, args.person) if args.person is not None else top(store)
+    if found is None and args.person is None:
+        raise EmptyOrg()
     if args.json:
         emit_json(person_dict(found) if found else None)
     elif found is None:

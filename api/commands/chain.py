@@ -7,14 +7,20 @@ import argparse
 from buckstop.queries import chain_of_command
 
 from ..output import emit_json, person_dict, person_line
+from ._args import text
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "chain"
 HELP = "the chain of command above a person (id, email or name)"
+EXAMPLE = """\
+examples:
+  buckstop chain "Carmen Ortiz"
+  buckstop chain p-carmen-ortiz --json
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("person", help="person id, email or full name")
+    parser.add_argument("person", type=text, help="person id, email or full name")
     add_store_arguments(parser)
 
 

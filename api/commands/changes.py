@@ -6,14 +6,19 @@ import argparse
 
 from ..output import emit_json, table
 from ..stores import open_store
+from ._args import positive
 from ._common import add_store_arguments, settings_of
 
 NAME = "changes"
 HELP = "the newest changes to the org: version, when, who, what"
+EXAMPLE = """\
+examples:
+  buckstop changes --limit 5
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--limit", type=int, default=20, help="how many (default 20)")
+    parser.add_argument("--limit", type=positive, default=20, help="how many, 1 or more (default 20)")
     add_store_arguments(parser)
 
 

@@ -7,14 +7,20 @@ import argparse
 from buckstop.queries import who_is_in_charge
 
 from ..output import emit_json, person_dict, person_line
+from ._args import text
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "in-charge"
 HELP = "who is in charge of an account or department: its head, then the chain above"
+EXAMPLE = """\
+examples:
+  buckstop in-charge @CorvidDeals
+  buckstop in-charge Sales
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="account id or handle, or department id or name")
+    parser.add_argument("name", type=text, help="account id or handle, or department id or name")
     add_store_arguments(parser)
 
 

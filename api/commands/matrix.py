@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from buckstop.queries import matrix
 
 from ..answers import dump, matrix_answer
 from ..output import emit_json, table, write_csv
+from ._args import day
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "matrix"
 HELP = "who handles each top-level issue type on each account (--csv for a spreadsheet)"
+EXAMPLE = """\
+examples:
+  buckstop matrix --on 2026-11-23
+  buckstop matrix --csv > matrix.csv
+"""
 
 COLUMNS = ("account", "handle", "issue_type", "issue_type_name", "rule", "fallback", "handler_ids", "handlers")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
-    parser.add_argument("--csv", action="store_true", help="print CSV (one row per account and issue type)")
-    add_store_arguments(parser)
+    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
+    formats = parser.add_mutually_exclusive_group()
+    formats.add_argument("--csv", action="store_true", help="print CSV (one row per account and issue type)")
+    formats.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_store_arguments(parser, json=False)
 
 
 def run(args: argparse.Namespace) -> int:

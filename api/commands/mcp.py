@@ -11,6 +11,10 @@ from ._common import add_store_arguments, store_for_questions
 
 NAME = "mcp"
 HELP = "serve the MCP tools (route, triage, audit…) over stdio, for agents"
+EXAMPLE = """\
+examples:
+  buckstop mcp --db /srv/buckstop/buckstop.db
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from buckstop.queries import route
 
 from ..output import emit_json, person_line, routing_dict
+from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "route"
 HELP = "who handles an issue type on an account, and the escalation chain"
+EXAMPLE = """\
+examples:
+  buckstop route @CorvidHelp "money back"
+  buckstop route harbor-hotels press --on 2026-11-23 --json
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("account", help="account id or handle, e.g. @CorvidHelp or twitter:@CorvidHelp")
-    parser.add_argument("issue", help="issue type id, name or synonym, e.g. refund or 'money back'")
-    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    parser.add_argument("account", type=text, help="account id or handle, e.g. @CorvidHelp or twitter:@CorvidHelp")
+    parser.add_argument("issue", type=text, help="issue type id, name or synonym, e.g. refund or 'money back'")
+    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
     add_store_arguments(parser)
 
 

@@ -7,15 +7,21 @@ import argparse
 from buckstop.queries import search
 
 from ..output import emit_json, table
+from ._args import positive, text
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "search"
 HELP = "search by name, handle, title, email or synonym"
+EXAMPLE = """\
+examples:
+  buckstop search refund
+  buckstop search "money back" --limit 5 --json
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", help="what to look for")
-    parser.add_argument("--limit", type=int, default=20, help="at most this many hits (default 20)")
+    parser.add_argument("text", type=text, help="what to look for")
+    parser.add_argument("--limit", type=positive, default=20, help="at most this many hits, 1 or more (default 20)")
     add_store_arguments(parser)
 
 

@@ -5,20 +5,33 @@ processes uvicorn starts from the factory :func:`api.app.app_from_env`, so they
 learn their settings from the environment: the flags given here are written to
 it as ``BUCKSTOP_*`` variables first. The demo org is loaded into an empty store
 here, once, before any worker starts, so that two workers never both seed it.
+
+The listening socket is bound here, before uvicorn starts, and handed to it (and
+to its workers): "serving" is printed only once the port is ours, and a port in
+use is one line and exit 2 instead of uvicorn's log and exit.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import socket
 
 import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+from buckstop.graph.errors import BuckstopError
 
 from ..settings import Settings
 from ..stores import open_store, seed_if_empty
 
 NAME = "serve"
 HELP = "serve GraphQL at /graphql, with /healthz and /readyz"
+EXAMPLE = """\
+examples:
+  buckstop serve
+  buckstop serve --host 0.0.0.0 --port 8080 --workers 4 --db /srv/buckstop/buckstop.db
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,12 +46,14 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings().with_overrides(
         db=args.db, host=args.host, port=args.port, workers=args.workers, seed=False if args.no_seed else None
     )
-    print(f"buckstop: serving GraphQL at http://{settings.host}:{settings.port}/graphql", flush=True)
     if settings.workers == 1:
         from ..app import create_app  # here: the web stack is imported by this command only
 
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
-        return 0
+        config = uvicorn.Config(create_app(settings), log_level=settings.log_level)
+        sock = _listen(settings)
+        server = uvicorn.Server(config)
+        server.run(sockets=[sock])
+        return 0 if server.started else 1
     if settings.seed:
         store = open_store(settings)
         try:
@@ -49,15 +64,32 @@ def run(args: argparse.Namespace) -> int:
     from ..metrics import multiprocess_environment  # here: it imports the web stack
 
     os.environ.update(multiprocess_environment())  # where the workers count for /metrics; removed at exit
-    uvicorn.run(
-        "buckstop.api.app:app_from_env",
-        factory=True,
-        workers=settings.workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
+    config = uvicorn.Config(
+        "buckstop.api.app:app_from_env", factory=True, workers=settings.workers, log_level=settings.log_level
     )
+    Multiprocess(config, sockets=[_listen(settings)]).run()
     return 0
+
+
+def _listen(settings: Settings) -> socket.socket:
+    """The socket of ``host:port``, bound and listening, after saying so; one line if the port is taken."""
+    family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart need not wait for TIME_WAIT
+    try:
+        sock.bind((settings.host.strip("[]"), settings.port))
+        sock.listen(2048)  # uvicorn's backlog; connections made from now on wait for the server
+    except OSError as err:
+        sock.close()
+        raise BuckstopError(
+            f"cannot listen on {settings.host}:{settings.port}: {err.strerror or err}; "
+            "choose another with --port or BUCKSTOP_PORT (or stop what uses it)"
+        ) from None
+    sock.set_inheritable(True)  # the workers are processes that inherit it
+    port = sock.getsockname()[1]
+    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
+    print(f"buckstop: serving GraphQL at http://{host}:{port}/graphql", flush=True)
+    return sock
 
 
 def _worker_environment(settings: Settings) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from buckstop.graph.access import Scope, Token, digest, new_secret, now
+from buckstop.graph.access import MAX_NAME, Scope, Token, digest, new_secret, now
 from buckstop.graph.store import Store
 
 from ..output import emit_json, table
@@ -19,18 +19,42 @@ from ._common import add_store_arguments, settings_of
 
 NAME = "token"
 HELP = "create, list or revoke API tokens"
+EXAMPLE = """\
+examples:
+  buckstop token create --name grafana --scope read
+  buckstop token list
+  buckstop token revoke --name grafana
+"""
+
+_NAMES = f"non-blank, printable, at most {MAX_NAME} characters, unique among active tokens"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    create = actions.add_parser("create", help="make a token and print its secret, once")
-    create.add_argument("--name", required=True, help="who or what holds it (unique among active tokens)")
+    raw = argparse.RawDescriptionHelpFormatter
+    create = actions.add_parser(
+        "create",
+        help="make a token and print its secret, once",
+        epilog="example:\n  buckstop token create --name grafana --scope read",
+        formatter_class=raw,
+    )
+    create.add_argument("--name", required=True, help=f"who or what holds it: {_NAMES}")
     create.add_argument("--scope", choices=[s.value for s in Scope], default=Scope.READ.value, help="default: read")
     add_store_arguments(create)
-    listing = actions.add_parser("list", help="every token: name, scope, created, revoked")
+    listing = actions.add_parser(
+        "list",
+        help="every token: name, scope, created, revoked",
+        epilog="example:\n  buckstop token list --json",
+        formatter_class=raw,
+    )
     add_store_arguments(listing)
-    revoke = actions.add_parser("revoke", help="revoke the active token of this name")
-    revoke.add_argument("name")
+    revoke = actions.add_parser(
+        "revoke",
+        help="revoke the active token of this name",
+        epilog="example:\n  buckstop token revoke --name grafana",
+        formatter_class=raw,
+    )
+    revoke.add_argument("--name", required=True, help="the name it was created with")
     add_store_arguments(revoke)
 
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from buckstop.queries import triage
 
 from ..answers import dump, triage_answer
 from ..output import emit_json, person_line
+from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "triage"
 HELP = "pick the issue type of a customer's message and route it"
+EXAMPLE = """\
+examples:
+  buckstop triage @CorvidHelp "I want my money back"
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("account", help="account id or handle, e.g. @CorvidHelp")
-    parser.add_argument("message", help="the customer's message, quoted")
-    parser.add_argument("--on", type=date.fromisoformat, help="the day whose absences count (default: today)")
+    parser.add_argument("account", type=text, help="account id or handle, e.g. @CorvidHelp")
+    parser.add_argument("message", type=text, help="the customer's message, quoted")
+    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
     add_store_arguments(parser)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import httpx
 import pytest
 
 from buckstop.api.settings import Settings
+from buckstop.graph.access import digest, new_secret
 
 from tests.api.server import make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
@@ -139,9 +141,39 @@ def test_the_log_of_changes_needs_an_admin_token(org: Org, token: str | None) ->
 def test_a_revoked_token_is_refused_at_once(tmp_path: Path) -> None:
     with _org(tmp_path) as org:
         assert org.post("{ top { name } }", org.read).status_code == 200
-        revoked = _cli(org.db, "token", "revoke", "support-desk")
+        revoked = _cli(org.db, "token", "revoke", "--name", "support-desk")
         assert revoked.returncode == 0, revoked.stderr
         assert org.post("{ top { name } }", org.read).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("name", "scope", "created"),
+    [("", "read", "2026-12-01T09:30:00+00:00"), ("ci", "root", "2026-12-01T09:30:00+00:00"), ("ci", "read", "soon")],
+)
+def test_a_broken_token_row_in_the_store_is_a_401_never_a_500(
+    tmp_path: Path, name: str, scope: str, created: str
+) -> None:
+    """A row written by hand (or by an older version) is refused, in the JSON shape of every 401."""
+    db = tmp_path / "buckstop.db"
+    make_token(db, "support-desk")  # makes the store file and its tables
+    secret = new_secret()
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute(
+            "INSERT INTO tokens (digest, name, scope, created, revoked) VALUES (?, ?, ?, ?, NULL)",
+            (digest(secret), name, scope, created),
+        )
+    process, url = start_server(db)
+    try:
+        response = httpx.post(
+            f"{url}/graphql", json={"query": "{ top { name } }"}, headers={"authorization": f"Bearer {secret}"}
+        )
+    finally:
+        stop_server(process)
+    assert response.status_code == 401, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    listed = _cli(db, "token", "list")
+    assert listed.returncode == 2 and listed.stderr.startswith("buckstop: error: a stored token (digest ")
+    assert "is broken" in listed.stderr and "internal error" not in listed.stderr
 
 
 def test_off_loopback_a_token_is_needed_to_ask_anything(tmp_path: Path) -> None:
@@ -208,9 +240,9 @@ def test_buckstop_token_creates_lists_and_revokes(tmp_path: Path) -> None:
     assert again.returncode == 2 and "'grafana' is in use" in again.stderr
     listed = json.loads(_cli(db, "token", "list", "--json").stdout)
     assert [(t["name"], t["scope"], t["revoked"]) for t in listed] == [("grafana", "read", None)]
-    typo = _cli(db, "token", "revoke", "grafna")
+    typo = _cli(db, "token", "revoke", "--name", "grafna")
     assert typo.returncode == 2 and "did you mean 'grafana'" in typo.stderr and "Traceback" not in typo.stderr
-    assert _cli(db, "token", "revoke", "grafana").returncode == 0
+    assert _cli(db, "token", "revoke", "--name", "grafana").returncode == 0
     assert json.loads(_cli(db, "token", "list", "--json").stdout)[0]["revoked"] is not None
 
 

@@ -100,8 +100,8 @@ def test_dry_run_applies_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "nothing was applied" in result.stdout
     top = buckstop("top", db=db, seed_empty=False)
-    assert top.returncode == 1
-    assert "empty" in top.stdout
+    assert top.returncode == 2
+    assert "empty" in top.stderr and not top.stdout
 
 
 def test_settings_lists_environment_variables(tmp_path: Path) -> None:

@@ -63,4 +63,4 @@ def test_a_dry_run_of_a_broken_export_shows_the_diff_and_every_problem(tmp_path:
     assert "people.csv:2 [status]: 'Retiring' is not a Personio status" in result.stderr
     assert "people.csv:5 [supervisor]: manager 'PARK, SUSAN' matches no one's id, email or full name" in result.stderr
     assert "did you mean Sue Park (1003, row 4)?" in result.stderr
-    assert buckstop("top", db=tmp_path / "o.db", seed_empty=False).returncode == 1  # still empty
+    assert buckstop("top", db=tmp_path / "o.db", seed_empty=False).returncode == 2  # still empty
