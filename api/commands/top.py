@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import top
 
-from ..output import emit_json, person_dict, person_line
+from ..output import emit_json, person_dict, person_line, say
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "top"
@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(person_dict(found) if found else None)
     else:
-        print(person_line(found) if found else "The organisation is empty: load a bundle first.")
+        say(person_line(found) if found else "The organisation is empty: load a bundle first.")
     return 0 if found else 1
