@@ -35,6 +35,7 @@ from buckstop.graph.access import Token, digest
 from buckstop.graph.errors import BrokenToken, BuckstopError, StoreUnavailable
 from buckstop.graph.model import Person
 from buckstop.graph.store import Store
+from buckstop.queries.lookup import shows_private
 
 from .errors import error_response
 
@@ -69,8 +70,11 @@ log = logging.getLogger("buckstop")
 
 
 def may_see_private(person: Person, principal: Principal | None = None) -> bool:
-    """Whether ``principal`` (default: the current one) may see ``person``'s contact details and provenance."""
-    return person.public or (principal or current.get()).reads_private
+    """Whether ``principal`` (default: the current one) may see ``person``'s contact details and provenance.
+
+    The same rule decides what a lookup may match on (:func:`queries.lookup.shows_private`).
+    """
+    return shows_private(person, private=(principal or current.get()).reads_private)
 
 
 class Forbidden(BuckstopError):

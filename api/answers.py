@@ -28,7 +28,7 @@ from buckstop.queries.routing import EscalationStep
 from buckstop.queries.search import Hit as SearchHit
 from buckstop.queries.triage import Match as TriageMatch
 
-from .access import Principal, current, may_see_private
+from .access import current, may_see_private
 
 __all__ = [
     "AuditAnswer",
@@ -374,24 +374,11 @@ def top_answer(top: model.Person | None, org: Org) -> TopAnswer:
 
 
 def find_answer(hits: list[SearchHit], org: Org, text: str) -> FindAnswer:
-    # The public view must not confirm whose e-mail address a search text is.
-    hits = [h for h in hits if not by_private_email(h)]
     return FindAnswer(
         hits=[Hit(kind=h.kind.value, id=h.id, name=h.name, matched=h.matched) for h in hits],
         explanation=[f"{len(hits)} {'match' if len(hits) == 1 else 'matches'} for {text!r}, best first."],
         provenance=provenance(org, [key(h.kind, h.id) for h in hits]),
         org_version=org.version,
-    )
-
-
-def by_private_email(hit: SearchHit, principal: Principal | None = None) -> bool:
-    """Whether ``hit`` matched the e-mail address of someone whose address ``principal`` may not see."""
-    record = hit.record
-    return (
-        isinstance(record, model.Person)
-        and bool(record.email)
-        and hit.matched == record.email
-        and not may_see_private(record, principal)
     )
 
 

@@ -38,7 +38,6 @@ from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.store import Focus, Store
 from buckstop.queries.lookup import find_person
 
-from .answers import by_private_email
 from .errors import ErrorShape
 from .loading import Mutation
 from .metrics import OperationMetrics
@@ -99,6 +98,11 @@ def _store(info: Info) -> Store:
     return store
 
 
+def _private(info: Info) -> bool:
+    """Whether the caller may find people by private names: the public view may not (see :mod:`queries.lookup`)."""
+    return principal_of(info).reads_private
+
+
 def _view(info: Info, org: Org) -> View:
     return View(org, _store(info))
 
@@ -132,13 +136,13 @@ class Query:
 
     @strawberry.field(description="The people above a person (id, email or name), nearest first.")
     def chain_of_command(self, info: Info, person: strawberry.ID) -> list[Person]:
-        chain = queries.chain_of_command(_store(info), str(person))
+        chain = queries.chain_of_command(_store(info), str(person), private=_private(info))
         view = _view(info, chain.org)
         return [Person.of(p, view) for p in chain.above]
 
     @strawberry.field(name="boss", description="A person's manager (the nearest who has not left).")
     def boss(self, info: Info, of: strawberry.ID) -> Person | None:
-        person, org = queries.boss(_store(info), str(of))
+        person, org = queries.boss(_store(info), str(of), private=_private(info))
         return Person.of(person, _view(info, org)) if person else None
 
     @strawberry.field(description="An account's or department's head, then the chain above.")
@@ -151,15 +155,13 @@ class Query:
     def person(self, info: Info, id: strawberry.ID) -> Person | None:
         store = _store(info)
         org = store.read(Focus("person", (str(id),)))
-        return Person.of(find_person(org, str(id), store), _view(info, org))
+        return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
     @strawberry.field(description="Search people, departments, roles, accounts, agencies and issue types.")
     def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
-        hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)))
-        # The public view must not confirm whose e-mail address a search text is.
-        shown = [h for h in hits if not by_private_email(h, principal_of(info))]
+        hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)), private=_private(info))
         view = _view(info, org)
-        return [Hit.of(hit, view) for hit in shown]
+        return [Hit.of(hit, view) for hit in hits]
 
     @strawberry.field(description="Accounts by id, a page at a time.")
     def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:

@@ -18,6 +18,9 @@ Vocabulary:
   target, an account's escalation contact, or the head of a department that a
   rule targets or that owns an account.
 - Absences count on one day (``on``, default today), as in routing.
+- Names that do not read as they look (*hidden characters*, *look-alike*
+  words) are as :mod:`queries.text` defines them; every name the public view
+  shows is checked (ids, names, titles, handles, synonyms).
 
 >>> audit(store, on=date(2026, 11, 23)).errors  # doctest: +SKIP
 """
@@ -30,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from buckstop.graph.model import Account, Kind, Person, Ref, Status, key
+from buckstop.graph.model import Account, Kind, Person, Record, Ref, Status, key
 from buckstop.graph.org import Org
 from buckstop.graph.store import WHOLE, Store
 
@@ -38,6 +41,7 @@ from .coverage import Coverage
 from .lookup import label
 from .resolve import Resolver
 from .routing import fallback_handlers
+from .text import describe, hidden_characters, mixed_scripts
 
 __all__ = ["KINDS", "Audit", "Finding", "Severity", "audit", "audit_org"]
 
@@ -63,6 +67,8 @@ KINDS: dict[str, str] = {
     "absent-without-delegate": "a responsible person away with nobody covering",
     "head-outside-department": "a department head who sits in another department",
     "rule-never-matches": "a routing rule that no account and issue type ever reaches",
+    "hidden-characters-in-name": "a name holding control characters, escape sequences or bidi controls",
+    "look-alike-name": "a name with a word that mixes look-alike alphabets (a Cyrillic а in a Latin name)",
 }
 
 _ORDER = {severity: i for i, severity in enumerate(Severity)}
@@ -119,6 +125,7 @@ def audit_org(org: Org, *, on: date) -> Audit:
         *_absent(org, on),
         *_heads(org),
         *_rules(org, coverage),
+        *_deceptive_names(org),
     ]
     located = [_located(org, f) for f in found]
     located.sort(key=lambda f: (_ORDER[f.severity], _KIND_ORDER[f.kind], f.nodes))
@@ -492,3 +499,66 @@ def _rules(org: Org, coverage: Coverage) -> Iterator[Finding]:
             why,
             fix,
         )
+
+
+# -- names ----------------------------------------------------------------------------
+
+#: The bundle file each kind is written in, for the fixes.
+_FILES = {
+    Kind.DEPARTMENT: "departments.csv",
+    Kind.ROLE: "roles.csv",
+    Kind.PERSON: "people.csv",
+    Kind.ACCOUNT: "accounts.csv",
+    Kind.AGENCY: "agencies.csv",
+    Kind.ISSUE_TYPE: "issue_types.csv",
+    Kind.RULE: "routing.csv",
+    Kind.ABSENCE: "absences.csv",
+}
+
+
+def _written_names(record: Record) -> Iterator[tuple[str, str]]:
+    """(field, value) of each name of ``record`` anyone may read (never a private e-mail address), each value once.
+
+    An account's name is its handle unless the bundle gives one, so the handle comes first.
+    """
+    values = [(f, getattr(record, f, None)) for f in ("id", "handle", "name", "title")]
+    values += [("synonyms", synonym) for synonym in getattr(record, "synonyms", ())]
+    seen: set[str] = set()
+    for field_name, value in values:
+        if isinstance(value, str) and value and value not in seen:
+            seen.add(value)
+            yield field_name, value
+
+
+def _deceptive_names(org: Org) -> Iterator[Finding]:
+    for record in sorted(org.records(), key=lambda r: (r.kind.value, r.id)):
+        node, file = key(record.kind, record.id), _FILES[record.kind]
+        ident = record.id if record.id.isprintable() else repr(record.id)
+        subject = f"{record.kind.value.replace('_', ' ')} {ident}"
+        for field_name, value in _written_names(record):
+            if hidden := hidden_characters(value):
+                yield Finding(
+                    "hidden-characters-in-name",
+                    Severity.WARNING,
+                    (node,),
+                    f"The {field_name} of {subject}, {value!r}, holds hidden characters: "
+                    f"{', '.join(describe(c) for c in hidden)}.",
+                    "A terminal acts on them instead of showing them: a control character or an escape sequence "
+                    "can clear the screen or forge a line of output, and a bidi control reorders the text after it, "
+                    "so the name reads as something else. Nobody can type them, so asking by the name never finds it.",
+                    f"Remove them from the {field_name} of {ident} in {file} (until then buckstop prints them "
+                    "as escapes, such as \\x1b).",
+                )
+            for mix in mixed_scripts(value):
+                letters = ", ".join(f"{c!r} ({describe(c)})" for c in mix.letters)
+                yield Finding(
+                    "look-alike-name",
+                    Severity.WARNING,
+                    (node,),
+                    f"The {field_name} of {subject}, {value!r}, mixes alphabets in one word: {mix.word!r} has "
+                    f"{mix.script} {letters} among {mix.main} letters.",
+                    "The letters look the same but are not: the name passes for another, as an impersonation would, "
+                    "and asking by the name as people type it never finds it.",
+                    f"Retype the {field_name} of {ident} in {file} in one alphabet; if it is right as it is, "
+                    "this can stay.",
+                )

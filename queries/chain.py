@@ -71,17 +71,20 @@ def chain_above(org: Org, person_id: str) -> list[Person]:
         current = manager
 
 
-def chain_of_command(store: Store, person: str) -> Chain:
-    """The people above ``person`` (an id, email or unique name), nearest first."""
+def chain_of_command(store: Store, person: str, *, private: bool = True) -> Chain:
+    """The people above ``person`` (an id, email or unique name), nearest first.
+
+    Without ``private``, ``person`` is not matched on a private e-mail address (see :mod:`queries.lookup`).
+    """
     org = store.read(Focus("chain", (person,)))
-    found = find_person(org, person, store)
+    found = find_person(org, person, store, private=private)
     return Chain(found, tuple(chain_above(org, found.id)), org)
 
 
-def boss(store: Store, of: str) -> tuple[Person | None, Org]:
-    """The manager of ``of`` (the nearest who has not left), or None at the top."""
+def boss(store: Store, of: str, *, private: bool = True) -> tuple[Person | None, Org]:
+    """The manager of ``of`` (the nearest who has not left), or None at the top; ``private`` as in chain_of_command."""
     org = store.read(Focus("boss", (of,)))
-    found = find_person(org, of, store)
+    found = find_person(org, of, store, private=private)
     manager, _ = org.effective_manager(found.id)
     return (org.people[manager] if manager else None), org
 

@@ -7,16 +7,23 @@ Vocabulary:
   Names compare ignoring case, accents and extra spaces.
 - A *suggestion* is a known name close to an unknown one, offered in the
   error so the asker can try again.
+- A *private name* is a name the public view withholds: a person's e-mail
+  address, unless the person is marked public. Questions that find things by
+  name take ``private``: whether the asker may read private fields (a caller
+  without read scope may not). Without it a private name is never matched, so
+  asking by a private address answers exactly as asking by an unknown name
+  does, and cannot confirm whose address it is. :func:`shows_private` is that
+  rule, for lookups, search and the API's answers alike.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
-from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Role, Rule
-from buckstop.graph.org import Org, normalize
+from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Record, Role, Rule
+from buckstop.graph.org import Org, names_of, normalize
 from buckstop.graph.store import Focus, Store
 
 __all__ = [
@@ -26,8 +33,31 @@ __all__ = [
     "find_person",
     "known",
     "label",
+    "names_to_match",
+    "shows_private",
     "suggest",
 ]
+
+
+def shows_private(record: Record, *, private: bool) -> bool:
+    """Whether an asker who may (``private``) or may not read private fields sees those of ``record``.
+
+    Only people have private fields, and a person marked public shows them to anyone.
+
+    >>> shows_private(Person("p-ann", "Ann Lee", email="ann@acme.example"), private=False)
+    False
+    >>> shows_private(Person("p-ceo", "Cy Eo", email="ceo@acme.example", public=True), private=False)
+    True
+    """
+    return private or not isinstance(record, Person) or record.public
+
+
+def names_to_match(record: Record, *, private: bool = True) -> Iterator[str]:
+    """The names of ``record`` (:func:`~graph.org.names_of`) an asker may find it by: not a private one unless shown."""
+    hidden = None if shows_private(record, private=private) else getattr(record, "email", None)
+    for name in names_of(record):
+        if name != hidden or name in (record.id, getattr(record, "name", None)):
+            yield name
 
 
 def suggest(asked: str, names: Iterable[str], n: int = 3) -> list[str]:
@@ -67,15 +97,17 @@ def find_issue_type(org: Org, asked: str, store: Store | None = None) -> IssueTy
     return issue
 
 
-def find_person(org: Org, asked: str, store: Store | None = None) -> Person:
-    """A person by id, email or (unique) full name; UnknownPerson otherwise."""
+def find_person(org: Org, asked: str, store: Store | None = None, *, private: bool = True) -> Person:
+    """A person by id, email or (unique) full name; UnknownPerson otherwise.
+
+    Without ``private``, a person's e-mail address counts only on people marked
+    public: any other address is as unknown as a made-up one (see :func:`shows_private`).
+    """
     person = org.people.get(asked.strip())
     if person is not None:
         return person
     wanted = normalize(asked)
-    matches = [
-        p for p in org.people.values() if wanted in (normalize(p.email or ""), normalize(p.name), normalize(p.id))
-    ]
+    matches = [p for p in org.people.values() if wanted in _person_names(p, private=private)]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -84,6 +116,14 @@ def find_person(org: Org, asked: str, store: Store | None = None) -> Person:
     everyone = known(org, store, Kind.PERSON).people
     names = [p.name for p in everyone.values()] + list(everyone)
     raise UnknownPerson(asked, suggest(asked, names))
+
+
+def _person_names(person: Person, *, private: bool) -> tuple[str, ...]:
+    """The normalised names a person is looked up by: id, name and, where shown, e-mail address."""
+    names = (normalize(person.name), normalize(person.id))
+    if person.email and shows_private(person, private=private):
+        return (*names, normalize(person.email))
+    return names
 
 
 def find_department(org: Org, asked: str, store: Store | None = None) -> Department:

@@ -3,7 +3,10 @@
 Vocabulary: a *hit* is one node whose name, handle, title, email or synonym
 contains the asked text (ignoring case and accents). Hits are ranked: an exact
 name first, then names that start with the text, then the rest; ties by kind
-and id, so the same question always gives the same list.
+and id, so the same question always gives the same list. A search asked
+without ``private`` never matches a private name (:mod:`queries.lookup`): those
+hits are never made, so the page is as full as any other and cannot tell how
+many private addresses matched.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 from buckstop.graph.model import Kind, Record
 from buckstop.graph.org import Org, names_of, normalize
 from buckstop.graph.store import Focus, Store
+
+from .lookup import names_to_match
 
 __all__ = ["Hit", "search"]
 
@@ -26,8 +31,10 @@ class Hit:
     record: Record
 
 
-def search(store: Store, text: str, *, kinds: frozenset[Kind] | None = None, limit: int = 20) -> tuple[list[Hit], Org]:
-    """Up to ``limit`` hits for ``text``, best first."""
+def search(
+    store: Store, text: str, *, kinds: frozenset[Kind] | None = None, limit: int = 20, private: bool = True
+) -> tuple[list[Hit], Org]:
+    """Up to ``limit`` hits for ``text``, best first; without ``private``, none on a private name."""
     org = store.read(Focus("search", (text,)))
     wanted = normalize(text)
     ranked: list[tuple[int, int, str, Hit]] = []
@@ -38,7 +45,7 @@ def search(store: Store, text: str, *, kinds: frozenset[Kind] | None = None, lim
         if record.kind in (Kind.RULE, Kind.ABSENCE) or (kinds and record.kind not in kinds):
             continue
         best: tuple[int, str] | None = None
-        for name in names_of(record):
+        for name in names_to_match(record, private=private):
             folded = normalize(name)
             if wanted not in folded:
                 continue

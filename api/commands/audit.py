@@ -10,7 +10,7 @@ import argparse
 from buckstop.queries import Severity, audit
 
 from ..answers import audit_answer, dump
-from ..output import emit_json
+from ..output import emit_json, say
 from ._args import day
 from ._common import add_store_arguments, store_for_questions
 
@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
         emit_json(dump(answer))
     else:
         for finding in answer.findings:
-            print(f"{_MARK[Severity(finding.severity)]}  {finding.kind}: {finding.message}")
-            print(f"    why: {finding.why}")
-            print(f"    fix: {finding.fix}")
+            say(f"{_MARK[Severity(finding.severity)]}  {finding.kind}: {finding.message}")
+            say(f"    why: {finding.why}")
+            say(f"    fix: {finding.fix}")
             if finding.where:
-                print(f"    see: {', '.join(finding.where)}")
-            print()
-        print(answer.explanation[0])
+                say(f"    see: {', '.join(finding.where)}")
+            say()
+        say(answer.explanation[0])
     return 1 if args.strict and result.errors else 0

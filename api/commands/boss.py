@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import boss, top
 
-from ..output import emit_json, person_dict, person_line
+from ..output import emit_json, person_dict, person_line, say
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
 from .top import EmptyOrg
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(person_dict(found) if found else None)
     elif found is None:
-        print(f"{args.person} has no manager: they are at the top of the organisation.")
+        say(f"{args.person} has no manager: they are at the top of the organisation.")
     else:
-        print(person_line(found))
+        say(person_line(found))
     return 0

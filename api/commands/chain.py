@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import chain_of_command
 
-from ..output import emit_json, person_dict, person_line
+from ..output import emit_json, person_dict, person_line, say
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
 
@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"person": person_dict(chain.person), "above": [person_dict(p) for p in chain.above]})
         return 0
-    print(person_line(chain.person))
+    say(person_line(chain.person))
     for level, person in enumerate(chain.above, start=1):
-        print(f"{'  ' * level}↑ {person_line(person)}")
+        say(f"{'  ' * level}↑ {person_line(person)}")
     if not chain.above:
-        print("  (nobody above: this is the top of the organisation)")
+        say("  (nobody above: this is the top of the organisation)")
     return 0

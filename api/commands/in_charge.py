@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import who_is_in_charge
 
-from ..output import emit_json, person_dict, person_line
+from ..output import emit_json, person_dict, person_line, say
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
 
@@ -35,9 +35,9 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"In charge of {answer.of}:")
+    say(f"In charge of {answer.of}:")
     for level, person in enumerate(answer.people):
-        print(f"  {level}. {person_line(person)}")
+        say(f"  {level}. {person_line(person)}")
     for line in answer.explanation:
-        print(f"  - {line}")
+        say(f"  - {line}")
     return 0

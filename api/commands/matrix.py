@@ -8,7 +8,7 @@ import sys
 from buckstop.queries import matrix
 
 from ..answers import dump, matrix_answer
-from ..output import emit_json, table, write_csv
+from ..output import emit_json, say, table, write_csv
 from ._args import day
 from ._common import add_store_arguments, store_for_questions
 
@@ -56,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
             how = "FALLBACK" if c.fallback else (c.rule.id if c.rule else "")
             lines.append((c.account.handle, c.issue_type.name, ", ".join(p.name for p in c.handlers), how))
         print(table(lines, ("account", "issue type", "handled by", "rule")))
-        print()
-        print(f"{result.fallbacks} of {len(result.cells)} reach only a fallback (on {result.day}).")
+        say()
+        say(f"{result.fallbacks} of {len(result.cells)} reach only a fallback (on {result.day}).")
     return 0

@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import route
 
-from ..output import emit_json, person_line, routing_dict
+from ..output import emit_json, person_line, routing_dict, say
 from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
 
@@ -32,16 +32,16 @@ def run(args: argparse.Namespace) -> int:
         emit_json(routing_dict(answer))
         return 0
     title = f"{answer.issue_type.name} on {answer.account.handle}"
-    print(title + (" — FALLBACK (no rule applies)" if answer.fallback else ""))
-    print()
-    print("Handled by:")
+    say(title + (" — FALLBACK (no rule applies)" if answer.fallback else ""))
+    say()
+    say("Handled by:")
     for person in answer.handlers:
-        print(f"  {person_line(person)}")
-    print("Escalation:")
+        say(f"  {person_line(person)}")
+    say("Escalation:")
     for step in answer.escalation:
         mark = "  (absent)" if step.absent else ""
-        print(f"  {step.level}. {person_line(step.person)}{mark}")
-    print("Why:")
+        say(f"  {step.level}. {person_line(step.person)}{mark}")
+    say("Why:")
     for line in answer.explanation:
-        print(f"  - {line}")
+        say(f"  - {line}")
     return 0

@@ -6,7 +6,7 @@ import argparse
 
 from buckstop.queries import search
 
-from ..output import emit_json, table
+from ..output import emit_json, say, table
 from ._args import positive, text
 from ._common import add_store_arguments, store_for_questions
 
@@ -32,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
     elif hits:
         print(table([(h.kind.value, h.id, h.name, h.matched) for h in hits], ("kind", "id", "name", "matched")))
     else:
-        print(f"nothing matches {args.text!r}")
+        say(f"nothing matches {args.text!r}")
     return 0

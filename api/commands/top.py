@@ -7,7 +7,7 @@ import argparse
 from buckstop.graph.errors import BuckstopError
 from buckstop.queries import top
 
-from ..output import emit_json, person_dict, person_line
+from ..output import emit_json, person_dict, person_line, say
 from ._common import add_store_arguments, store_for_questions
 
 NAME = "top"
@@ -38,5 +38,5 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(person_dict(found))
     else:
-        print(person_line(found))
+        say(person_line(found))
     return 0

@@ -7,7 +7,7 @@ import argparse
 from buckstop.queries import triage
 
 from ..answers import dump, triage_answer
-from ..output import emit_json, person_line
+from ..output import emit_json, person_line, say
 from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
 
@@ -32,25 +32,25 @@ def run(args: argparse.Namespace) -> int:
         emit_json(dump(triage_answer(answer)))
         return 0
     if answer.issue_type is None:
-        print(f"Unclassified on {answer.account.handle} — FALLBACK")
+        say(f"Unclassified on {answer.account.handle} — FALLBACK")
     else:
         marks = " — AMBIGUOUS" if answer.ambiguous else ""
         marks += " — FALLBACK (no rule applies)" if answer.fallback else ""
-        print(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
+        say(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
     if answer.candidates:
-        print()
-        print("Candidates:")
+        say()
+        say("Candidates:")
         for candidate in answer.candidates:
             said = ", ".join(f"{m.words!r}" for m in candidate.matches)
-            print(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
-    print()
-    print("Handled by:")
+            say(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
+    say()
+    say("Handled by:")
     for person in answer.handlers:
-        print(f"  {person_line(person)}")
-    print("Escalation:")
+        say(f"  {person_line(person)}")
+    say("Escalation:")
     for step in answer.escalation:
-        print(f"  {step.level}. {person_line(step.person)}{'  (absent)' if step.absent else ''}")
-    print("Why:")
+        say(f"  {step.level}. {person_line(step.person)}{'  (absent)' if step.absent else ''}")
+    say("Why:")
     for line in answer.explanation:
-        print(f"  - {line}")
+        say(f"  - {line}")
     return 0

@@ -29,6 +29,7 @@ from buckstop.graph.model import Kind
 from buckstop.graph.store import Store
 
 from .. import answers
+from ..access import current
 from ..errors import extensions_for
 from ..metrics import note_operation
 
@@ -122,7 +123,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         person: Annotated[str, Field(description="The person: id, email or full name.")],
     ) -> answers.ChainAnswer:
         """The people above a person, their manager first, up to the top of the organisation."""
-        return answers.chain_answer(queries.chain_of_command(store, person))
+        return answers.chain_answer(queries.chain_of_command(store, person, private=current.get().reads_private))
 
     def who_is_in_charge(
         of: Annotated[str, Field(description="An account (id or handle) or a department (id or name).")],
@@ -145,7 +146,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
     ) -> answers.FindAnswer:
         """Find people, accounts and issue types (or departments, roles, agencies) by any of their names."""
         wanted = frozenset(Kind(k) for k in (kinds or ("person", "account", "issue_type")))
-        hits, org = queries.search(store, text, kinds=wanted, limit=limit)
+        hits, org = queries.search(store, text, kinds=wanted, limit=limit, private=current.get().reads_private)
         return answers.find_answer(hits, org, text)
 
     def audit(

@@ -254,6 +254,48 @@ def test_rule_beaten_by_narrower_rules_everywhere(store_of):
     assert "Every account in its scope has a narrower rule for 'Sales enquiry'" in found.why
 
 
+# -- names ----------------------------------------------------------------------------------
+
+
+def test_a_name_with_hidden_characters(store_of):
+    org = clean().change("people.csv", "p-ann", name="Ann\u202e Lee")
+    found = only(store_of(org), "hidden-characters-in-name")
+    assert found.severity is Severity.WARNING and found.nodes == ("person:p-ann",)
+    assert found.message == (
+        "The name of person p-ann, 'Ann\\u202e Lee', holds hidden characters: U+202E RIGHT-TO-LEFT OVERRIDE."
+    )
+    assert found.fix.startswith("Remove them from the name of p-ann in people.csv")
+    assert found.where == ("people.csv:4",)
+
+
+def test_controls_in_handles_synonyms_and_titles_are_found_too(store_of):
+    org = clean().change("accounts.csv", "acc-help", handle="@Help\r@Evil")
+    org.change("issue_types.csv", "it-sales", synonyms="buy;money\x1b[31m back")
+    org.change("roles.csv", "role-agent", title="Agent\u2066")
+    found = findings(store_of(org), "hidden-characters-in-name")
+    assert [(f.nodes, f.message.split(",")[0]) for f in found] == [
+        (("account:acc-help",), "The handle of account acc-help"),
+        (("issue_type:it-sales",), "The synonyms of issue type it-sales"),
+        (("role:role-agent",), "The title of role role-agent"),
+    ]
+
+
+def test_a_word_mixing_look_alike_alphabets(store_of):
+    org = clean().change("departments.csv", "d-mkt", name="Mаrketing Tеam")  # two Cyrillic letters, two words
+    found = findings(store_of(org), "look-alike-name")
+    assert [f.nodes for f in found] == [("department:d-mkt",), ("department:d-mkt",)]
+    assert "'Mаrketing' has Cyrillic 'а' (U+0430 CYRILLIC SMALL LETTER A) among Latin letters" in found[0].message
+    assert found[0].fix.startswith("Retype the name of d-mkt in departments.csv in one alphabet")
+
+
+def test_names_in_one_alphabet_or_mixing_unalike_ones_are_fine(store_of):
+    org = clean().person("p-olga", "Ольга Петрова", department="d-mkt", manager="p-mia")
+    org.person("p-sofia", "Σοφία Παπαδοπούλου", department="d-mkt", manager="p-mia")
+    org.person("p-tanaka", "田中 Tanaka さくら", department="d-mkt", manager="p-mia")
+    org.person("p-jose", "José Álvarez-Núñez", department="d-mkt", manager="p-mia")
+    assert findings(store_of(org)) == []
+
+
 # -- the audit as a whole ---------------------------------------------------------------------
 
 
@@ -271,6 +313,8 @@ def test_an_org_with_every_defect_gets_every_kind_of_finding(store_of):
     org.role("role-spare", "Spare", department="d-mkt")
     org.absence("p-max", DAY, DAY)
     org.change("people.csv", "p-mia", department_id="d-support")
+    org.person("p-eve", "Eve\x1b[2J", department="d-mkt", manager="p-mia")
+    org.department("d-lookalike", "Mаrketing", parent="d-co", head="p-mia")
     kinds = {f.kind for f in findings(store_of(org))}
     assert kinds == set(KINDS)
 

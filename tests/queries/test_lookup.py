@@ -6,7 +6,21 @@ import pytest
 
 from buckstop.graph import Kind
 from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
-from buckstop.queries.lookup import find_account, find_department, find_issue_type, find_person, label, suggest
+from buckstop.graph.model import Person
+from buckstop.graph.store import Focus
+from buckstop.queries import boss, chain_of_command
+from buckstop.queries.lookup import (
+    find_account,
+    find_department,
+    find_issue_type,
+    find_person,
+    label,
+    names_to_match,
+    shows_private,
+    suggest,
+)
+
+from tests.orgs import acme
 
 
 @pytest.fixture
@@ -73,3 +87,42 @@ def test_find_department_by_id_or_name(org):
 )
 def test_label_names_a_node_for_explanations(org, kind, id, expected):
     assert label(org, kind, id) == expected
+
+
+# -- the public view: a private address is as unknown as a made-up one --------------------------
+
+ASKERS = {
+    "find_person": lambda store, asked: find_person(store.read(Focus("person", (asked,))), asked, store, private=False),
+    "chain_of_command": lambda store, asked: chain_of_command(store, asked, private=False),
+    "boss": lambda store, asked: boss(store, asked, private=False),
+}
+
+
+@pytest.mark.parametrize("question", ASKERS)
+@pytest.mark.parametrize("asked", ["ann@acme.example", " ANN@acme.Example ", "Ann@acme"])
+def test_without_private_a_private_address_answers_as_an_unknown_one(store_of, question, asked):
+    """The same text, asked where Ann has that address and where nobody has: the same error, word for word."""
+    with pytest.raises(UnknownPerson) as private:
+        ASKERS[question](store_of(acme()), asked)
+    with pytest.raises(UnknownPerson) as unknown:
+        ASKERS[question](store_of(acme().change("people.csv", "p-ann", email="someone@else.example")), asked)
+    assert (str(private.value), private.value.suggestions) == (str(unknown.value), unknown.value.suggestions)
+    assert private.value.asked == asked
+
+
+def test_without_private_people_marked_public_are_found_by_address(acme_store):
+    assert chain_of_command(acme_store, "cora@acme.example", private=False).person.id == "p-cora"
+    assert chain_of_command(acme_store, "ann@acme.example").person.id == "p-ann"  # private: the default
+
+
+def test_without_private_ids_and_names_still_find_everyone(acme_store):
+    assert chain_of_command(acme_store, "p-ann", private=False).person.id == "p-ann"
+    assert boss(acme_store, "Ann Lee", private=False)[0].id == "p-sue"
+
+
+def test_shows_private_is_the_rule_of_the_public_view():
+    ann, cora = Person("p-ann", "Ann", email="a@x.example"), Person("p-cora", "Cora", email="c@x.example", public=True)
+    assert [shows_private(p, private=False) for p in (ann, cora)] == [False, True]
+    assert shows_private(ann, private=True)
+    assert list(names_to_match(ann, private=False)) == ["Ann", "p-ann"]
+    assert list(names_to_match(ann, private=True)) == ["Ann", "a@x.example", "p-ann"]

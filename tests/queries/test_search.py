@@ -71,3 +71,15 @@ def test_empty_text_finds_nothing(acme_store):
 def test_the_same_search_twice_gives_the_same_hits(acme_store):
     store = acme_store
     assert search(store, "a")[0] == search(store, "a")[0]
+
+
+def test_without_private_a_private_address_is_never_matched(acme_store):
+    assert found(acme_store, "ann@acme", private=False) == []
+    assert found(acme_store, "cora@acme", private=False) == [("person", "p-cora")]  # marked public
+    assert found(acme_store, "ann@acme") == [("person", "p-ann")]
+
+
+def test_without_private_the_page_is_full(acme_store):
+    """Ann's private address would rank first; the page holds the next hit instead of coming back short."""
+    assert found(acme_store, "acme.example") == [("person", "p-ann"), ("person", "p-cora")]
+    assert found(acme_store, "acme.example", private=False, limit=1) == [("person", "p-cora")]
