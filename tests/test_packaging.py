@@ -94,7 +94,8 @@ def test_the_wheel_holds_every_module_and_data_file_of_the_checkout(installed: I
         text=True,
         check=True,
     ).stdout.split()
-    wanted = {f"buckstop/{path}" for path in tracked}
+    # Maintainers' scripts (refresh.sh, which re-vendors GraphiQL) stay in the checkout.
+    wanted = {f"buckstop/{path}" for path in tracked if not path.endswith(".sh")}
     assert wanted - names == set()
 
 
