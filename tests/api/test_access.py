@@ -50,7 +50,9 @@ class Org:
 def _org(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Org]:
     db = tmp_path / "buckstop.db"
     read, admin = make_token(db, "support-desk"), make_token(db, "hr-pipeline", "admin")
-    process, url = start_server(db, *extra, env={"BUCKSTOP_TOKEN_CACHE_SECONDS": "0", **(env or {})})
+    process, url = start_server(
+        db, *extra, env={"BUCKSTOP_TOKEN_CACHE_SECONDS": "0", **(env or {})}, default_store=True
+    )
     try:
         yield Org(url, db, read, admin)
     finally:
