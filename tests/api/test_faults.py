@@ -52,7 +52,8 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def holding_previous(db: Path, bundles: dict[str, Path]) -> str:
-    """Load the previous org into the store file ``db``; a read token's secret."""
+    """Load the previous org into the store file ``db`` (its folder made if missing); a read token's secret."""
+    db.parent.mkdir(parents=True, exist_ok=True)
     store = MemoryStore(db)
     try:
         apply_bundle(store, bundles["previous"])
