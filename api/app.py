@@ -3,8 +3,9 @@ Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
 GraphiQL's page and browser files are buckstop's own (:mod:`api.graphiql`), under ``/static/graphiql``.
 
-``create_app`` opens the store the settings name (or takes one), loads the
-demo org into an empty store when ``seed`` is on, and serves the schema.
+``create_app`` serves the store it is given, or opens the one the settings name
+(which must exist: ``buckstop serve`` makes and seeds it first, see
+:func:`api.stores.store_to_serve`), and serves the schema.
 Handlers never show a stack trace: GraphQL errors are shaped by
 :mod:`api.errors`, anything else is a bare 500.
 """
@@ -48,7 +49,7 @@ from .media import (
 from .metrics import Measured, metrics_app
 from .schema import make_schema
 from .settings import Settings
-from .stores import open_store, seed_if_empty
+from .stores import open_store
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -121,8 +122,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings()
     owned = store is None
     the_store: Store = store if store is not None else open_store(settings)
-    if settings.seed:
-        seed_if_empty(the_store)
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

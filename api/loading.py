@@ -28,6 +28,9 @@ from .permissions import admin, principal_of, private
 
 __all__ = ["LoadResult", "Mutation", "needs_preflight"]
 
+#: How an upload gives its auxiliary files: the mutation's arguments, for the loader's hints.
+ARGUMENTS = {"managers.csv": "the `managers` upload", "columns.csv": "the `columnMap` upload"}
+
 #: Headers a cross-site form cannot send; one of them must come with a multipart request.
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-buckstop-upload")
 
@@ -58,7 +61,10 @@ def _ref(person: Any) -> PersonRef:
 @strawberry.type(description="One field of one person, before and after.")
 class PersonChange:
     person: PersonRef
-    field: str = strawberry.field(description="`department`, `manager`, `title` or `status`.")
+    field: str = strawberry.field(
+        description="`department`, `manager`, `title`, `status`, or another column: `name`, `email`, `public`, "
+        "`phone`, `location`."
+    )
     old: str | None
     new: str | None
 
@@ -95,6 +101,9 @@ class PeopleDiff:
     moves: list[PersonChange] = strawberry.field(description="Department and manager changes.")
     title_changes: list[PersonChange]
     status_changes: list[PersonChange]
+    other_changes: list[PersonChange] = strawberry.field(
+        description="Every other column that changed: name, email, public, phone, location."
+    )
     consequences: list[RoutingConsequence]
 
 
@@ -126,6 +135,7 @@ class LoadResult:
                 moves=[PersonChange.of(c) for c in d.moves[:limit]],
                 title_changes=[PersonChange.of(c) for c in d.title_changes[:limit]],
                 status_changes=[PersonChange.of(c) for c in d.status_changes[:limit]],
+                other_changes=[PersonChange.of(c) for c in d.other_changes[:limit]],
                 consequences=[RoutingConsequence.of(c) for c in d.consequences[:limit]],
             ),
         )
@@ -163,7 +173,7 @@ class Mutation:
         # A load of a million rows takes a while: off the event loop, so other questions are answered meanwhile.
         actor = principal_of(info).name
         with timed_load(dry_run) as timing:
-            done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor)
+            done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor, supply=ARGUMENTS)
             if done.applied is not None:
                 timing.outcome = "applied"
         return LoadResult.of(done, max(0, min(limit, 10_000)))

@@ -17,6 +17,7 @@ __all__ = [
     "BrokenToken",
     "BuckstopError",
     "BundleRefused",
+    "NoSuchStore",
     "NotFound",
     "Problem",
     "StoreUnavailable",
@@ -161,3 +162,17 @@ class StoreUnavailable(BuckstopError):
     """The store cannot be read or written right now (disk, permissions, server)."""
 
     code = "STORE_UNAVAILABLE"
+
+
+class NoSuchStore(BuckstopError):
+    """The store file asked for does not exist, and the action may not create it.
+
+    A question asked of a file that is not there would otherwise create an empty
+    store, or answer from the wrong one; ``fix`` says how to make the store.
+    """
+
+    code = "NO_SUCH_STORE"
+
+    def __init__(self, path: str, fix: str = "") -> None:
+        self.path = path
+        super().__init__(f"no such store {path!r}" + (f": {fix}" if fix else ""))

@@ -19,6 +19,11 @@ Vocabulary:
   index (``-shm``); where that index cannot be made, the file is opened
   *immutable*: read as it is, never re-read. That is right only while the log
   holds nothing, so closing a writable store *checkpoints* the log into the file.
+- A store is *made* (its file created) only when asked to (``create``, the
+  default); opened with ``create=False`` a missing file raises
+  :class:`~graph.errors.NoSuchStore`, so a question asked of the wrong path
+  creates nothing. No folder is ever made: a file in a missing folder is a
+  :class:`~graph.errors.NoSuchStore` too.
 - *Faults of the disk* are named: a full disk and a read-only file each raise
   :class:`~graph.errors.StoreUnavailable` with a message that says so.
 """
@@ -36,10 +41,10 @@ from pathlib import Path
 
 from .access import Change, Token, now, unknown_token
 from .codec import dumps, loads
-from .errors import StoreUnavailable, TokenExists
+from .errors import NoSuchStore, StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
-from .store import WHOLE, Applied, Focus
+from .store import WHOLE, Applied, Focus, Summary
 from .validate import require_valid
 
 __all__ = ["MemoryStore"]
@@ -66,9 +71,11 @@ class MemoryStore:
 
     name = "memory"
 
-    def __init__(self, path: str | Path = ":memory:", *, refresh_seconds: float = 1.0) -> None:
+    def __init__(self, path: str | Path = ":memory:", *, refresh_seconds: float = 1.0, create: bool = True) -> None:
         self.path = str(path)
         self.refresh_seconds = refresh_seconds
+        if self.path != ":memory:":
+            _require_file(Path(self.path), create=create)
         self._write_lock = threading.Lock()
         #: Why the file cannot be written (it is then opened for reading only), or None.
         self.read_only = None if self.path == ":memory:" else _read_only(Path(self.path))
@@ -84,8 +91,6 @@ class MemoryStore:
         self._checked = time.monotonic()
 
     def _open(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE … COMMIT).
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("PRAGMA journal_mode=WAL")
@@ -157,7 +162,7 @@ class MemoryStore:
 
     # -- writing --------------------------------------------------------------
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
         """Check ``changes`` against the current org and commit them whole."""
         with self._write_lock:
             self._refuse_if_read_only()
@@ -168,12 +173,13 @@ class MemoryStore:
                     self._db.execute("ROLLBACK")
                 raise self._fault("write", err) from err
 
-    def _apply(self, changes: ChangeSet, actor: str, summary: str) -> Applied:
+    def _apply(self, changes: ChangeSet, actor: str, summary: Summary) -> Applied:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             version = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
             before = self._org if version == self._org.version else self._load()
             after = require_valid(before, changes)
+            text = summary(before, after) if callable(summary) else summary
             kinds = sorted(changes.kinds)
             self._db.executemany("DELETE FROM records WHERE kind = ?", [(k.value,) for k in kinds])
             self._db.executemany(
@@ -183,7 +189,7 @@ class MemoryStore:
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(after.version),))
             self._db.execute(
                 "INSERT INTO changes (version, at, actor, summary, records) VALUES (?, ?, ?, ?, ?)",
-                (after.version, datetime.now(UTC).isoformat(), actor, summary, len(changes)),
+                (after.version, datetime.now(UTC).isoformat(), actor, text, len(changes)),
             )
             self._db.execute("COMMIT")
         except BaseException:
@@ -300,6 +306,17 @@ _DOING = {"open": "cannot open", "read": "cannot read", "write": "could not writ
 _NEARLY_FULL = 1 << 20
 
 
+def _require_file(path: Path, *, create: bool) -> None:
+    """Raise NoSuchStore unless ``path`` exists, or may be created (``create``) in a folder that exists."""
+    if path.exists():
+        return
+    if not create:
+        raise NoSuchStore(str(path))
+    if not path.parent.is_dir():
+        # A typo in a folder name would otherwise leave a new folder and an empty store behind it.
+        raise NoSuchStore(str(path), f"there is no folder {str(path.parent)!r} to make it in; make the folder first")
+
+
 def _read_only(path: Path) -> str | None:
     """Why the store file at ``path`` (or the folder it is made in) cannot be written, or None if it can."""
     folder = path.parent
@@ -307,7 +324,7 @@ def _read_only(path: Path) -> str | None:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return "its file system is mounted read-only"
     except OSError:
-        return None  # no folder yet: it is made when the store opens
+        return None  # no folder: opening refuses it (_require_file)
     if path.exists() and not os.access(path, os.W_OK):
         return "you may not write to it"
     if not os.access(folder, os.W_OK):

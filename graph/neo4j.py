@@ -52,7 +52,7 @@ from .codec import decode, encode
 from .errors import StoreUnavailable, TokenExists
 from .model import Kind, Record
 from .org import ChangeSet, Org, handle_names, names_of, normalize
-from .store import WHOLE, Applied, Focus
+from .store import WHOLE, Applied, Focus, Summary
 from .validate import require_valid
 
 __all__ = ["Neo4jStore"]
@@ -325,7 +325,7 @@ class Neo4jStore:
 
     # -- writing ----------------------------------------------------------------
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
         """Check ``changes`` against the current org and replace it, in one transaction."""
         ticket: int | None = None
 
@@ -489,10 +489,11 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + BATCH]
 
 
-def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: str) -> tuple[Org, Org]:
+def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary) -> tuple[Org, Org]:
     row = tx.run(_WHOLE).single()
     before = _org_of(row)
     after = require_valid(before, changes)
+    text = summary(before, after) if callable(summary) else summary
     tx.run("MATCH (n:OrgNode) DETACH DELETE n").consume()
     by_kind: dict[Kind, list[dict[str, Any]]] = defaultdict(list)
     for record in after.records():
@@ -510,14 +511,14 @@ def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: str)
         version=after.version,
         top=after.top_id,
         actor=actor,
-        summary=summary,
+        summary=text,
     ).consume()
     tx.run(
         "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records})",
         version=after.version,
         at=now().isoformat(),
         actor=actor,
-        summary=summary,
+        summary=text,
         records=len(changes),
     ).consume()
     return before, after

@@ -21,7 +21,7 @@ from __future__ import annotations
 from .access import Change, Token
 from .errors import BuckstopError
 from .org import ChangeSet, Org
-from .store import WHOLE, Applied, Focus, Store
+from .store import WHOLE, Applied, Focus, Store, Summary
 
 __all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
 
@@ -62,7 +62,7 @@ class Pinned:
             self._whole = org
         return org
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
         applied = self.store.apply(changes, actor=actor, summary=summary)
         self.wrote = True
         self._version, self._whole = None, None

@@ -12,20 +12,33 @@ Vocabulary:
   again with a narrower focus.
 - :meth:`Store.apply` checks a change set against the current org and applies
   it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing,
-  and logs the change (:meth:`Store.changes`).
+  and logs the change (:meth:`Store.changes`): who (the *actor*) and what (the
+  *summary*, which may be made from the orgs before and after, so that the log
+  says what the change did).
+- The *demo org* is the org a store holds when its newest change is the demo's
+  load, by the actor :data:`DEMO_ACTOR`; the change log is the mark, so both
+  backends keep it alike and a load that follows can replace the demo whole
+  (:func:`holds_demo`).
 - Beside the org a store keeps the API tokens (:mod:`graph.access`), so that
   every replica sharing a store accepts the same tokens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from .access import Change, Token
 from .org import ChangeSet, Org
 
-__all__ = ["WHOLE", "Applied", "Focus", "Store"]
+__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Focus", "Store", "Summary", "holds_demo"]
+
+#: The actor of the change that loads the demo org (``buckstop serve`` on an empty default store).
+DEMO_ACTOR = "seed"
+
+#: What a change log entry says: a text, or made from the org before and after the change.
+Summary = str | Callable[[Org, Org], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +86,11 @@ class Store(Protocol):
         """A consistent org (or the focused part of one) for one question."""
         ...
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: str = "") -> Applied:
-        """Check and apply ``changes`` whole; raise BundleRefused and change nothing."""
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
+        """Check and apply ``changes`` whole; raise BundleRefused and change nothing.
+
+        A callable ``summary`` is called with the org before and after, once the change is checked.
+        """
         ...
 
     def changes(self, limit: int = 100) -> list[Change]:
@@ -102,3 +118,9 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def holds_demo(store: Store) -> bool:
+    """Whether ``store`` holds the demo org and nothing since: its newest change is the demo's load."""
+    newest = store.changes(limit=1)
+    return bool(newest) and newest[0].actor == DEMO_ACTOR

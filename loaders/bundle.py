@@ -32,7 +32,7 @@ from buckstop.graph.org import ChangeSet, Org
 from .snapshot import read_people
 from .table import Row, Table, open_table
 
-__all__ = ["AUXILIARY", "FILES", "Bundle", "Input", "Progress", "read_bundle", "read_files"]
+__all__ = ["AUXILIARY", "FILES", "IN_FOLDER", "Bundle", "Input", "Progress", "read_bundle", "read_files"]
 
 
 @dataclass
@@ -167,6 +167,10 @@ AUXILIARY = {
     "columns.csv": "a column map for a people export of any other header: field,column",
 }
 
+#: How a bundle folder supplies each auxiliary file, for hints; a one-file load names its own way
+#: (``buckstop load``'s ``--managers FILE``, the ``managers`` argument of an upload).
+IN_FOLDER = {name: name for name in AUXILIARY}
+
 #: A progress callback: the phase (``"reading people.csv"``), the bytes read so far, and the size.
 Progress = Callable[[str, int, int], None]
 
@@ -184,17 +188,31 @@ class Input:
         return open_table(self.path or self.name, self.data, progress=tick)
 
 
-def read_bundle(path: str | Path, current: Org | None = None, *, progress: Progress | None = None) -> Bundle:
+def read_bundle(
+    path: str | Path,
+    current: Org | None = None,
+    *,
+    progress: Progress | None = None,
+    supply: Mapping[str, str] | None = None,
+) -> Bundle:
     """Read a bundle folder (or one people export file) into one change set, noting every problem.
 
     ``current`` is the org the bundle will replace: a people file is a snapshot of
     the whole company, so whoever ``current`` has and the file lacks is kept as left.
+    ``supply`` says how the auxiliary files of one people file are given (see :data:`IN_FOLDER`).
     """
+    if not str(path).strip():
+        # Path("") is the current folder: an empty argument must not load whatever is here.
+        return Bundle(Path(), ChangeSet(), [Problem("''", None, None, "is an empty path; name a folder or a file")])
     folder = Path(path)
     if folder.is_file():
-        return read_files({"people.csv": Input(folder.name, folder)}, current, folder=folder, progress=progress)
+        inputs = {"people.csv": Input(folder.name, folder)}
+        return read_files(inputs, current, folder=folder, progress=progress, supply=supply)
+    if not folder.exists():
+        problem = Problem(str(folder), None, None, "no such file or folder")
+        return Bundle(folder, ChangeSet(), [problem])
     if not folder.is_dir():
-        problem = Problem(str(folder), None, None, "is not a folder; expected a folder of CSV files")
+        problem = Problem(str(folder), None, None, "is not a file or a folder; expected a folder of CSV files")
         return Bundle(folder, ChangeSet(), [problem])
     problems: list[Problem] = []
     present = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".csv")
@@ -213,7 +231,12 @@ def read_bundle(path: str | Path, current: Org | None = None, *, progress: Progr
 
 
 def read_files(
-    inputs: Mapping[str, Input], current: Org | None = None, *, folder: Path, progress: Progress | None = None
+    inputs: Mapping[str, Input],
+    current: Org | None = None,
+    *,
+    folder: Path,
+    progress: Progress | None = None,
+    supply: Mapping[str, str] | None = None,
 ) -> Bundle:
     """Read bundle files (by their bundle name: ``people.csv``…) into one change set; see :func:`read_bundle`."""
     current = current if current is not None else Org()
@@ -226,6 +249,12 @@ def read_files(
             departments = records.get(Kind.DEPARTMENT)
             known = {d.id: d for d in departments if isinstance(d, Department)} if departments is not None else None
             aux = {n: inputs[n].open() for n in AUXILIARY if n in inputs}
+            unreadable = [t for t in aux.values() if not t.complete]
+            if unreadable:  # its own problem says why; reading people without it would only add wrong ones
+                bundle.problems += [p for t in unreadable for p in t.problems]
+                for t in aux.values():
+                    t.close()
+                continue
             table = inputs[name].open(progress)
             read = read_people(
                 table,
@@ -233,6 +262,7 @@ def read_files(
                 known if known is not None else current.departments,
                 managers=aux.get("managers.csv"),
                 columns=aux.get("columns.csv"),
+                supply=supply or IN_FOLDER,
             )
             if table.complete and (read.people or not read.problems):
                 records[Kind.PERSON] = list(read.people)

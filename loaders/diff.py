@@ -6,7 +6,9 @@ Vocabulary:
   or had left and is back. A *leaver* was in the old org, not left, and has left
   in the new one (a people export that no longer lists someone makes them leave).
 - A *mover* changed department or manager; a *title change* is what it says;
-  a *status change* is between active and absent.
+  a *status change* is between active and absent; an *other change* is any
+  other column of a person changing: the name, e-mail, phone, location, or
+  whether they are public.
 - A *routing consequence* is a rule, account, agency or department that now
   points at someone who has just left: a rule's target person, a role holder
   of a rule's target role, a department head; an account's escalation contact;
@@ -17,7 +19,7 @@ Vocabulary:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from buckstop.graph.model import Kind, Person, Ref, Status
 from buckstop.graph.org import Org
@@ -55,6 +57,7 @@ class Diff:
     title_changes: tuple[Change, ...] = ()
     status_changes: tuple[Change, ...] = ()
     consequences: tuple[Consequence, ...] = ()
+    other_changes: tuple[Change, ...] = ()  # name, email, public, phone, location
 
     @property
     def movers(self) -> tuple[Person, ...]:
@@ -63,18 +66,28 @@ class Diff:
 
     @property
     def empty(self) -> bool:
-        return not (self.joiners or self.leavers or self.moves or self.title_changes or self.status_changes)
+        sections = (self.joiners, self.leavers, self.moves, self.title_changes, self.status_changes, self.other_changes)
+        return not any(sections)
 
     def summary(self) -> str:
-        """``"3 joiners, 1 leaver, 2 movers, 0 title changes, 0 status changes; 1 routing consequence"``."""
-        parts = [
+        """Every count: ``"3 joiners, 1 leaver, 2 movers, 0 title changes, 0 status changes, 0 other changes;
+        1 routing consequence"``."""
+        return ", ".join(self._parts()) + "; " + _count(len(self.consequences), "routing consequence")
+
+    def brief(self) -> str:
+        """The summary without its zeros, for the log of changes: ``"1 joiner, 2 other changes"``."""
+        parts = [p for p in (*self._parts(), _count(len(self.consequences), "routing consequence")) if p[0] != "0"]
+        return ", ".join(parts) or "no person changed"
+
+    def _parts(self) -> list[str]:
+        return [
             _count(len(self.joiners), "joiner"),
             _count(len(self.leavers), "leaver"),
             _count(len(self.movers), "mover"),
             _count(len(self.title_changes), "title change"),
             _count(len(self.status_changes), "status change"),
+            _count(len(self.other_changes), "other change"),
         ]
-        return ", ".join(parts) + "; " + _count(len(self.consequences), "routing consequence")
 
     def lines(self, limit: int = 20) -> list[str]:
         """The diff as readable lines, at most ``limit`` per section (the rest counted)."""
@@ -85,6 +98,7 @@ class Diff:
             ("Movers", [f"{_who(c.person)}: {c.field} {_was(c)}" for c in self.moves]),
             ("Title changes", [f"{_who(c.person)}: {_was(c)}" for c in self.title_changes]),
             ("Status changes", [f"{_who(c.person)}: {_was(c)}" for c in self.status_changes]),
+            ("Other changes", [f"{_who(c.person)}: {c.field} {_was(c)}" for c in self.other_changes]),
             ("Routing consequences", [c.message for c in self.consequences]),
         )
         for title, items in sections:
@@ -115,6 +129,7 @@ def diff(before: Org, after: Org) -> Diff:
     moves: list[Change] = []
     titles: list[Change] = []
     statuses: list[Change] = []
+    others: list[Change] = []
     old_people = before.people
     left = Status.LEFT
     for id, new in after.people.items():
@@ -136,6 +151,7 @@ def diff(before: Org, after: Org) -> Diff:
             titles.append(Change(new, "title", old.title, new.title))
         if old.status is not new.status:
             statuses.append(Change(new, "status", old.status.value, new.status.value))
+        others += _other_changes(old, new)
     by_id = _by_person_id
     leavers_by_id = {p.id: p for p in leavers}
     return Diff(
@@ -145,7 +161,30 @@ def diff(before: Org, after: Org) -> Diff:
         tuple(sorted(titles, key=lambda c: c.person.id)),
         tuple(sorted(statuses, key=lambda c: c.person.id)),
         tuple(_consequences(after, leavers_by_id)) if leavers_by_id else (),
+        tuple(sorted(others, key=lambda c: (c.person.id, _OTHER.index(c.field)))),
     )
+
+
+#: The columns of a person whose changes are "other changes" (every column the sections above do not
+#: show, so a column added to Person is never changed unseen), in the order of the record.
+_OTHER = tuple(
+    f.name
+    for f in fields(Person)
+    if f.compare and f.name not in ("id", "department_id", "manager_id", "title", "status")
+)
+
+
+def _other_changes(old: Person, new: Person) -> Iterator[Change]:
+    for name in _OTHER:
+        was, now = getattr(old, name), getattr(new, name)
+        if was != now:
+            yield Change(new, name, _text(was), _text(now))
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return None if value is None else str(value)
 
 
 def _by_person_id(person: Person) -> str:

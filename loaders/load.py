@@ -7,6 +7,13 @@ Vocabulary:
   :class:`~loaders.diff.Diff` between the org before and after.
 - A *dry run* does everything but apply: it returns the diff the load would
   make and every problem, and changes nothing.
+- A store that holds only the *demo org* (:func:`~graph.store.holds_demo`) is
+  read as empty, and the load replaces every kind, not only its files' kinds:
+  the demo goes whole, its people are not leavers of the new org, and nothing
+  of it is matched against the new files (a "Sales" department of an HR export
+  is not the demo's). The load notes that it *replaced the demo org*.
+- The change log's summary of a load names its files' records and its diff, so
+  ``buckstop changes`` says what each load did.
 
 >>> load(store, "exports/bamboohr.csv", dry_run=True).diff.summary()  # doctest: +SKIP
 '2 joiners, 1 leaver, 0 movers, 1 title change, 0 status changes; 1 routing consequence'
@@ -20,7 +27,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from buckstop.graph.errors import BundleRefused, Problem
-from buckstop.graph.store import WHOLE, Applied, Store
+from buckstop.graph.model import Kind
+from buckstop.graph.org import ChangeSet, Org
+from buckstop.graph.store import WHOLE, Applied, Store, holds_demo
 from buckstop.graph.validate import check_changes
 
 from .bundle import Bundle, Input, Progress, read_bundle, read_files
@@ -38,7 +47,8 @@ class Load:
     problems: list[Problem]
     applied: Applied | None
     dry_run: bool
-    seconds: dict[str, float] = field(default_factory=dict)  # time spent per phase: read, check and apply, diff
+    #: Time spent per phase: read, then check (a dry run) or check, diff and apply.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def notes(self) -> list[str]:
@@ -52,18 +62,25 @@ def load(
     dry_run: bool = False,
     actor: str = "",
     progress: Progress | None = None,
+    supply: Mapping[str, str] | None = None,
 ) -> Load:
     """Load ``source`` (a bundle folder, a people export file, or named inputs) into ``store``.
 
     Raises :class:`~graph.errors.BundleRefused` with every problem (and changes nothing)
-    unless ``dry_run``, which returns the problems with the diff instead.
+    unless ``dry_run``, which returns the problems with the diff instead. ``supply`` says
+    how a user gives each auxiliary file of a one-file load (``{"managers.csv": "--managers FILE"}``).
     """
     started = time.perf_counter()
     current = store.read(WHOLE)
+    demo = not current.empty and holds_demo(store)
+    base = Org() if demo else current  # what the files are read against, and the diff is from
     if isinstance(source, Mapping):
-        bundle = read_files(source, current, folder=Path("upload"), progress=progress)
+        bundle = read_files(source, base, folder=Path("upload"), progress=progress, supply=supply)
     else:
-        bundle = read_bundle(source, current, progress=progress)
+        bundle = read_bundle(source, base, progress=progress, supply=supply)
+    if demo:
+        bundle.changes = _every_kind(bundle.changes)
+        bundle.notes.insert(0, f"replaced the demo org ({len(current):,} records): every kind, not only these files'")
     seconds = {"read": time.perf_counter() - started}
     if bundle.problems or dry_run:
         _tick(progress, "checking")
@@ -72,16 +89,21 @@ def load(
         if problems and not dry_run:
             raise BundleRefused(problems)
         seconds["check"] = time.perf_counter() - started - seconds["read"]
-        return Load(bundle, diff(current, merged), problems, None, True, seconds)
+        return Load(bundle, diff(base, merged), problems, None, True, seconds)
     _tick(progress, "checking and writing")
+    made: list[Diff] = []
+
+    def summary(before: Org, after: Org) -> str:
+        # Called by the store once the change is checked: the log then says what the load did.
+        made[:] = [diff(Org() if demo else before, after)]
+        return _summary(bundle, made[0], demo)
+
     try:
-        applied = store.apply(bundle.changes, actor=actor, summary=_summary(bundle))
+        applied = store.apply(bundle.changes, actor=actor, summary=summary)
     except BundleRefused as err:
         raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
-    seconds["check and apply"] = time.perf_counter() - started - seconds["read"]
-    changes = diff(applied.before, applied.after)
-    seconds["diff"] = time.perf_counter() - started - sum(seconds.values())
-    return Load(bundle, changes, [], applied, False, seconds)
+    seconds["check, diff and apply"] = time.perf_counter() - started - seconds["read"]
+    return Load(bundle, made[0], [], applied, False, seconds)
 
 
 def apply_bundle(
@@ -111,8 +133,16 @@ def _tick(progress: Progress | None, phase: str) -> None:
         progress(phase, 0, 0)
 
 
-def _summary(bundle: Bundle) -> str:
+def _every_kind(changes: ChangeSet) -> ChangeSet:
+    """``changes`` replacing every kind: the kinds it lacks become empty."""
+    return ChangeSet({kind: changes.records.get(kind, ()) for kind in Kind})
+
+
+def _summary(bundle: Bundle, changes: Diff, demo: bool) -> str:
     counts = ", ".join(
-        f"{len(items)} {kind.value.replace('_', ' ')}" for kind, items in sorted(bundle.changes.records.items())
+        f"{len(items)} {kind.value.replace('_', ' ')}"
+        for kind, items in sorted(bundle.changes.records.items())
+        if items
     )
-    return f"bundle {bundle.folder.name}: {counts}"
+    replaced = "; replaced the demo org" if demo else ""
+    return f"bundle {bundle.folder.name}: {counts}{replaced}; {changes.brief()}"

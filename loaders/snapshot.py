@@ -55,11 +55,17 @@ def read_people(
     *,
     managers: Table | None = None,
     columns: Table | None = None,
+    supply: Mapping[str, str] | None = None,
 ) -> People:
-    """Read a people file against ``current``; see the module vocabulary."""
+    """Read a people file against ``current``; see the module vocabulary.
+
+    ``supply`` names how the user gives ``managers.csv`` and ``columns.csv``, for the hints
+    (in a bundle folder, the files themselves; in ``buckstop load FILE``, its flags).
+    """
+    how = {"managers.csv": "managers.csv", "columns.csv": "columns.csv", **(supply or {})}
     out = People()
     try:
-        fmt = _format(table, columns, out)
+        fmt = _format(table, columns, out, how)
         if fmt is None:
             return out
         entries = [entry for row in table.iter_rows() if (entry := fmt.entry(row))]
@@ -67,7 +73,7 @@ def read_people(
         if not any(c in table.columns for c in fmt.manager_columns) and managers is None:
             out.notes.append(
                 f"{table.name}: the {fmt.name} file names no managers, so nobody reports to anyone; "
-                "add managers.csv (two columns: person, manager) to set them"
+                f"add {how['managers.csv']} (two columns: person, manager) to set them"
             )
         if isinstance(fmt, Preset):
             out.columns = _own_columns(fmt, table.columns)
@@ -114,7 +120,7 @@ def _keep_public(people: list[Person], current: Org) -> list[Person]:
     return [replace(p, public=True) if (before := known.get(p.id)) is not None and before.public else p for p in people]
 
 
-def _format(table: Table, columns: Table | None, out: People) -> PeopleFormat | None:
+def _format(table: Table, columns: Table | None, out: People, how: Mapping[str, str]) -> PeopleFormat | None:
     """The format that reads ``table`` (given by a column map, or recognised), noting how."""
     if not table.complete:  # no header, or one that already says why the file cannot be read
         out.problems += table.problems
@@ -141,7 +147,7 @@ def _format(table: Table, columns: Table | None, out: People) -> PeopleFormat | 
                 1,
                 None,
                 "is not a people format we recognise (BambooHR, Workday, Google Workspace, Rippling, Personio, "
-                "Entra ID, or ours); add columns.csv (field,column) to say which column holds what",
+                f"Entra ID, or ours); add {how['columns.csv']} (field,column) to say which column holds what",
             )
         )
         return None

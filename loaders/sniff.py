@@ -93,9 +93,9 @@ def _encoding(head: bytes, file: BinaryIO) -> tuple[str, bool]:
     if head and even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
         return "utf-16-be", False
     if b"\x00" in head:
-        raise UnreadableFile("is not a text file (it holds zero bytes); export it from your HR system as CSV")
+        raise UnreadableFile(f"is not a text or CSV file: {_binary(head, 'it holds NUL bytes')}{_EXPORT}")
     if len(_CONTROL.findall(head)) > max(2, len(head) // 200):
-        raise UnreadableFile("is not a text file (it holds control characters); export it from your HR system as CSV")
+        raise UnreadableFile(f"is not a text or CSV file: {_binary(head, 'it holds control characters')}{_EXPORT}")
     if _all_utf8(head, file):
         return "utf-8", False
     file.seek(0)
@@ -110,6 +110,29 @@ def _encoding(head: bytes, file: BinaryIO) -> tuple[str, bool]:
     if not undefined:
         return "cp1252", False
     return _guess(head), True
+
+
+_EXPORT = "; export it from your HR system as CSV"
+
+#: The first bytes of files people give by mistake (magic numbers); each one's name for the refusal.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"%PDF-", "PDF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel 97-2003 workbook (.xls) or another Office file"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"SQLite format 3\x00", "SQLite database"),
+    (b"\x7fELF", "program"),
+)
+
+
+def _binary(head: bytes, otherwise: str) -> str:
+    """What a binary file looks like, by its first bytes: ``"it looks like a PNG image"``, else ``otherwise``."""
+    kind = next((name for magic, name in _SIGNATURES if head.startswith(magic)), None)
+    return f"it looks like a binary file ({kind})" if kind else f"{otherwise}, as binary files do"
 
 
 def _all_utf8(head: bytes, file: BinaryIO) -> bool:

@@ -226,6 +226,9 @@ def open_table(
     except UnreadableFile as err:
         problems.append(Problem(name, None, None, str(err)))
         return Table(name, (), (), problems, failed=problems[-1:])
+    except FileNotFoundError:
+        problems.append(Problem(name, None, None, "no such file"))
+        return Table(name, (), (), problems, failed=problems[-1:])
     except OSError as err:
         problems.append(Problem(name, None, None, f"cannot be read: {err.strerror}"))
         return Table(name, (), (), problems, failed=problems[-1:])

@@ -70,6 +70,7 @@ def open_store(tmp_path: Path) -> Iterator[Callable[..., MemoryStore]]:
     opened: list[MemoryStore] = []
 
     def open_(name: str = "org.db", **options: Any) -> MemoryStore:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)  # a store never makes its folder
         store = MemoryStore(tmp_path / name, **options)
         opened.append(store)
         return store

@@ -1,4 +1,4 @@
-"""What the commands share: opening the store the settings name."""
+"""What the commands share: opening the store the settings name (an existing one: see :mod:`api.stores`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import getpass
 from buckstop.graph.store import Store
 
 from ..settings import Settings
-from ..stores import open_store, seed_if_empty
+from ..stores import open_store
 
 
 def add_store_arguments(parser: argparse.ArgumentParser, *, json: bool = True) -> None:
@@ -30,9 +30,5 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def store_for_questions(args: argparse.Namespace) -> Store:
-    """The store, with the demo org loaded if it is empty and seeding is on."""
-    settings = settings_of(args)
-    store = open_store(settings)
-    if settings.seed:
-        seed_if_empty(store)
-    return store
+    """The store the settings name, which must exist: a question never makes a store, nor seeds one."""
+    return open_store(settings_of(args))

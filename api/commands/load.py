@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from buckstop.graph.errors import BundleRefused
+from buckstop.graph.errors import BuckstopError, BundleRefused
 from buckstop.loaders import Input, Load, load
 
 from ..output import emit_json
@@ -35,12 +35,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_store_arguments(parser)
 
 
+#: How a one-file load is given its auxiliary files: the flags, for the loader's hints.
+FLAGS = {"managers.csv": "--managers FILE", "columns.csv": "--columns FILE"}
+
+
 def _source(args: argparse.Namespace) -> str | dict[str, Input]:
+    """What to load, checked before any store is opened or made: every path named must exist."""
+    if not args.path.strip():
+        raise BuckstopError("PATH is empty; name a bundle folder or a people file")
     path = Path(args.path)
+    if not path.exists():
+        raise BuckstopError(f"no such file or folder {args.path!r}")
+    for flag, given in (("--managers", args.managers), ("--columns", args.columns)):
+        if given is not None and not Path(given).is_file():
+            what = "is a folder, not a file" if Path(given).is_dir() else "no such file"
+            raise BuckstopError(f"{flag} {given!r}: {what}")
     if not (args.managers or args.columns):
         return str(args.path)
     if not path.is_file():
-        raise SystemExit("buckstop: --managers and --columns go with one people file; in a folder, add the file")
+        raise BuckstopError(
+            f"--managers and --columns go with one people file, and {args.path!r} is a folder; "
+            "put managers.csv or columns.csv in the folder instead"
+        )
     inputs = {"people.csv": Input(path.name, path)}
     for name, given in (("managers.csv", args.managers), ("columns.csv", args.columns)):
         if given:
@@ -50,22 +66,32 @@ def _source(args: argparse.Namespace) -> str | dict[str, Input]:
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings().with_overrides(db=args.db)
-    store = open_store(settings)
+    source = _source(args)  # a missing file is refused before a store is made for it
+    made = settings.backend == "memory" and not Path(settings.db).exists()
+    store = open_store(settings, create=True)  # a load may make its store (see api.stores)
     bar = Bar()
+    done: Load | None = None
     try:
-        done = load(store, _source(args), dry_run=args.dry_run, actor=cli_actor(), progress=bar)
+        supply = FLAGS if isinstance(source, dict) or Path(source).is_file() else None
+        done = load(store, source, dry_run=args.dry_run, actor=cli_actor(), progress=bar, supply=supply)
     finally:
         bar.close()
         store.close()
+        if made and (done is None or done.applied is None):
+            _remove(settings.db)  # a load that applied nothing leaves no store behind
+    assert done is not None  # load returned (it raises otherwise)
     if args.json:
         emit_json(load_dict(done, args.limit))
         return 2 if done.problems else 0
     for note in done.notes:
         print(note)
-    counts = ", ".join(f"{len(items):,} {kind.value}" for kind, items in sorted(done.bundle.changes.records.items()))
+    counts = ", ".join(
+        f"{len(items):,} {kind.value}" for kind, items in sorted(done.bundle.changes.records.items()) if items
+    )
     if done.applied is None:
-        verdict = "has problems" if done.problems else "is valid"
-        print(f"dry run: the load {verdict} ({counts}); nothing was applied")
+        problems = len(done.problems)
+        verdict = f"has {problems:,} problem{'' if problems == 1 else 's'}" if problems else "is valid"
+        print(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
     else:
         print(f"loaded {args.path}: {counts}; the org is now version {done.applied.version} in {settings.db}")
     print("\n".join(done.diff.lines(args.limit)))
@@ -73,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"buckstop: {BundleRefused(done.problems)}", file=sys.stderr)
         return 2
     return 0
+
+
+def _remove(db: Path) -> None:
+    """Remove a store file this command made, with SQLite's log and index beside it."""
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        path.unlink(missing_ok=True)
 
 
 def load_dict(done: Load, limit: int) -> dict[str, object]:
@@ -90,5 +122,8 @@ def load_dict(done: Load, limit: int) -> dict[str, object]:
         "moves": [{"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.moves[:limit]],
         "titleChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.title_changes[:limit]],
         "statusChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.status_changes[:limit]],
+        "otherChanges": [
+            {"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.other_changes[:limit]
+        ],
         "consequences": [c.message for c in d.consequences[:limit]],
     }

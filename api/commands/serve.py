@@ -3,12 +3,13 @@
 One worker serves the app built here. Several workers (``--workers N``) are
 processes uvicorn starts from the factory :func:`api.app.app_from_env`, so they
 learn their settings from the environment: the flags given here are written to
-it as ``BUCKSTOP_*`` variables first. The demo org is loaded into an empty store
-here, once, before any worker starts, so that two workers never both seed it.
+it as ``BUCKSTOP_*`` variables first. The store is checked (and made, and the
+demo org loaded into the default store while it is empty) here, once, before any
+worker starts, so that two workers never both seed it; see :mod:`api.stores`.
 
 The listening socket is bound here, before uvicorn starts, and handed to it (and
-to its workers): "serving" is printed only once the port is ours, and a port in
-use is one line and exit 2 instead of uvicorn's log and exit.
+to its workers): "serving" is printed only once the port is ours and the store is
+ready, and a port in use is one line and exit 2 instead of uvicorn's log and exit.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from uvicorn.supervisors import Multiprocess
 from buckstop.graph.errors import BuckstopError
 
 from ..settings import Settings
-from ..stores import open_store, seed_if_empty
+from ..stores import store_to_serve
 
 NAME = "serve"
 HELP = "serve GraphQL at /graphql, with /healthz and /readyz"
@@ -39,27 +40,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on [env BUCKSTOP_HOST, default 127.0.0.1]")
     parser.add_argument("--port", type=int, help="port to listen on [env BUCKSTOP_PORT, default 8000]")
     parser.add_argument("--workers", type=int, help="worker processes [env BUCKSTOP_WORKERS, default 1]")
-    parser.add_argument("--no-seed", action="store_true", help="do not load the demo org into an empty store")
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="do not load the demo org into the empty default store; make any missing store empty",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings().with_overrides(
         db=args.db, host=args.host, port=args.port, workers=args.workers, seed=False if args.no_seed else None
     )
+    sock = _listen(settings)  # first: a port in use is said before any store is made
+    try:
+        store, seeded = store_to_serve(settings)
+    except BaseException:
+        sock.close()
+        raise
+    if seeded:
+        print(f"buckstop: {seeded}", flush=True)
+    _say_serving(sock, settings)
     if settings.workers == 1:
         from ..app import create_app  # here: the web stack is imported by this command only
 
-        config = uvicorn.Config(create_app(settings), log_level=settings.log_level)
-        sock = _listen(settings)
-        server = uvicorn.Server(config)
-        server.run(sockets=[sock])
-        return 0 if server.started else 1
-    if settings.seed:
-        store = open_store(settings)
         try:
-            seed_if_empty(store)
+            server = uvicorn.Server(uvicorn.Config(create_app(settings, store), log_level=settings.log_level))
+            server.run(sockets=[sock])
         finally:
             store.close()
+        return 0 if server.started else 1
+    store.close()  # each worker opens its own
     os.environ.update(_worker_environment(settings))
     from ..metrics import multiprocess_environment  # here: it imports the web stack
 
@@ -67,12 +77,12 @@ def run(args: argparse.Namespace) -> int:
     config = uvicorn.Config(
         "buckstop.api.app:app_from_env", factory=True, workers=settings.workers, log_level=settings.log_level
     )
-    Multiprocess(config, sockets=[_listen(settings)]).run()
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 
 def _listen(settings: Settings) -> socket.socket:
-    """The socket of ``host:port``, bound and listening, after saying so; one line if the port is taken."""
+    """The socket of ``host:port``, bound and listening; one line if the port is taken."""
     family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart need not wait for TIME_WAIT
@@ -86,10 +96,13 @@ def _listen(settings: Settings) -> socket.socket:
             "choose another with --port or BUCKSTOP_PORT (or stop what uses it)"
         ) from None
     sock.set_inheritable(True)  # the workers are processes that inherit it
-    port = sock.getsockname()[1]
-    host = f"[{settings.host}]" if family == socket.AF_INET6 else settings.host
-    print(f"buckstop: serving GraphQL at http://{host}:{port}/graphql", flush=True)
     return sock
+
+
+def _say_serving(sock: socket.socket, settings: Settings) -> None:
+    port = sock.getsockname()[1]  # the real one, with --port 0
+    host = f"[{settings.host}]" if sock.family == socket.AF_INET6 else settings.host
+    print(f"buckstop: serving GraphQL at http://{host}:{port}/graphql", flush=True)
 
 
 def _worker_environment(settings: Settings) -> dict[str, str]:

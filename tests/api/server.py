@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from buckstop.api.stores import seed_if_empty
 from buckstop.graph.access import Scope, Token, digest, new_secret, now
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.store import Store
@@ -38,8 +39,17 @@ class Server:
 
 
 def start_server(
-    db: Path, *extra: str, backend: str = "memory", env: dict[str, str] | None = None
+    db: Path,
+    *extra: str,
+    backend: str = "memory",
+    env: dict[str, str] | None = None,
+    default_store: bool = False,
 ) -> tuple[subprocess.Popen[bytes], str]:
+    """``buckstop serve`` on the store file ``db``, ready to answer, and its URL.
+
+    With ``default_store`` the server runs in ``db``'s folder with no ``BUCKSTOP_DB``, so ``db``
+    (named ``buckstop.db``) is its default store: the one it loads the demo org into while empty.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -48,9 +58,13 @@ def start_server(
         "BUCKSTOP_BACKEND": backend,
         **(env or {}),
     }
+    if default_store:
+        assert db.name == "buckstop.db", db
+        del env["BUCKSTOP_DB"]
     process = subprocess.Popen(
         [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", str(port), *extra],
         env=env,
+        cwd=db.parent if default_store else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -81,6 +95,16 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
     if process.stdout:
         process.stdout.close()
+
+
+def demo_store(db: Path) -> Path:
+    """The store file ``db`` holding the demo org, loaded as ``buckstop serve`` loads it into its default store."""
+    store = MemoryStore(db)
+    try:
+        seed_if_empty(store)
+    finally:
+        store.close()
+    return db
 
 
 def make_token(db: Path | Store, name: str, scope: str = "read") -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from buckstop import seed
 from buckstop.api.settings import Settings
 from buckstop.graph.access import digest, new_secret
 
@@ -52,7 +53,9 @@ class Org:
 def _org(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Org]:
     db = tmp_path / "buckstop.db"
     read, admin = make_token(db, "support-desk"), make_token(db, "hr-pipeline", "admin")
-    process, url = start_server(db, *extra, env={"BUCKSTOP_TOKEN_CACHE_SECONDS": "0", **(env or {})})
+    process, url = start_server(
+        db, *extra, env={"BUCKSTOP_TOKEN_CACHE_SECONDS": "0", **(env or {})}, default_store=True
+    )
     try:
         yield Org(url, db, read, admin)
     finally:
@@ -129,7 +132,9 @@ def test_an_admin_load_is_logged_with_the_token_name(tmp_path: Path) -> None:
         assert response.json()["data"]["loadPeople"]["applied"] is True, response.text
         changes = org.data("{ changes { version actor summary at records } }", org.admin)["changes"]
         assert [c["actor"] for c in changes] == ["hr-pipeline", "seed"]
-        assert changes[0]["version"] == 2 and "66 person" in changes[0]["summary"]
+        assert changes[0]["version"] == 2
+        # the upload is the first real load into the demo org: it replaces all of it, and the log says so
+        assert changes[0]["summary"] == "bundle upload: 4 department, 7 person; replaced the demo org; 6 joiners"
 
 
 @pytest.mark.parametrize("token", [None, "read"])
@@ -231,6 +236,10 @@ def test_mcp_refuses_a_wrong_token(org: Org) -> None:
 
 def test_buckstop_token_creates_lists_and_revokes(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
+    refused = _cli(db, "token", "create", "--name", "grafana", "--scope", "read")
+    assert refused.returncode == 2 and "no such store" in refused.stderr  # only load and serve make a store
+    assert not db.exists()
+    assert _cli(db, "load", str(seed.FOLDER)).returncode == 0
     made = _cli(db, "token", "create", "--name", "grafana", "--scope", "read")
     assert made.returncode == 0, made.stderr
     secret = made.stdout.strip()

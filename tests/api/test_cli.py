@@ -15,10 +15,13 @@ from buckstop import seed
 DAY = "2026-11-23"
 
 
-def buckstop(*args: str, db: Path, seed_empty: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "true" if seed_empty else "false"}
+def buckstop(*args: str, db: Path | None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``buckstop ARGS`` on the store ``db`` (``BUCKSTOP_DB``); ``db=None``: the default store of ``cwd``."""
+    env = {k: v for k, v in os.environ.items() if k != "BUCKSTOP_DB"}
+    if db is not None:
+        env["BUCKSTOP_DB"] = str(db)
     return subprocess.run(
-        [sys.executable, "-m", "buckstop.api.cli", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "buckstop.api.cli", *args], env=env, capture_output=True, text=True, timeout=60, cwd=cwd
     )
 
 
@@ -99,9 +102,11 @@ def test_dry_run_applies_nothing(tmp_path: Path) -> None:
     result = buckstop("load", str(seed.FOLDER), "--dry-run", db=db)
     assert result.returncode == 0, result.stderr
     assert "nothing was applied" in result.stdout
-    top = buckstop("top", db=db, seed_empty=False)
+    assert "57 joiners" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # not even an empty store
+    top = buckstop("top", db=db)
     assert top.returncode == 2
-    assert "empty" in top.stderr and not top.stdout
+    assert top.stderr.startswith(f"buckstop: error: no such store '{db}'")
 
 
 def test_settings_lists_environment_variables(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from buckstop import seed
 from buckstop.api.commands import COMMANDS
 from buckstop.api.settings import Settings, env_name
+from buckstop.graph.memory import MemoryStore
 
 from tests.api.test_cli import buckstop
 
@@ -168,7 +169,8 @@ def test_a_positive_limit_still_answers(db: Path) -> None:
 
 @pytest.mark.parametrize("args", [("top",), ("top", "--json"), ("boss",)])
 def test_the_top_of_an_empty_organisation_is_an_error_on_stderr(args: tuple[str, ...], tmp_path: Path) -> None:
-    result = buckstop(*args, db=tmp_path / "empty.db", seed_empty=False)
+    MemoryStore(tmp_path / "empty.db", create=True).close()  # a store with nothing loaded yet
+    result = buckstop(*args, db=tmp_path / "empty.db")
     assert "the organisation is empty: load a bundle first" in one_line_error(result)
     assert result.stdout == ""
 

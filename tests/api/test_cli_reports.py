@@ -42,7 +42,7 @@ def test_audit_strict_fails_on_errors_only(db: Path, tmp_path: Path) -> None:
     clean = OrgBuilder().department("d-co", "Co", head="p-cora").person("p-cora", "Cora", department="d-co")
     small = tmp_path / "small.db"
     assert buckstop("load", str(clean.write(tmp_path / "clean")), db=small).returncode == 0
-    result = buckstop("audit", "--strict", db=small, seed_empty=False)
+    result = buckstop("audit", "--strict", db=small)
     assert result.returncode == 0, result.stdout
     assert "0 errors, 0 warnings and 0 notes" in result.stdout
 

@@ -52,7 +52,8 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def holding_previous(db: Path, bundles: dict[str, Path]) -> str:
-    """Load the previous org into the store file ``db``; a read token's secret."""
+    """Load the previous org into the store file ``db`` (its folder made if missing); a read token's secret."""
+    db.parent.mkdir(parents=True, exist_ok=True)
     store = MemoryStore(db)
     try:
         apply_bundle(store, bundles["previous"])
@@ -143,7 +144,7 @@ def test_a_load_killed_halfway_leaves_the_previous_org_answering(tmp_path: Path,
     assert integrity(db) == "ok"
     with serving(db, token) as server:
         assert_answers_previous_org(server)
-        after = buckstop("load", str(bundles["next"]), db=db, seed_empty=False)  # and the file takes the next load
+        after = buckstop("load", str(bundles["next"]), db=db)  # and the file takes the next load
         assert after.returncode == 0, after.stderr
         assert "the org is now version 2" in after.stdout
         wait_for_version(server, 2)
@@ -160,7 +161,7 @@ def test_a_load_that_does_not_fit_on_the_disk_is_refused_and_changes_nothing(
     with tmpfs(tmp_path / "disk", "1m") as disk:
         db = disk / "org.db"
         token = holding_previous(db, bundles)
-        result = buckstop("load", str(bundles["medium"]), db=db, seed_empty=False)
+        result = buckstop("load", str(bundles["medium"]), db=db)
         message = assert_refused_in_one_line(result, f"the disk holding the store file {str(db)!r} is full (")
         assert message.endswith(": nothing was changed; free some space and try again")
         assert version_of(db) == 1
@@ -168,7 +169,7 @@ def test_a_load_that_does_not_fit_on_the_disk_is_refused_and_changes_nothing(
         with serving(db, token) as server:
             assert_answers_previous_org(server)
             fill(disk, leave_kib=0)
-            result = buckstop("load", str(bundles["previous"]), db=disk / "new.db", seed_empty=False)
+            result = buckstop("load", str(bundles["previous"]), db=disk / "new.db")
             assert_refused_in_one_line(result, f"the disk holding the store file {str(disk / 'new.db')!r} is full (")
             assert_answers_previous_org(server)  # a running server keeps answering on a full disk
 
@@ -190,7 +191,7 @@ def test_a_read_only_store_is_served_and_refuses_loads_and_tokens(tmp_path: Path
             refusal = (
                 f"the store file {str(db)!r} is read-only (its file system is mounted read-only): nothing was changed"
             )
-            assert_refused_in_one_line(buckstop("load", str(bundles["medium"]), db=db, seed_empty=False), refusal)
+            assert_refused_in_one_line(buckstop("load", str(bundles["medium"]), db=db), refusal)
             assert_refused_in_one_line(buckstop("token", "create", "--name", "writer", db=db), refusal)
             assert_answers_previous_org(reader)
     assert fingerprint(writable) == before

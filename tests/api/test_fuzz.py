@@ -170,7 +170,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     # working directory; database=None covers only the examples. Keep it all out of the checkout.
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
     token = make_token(db, "fuzz")
-    process, url = start_server(db)
+    process, url = start_server(db, default_store=True)
     log = ServerLog(process)
     try:
         headers = {"authorization": f"Bearer {token}"}

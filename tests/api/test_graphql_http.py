@@ -29,7 +29,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The /graphql of a server on the demo org, asked anonymously (reads are open on 127.0.0.1)."""
-    process, base = start_server(tmp_path_factory.mktemp("http") / "buckstop.db")
+    process, base = start_server(tmp_path_factory.mktemp("http") / "buckstop.db", default_store=True)
     yield f"{base}/graphql"
     stop_server(process)
 

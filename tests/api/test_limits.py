@@ -27,7 +27,7 @@ LIMITS = {
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     db: Path = tmp_path_factory.mktemp("limits") / "buckstop.db"
     admin = make_token(db, "hr", "admin")
-    process, url = start_server(db, env=LIMITS)
+    process, url = start_server(db, env=LIMITS, default_store=True)
     yield url, admin
     stop_server(process)
 

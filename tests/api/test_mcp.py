@@ -1,7 +1,7 @@
 """The MCP tools, through the MCP SDK's own client, over both transports.
 
 Over stdio the client spawns ``python -m api.cli mcp`` on a SQLite file of the
-module's own (seeded with the demo org by the first server); over streamable HTTP it talks to
+module's own (holding the demo org); over streamable HTTP it talks to
 ``/mcp`` of a real ``buckstop serve`` started on another file. The same checks
 run on both: the tools' list and schemas, answers with explanation and
 provenance, and errors in buckstop's shape.
@@ -23,7 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from buckstop.api.mcp import TOOLS
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 
 DAY = "2026-11-23"
 ROOT = Path(__file__).parents[2]
@@ -35,7 +35,7 @@ def over_stdio(db: Path) -> Session:
     params = StdioServerParameters(
         command=sys.executable,
         args=["-m", "buckstop.api.cli", "mcp"],
-        env={"BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "true", "BUCKSTOP_BACKEND": "memory"},
+        env={"BUCKSTOP_DB": str(db), "BUCKSTOP_BACKEND": "memory"},
         cwd=ROOT,
     )
 
@@ -68,18 +68,18 @@ def over_http(url: str, token: str | None = None) -> Session:
 
 @pytest.fixture(scope="module")
 def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A server of our own on an empty store (so it loads the demo org), and a read token for it."""
+    """A server of our own on an empty default store (so it loads the demo org), and a read token for it."""
     db = tmp_path_factory.mktemp("mcp-http") / "buckstop.db"
     token = make_token(db, "agent")
-    process, url = start_server(db)
+    process, url = start_server(db, default_store=True)
     yield url, token
     stop_server(process)
 
 
 @pytest.fixture(scope="module")
 def stdio_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The stdio server's file: the first server seeds it with the demo org, the next ones reuse it."""
-    return tmp_path_factory.mktemp("mcp-stdio") / "buckstop.db"
+    """The stdio server's file, holding the demo org (`buckstop mcp` never loads it itself)."""
+    return demo_store(tmp_path_factory.mktemp("mcp-stdio") / "buckstop.db")
 
 
 @pytest.fixture(params=["stdio", "http"])

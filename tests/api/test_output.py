@@ -70,7 +70,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     org.account("acc-co", "twitter", "@Co", owner="d-co", contact="role:role-desk")
     org.issue_type("it-help", "Help").rule("r-help", "it-help", "organization", "role:role-desk")
     path = folder / "org.db"
-    loaded = buckstop("load", str(org.write(folder / "bundle")), db=path, seed_empty=False)
+    loaded = buckstop("load", str(org.write(folder / "bundle")), db=path)
     assert loaded.returncode == 0, loaded.stderr
     return path
 
@@ -89,7 +89,7 @@ SHOWN = {
 
 @pytest.mark.parametrize("command", SHOWN)
 def test_text_output_shows_hidden_characters_as_escapes(db: Path, command: tuple[str, ...]) -> None:
-    result = buckstop(*command, db=db, seed_empty=False)
+    result = buckstop(*command, db=db)
     assert result.returncode == 0, result.stderr
     assert not ACTS.findall(result.stdout), result.stdout
     assert not any(line.startswith("ERROR  forged line") for line in result.stdout.splitlines())
@@ -98,7 +98,7 @@ def test_text_output_shows_hidden_characters_as_escapes(db: Path, command: tuple
 
 
 def test_json_output_escapes_bidi_controls_and_reads_back_the_same(db: Path) -> None:
-    result = buckstop("chain", "p-mal", "--json", db=db, seed_empty=False)
+    result = buckstop("chain", "p-mal", "--json", db=db)
     assert not ACTS.findall(result.stdout)
     assert "\\u202e" in result.stdout
     chain = json.loads(result.stdout)
@@ -106,7 +106,7 @@ def test_json_output_escapes_bidi_controls_and_reads_back_the_same(db: Path) -> 
 
 
 def test_the_audit_flags_hidden_characters_and_look_alikes(db: Path) -> None:
-    findings = json.loads(buckstop("audit", "--json", db=db, seed_empty=False).stdout)["findings"]
+    findings = json.loads(buckstop("audit", "--json", db=db).stdout)["findings"]
     flagged = {(f["kind"], tuple(f["nodes"])) for f in findings if f["kind"].endswith("name")}
     assert flagged == {
         ("hidden-characters-in-name", ("person:p-eve",)),  # its name, and its title
@@ -125,6 +125,6 @@ def test_the_audit_flags_hidden_characters_and_look_alikes(db: Path) -> None:
 
 
 def test_matrix_csv_neutralises_every_handler(db: Path) -> None:
-    result = buckstop("matrix", "--csv", db=db, seed_empty=False)
+    result = buckstop("matrix", "--csv", db=db)
     [row] = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["handlers"] == "Ada Lovelace;'=1+2" and row["handler_ids"] == "p-ada;p-calc"

@@ -114,7 +114,7 @@ QUERY = f"""{{
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     db: Path = tmp_path_factory.mktemp("public-view") / "buckstop.db"
     token = make_token(db, "reader")
-    process, url = start_server(db)
+    process, url = start_server(db, default_store=True)
     yield url, token
     stop_server(process)
 

@@ -44,7 +44,7 @@ def answer_alone(url: str, worker: int, others: list[int]) -> httpx.Response:
 
 
 def test_two_workers_each_answer_and_the_demo_org_is_seeded_once(tmp_path: Path) -> None:
-    process, url = start_server(tmp_path / "org.db", "--workers", "2")
+    process, url = start_server(tmp_path / "buckstop.db", "--workers", "2", default_store=True)
     try:
         workers = workers_of(process.pid)
         assert len(workers) == 2, workers
@@ -62,7 +62,7 @@ def test_two_workers_each_answer_and_the_demo_org_is_seeded_once(tmp_path: Path)
 
 
 def test_workers_setting_comes_from_the_environment(tmp_path: Path) -> None:
-    process, url = start_server(tmp_path / "org.db", env={"BUCKSTOP_WORKERS": "2"})
+    process, url = start_server(tmp_path / "buckstop.db", env={"BUCKSTOP_WORKERS": "2"}, default_store=True)
     try:
         assert len(workers_of(process.pid)) == 2
         assert httpx.get(f"{url}/healthz").status_code == 200

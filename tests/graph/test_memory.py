@@ -341,6 +341,7 @@ def test_a_change_that_does_not_fit_on_the_disk_changes_nothing(tmp_path):
 
 def test_a_read_only_file_answers_and_refuses_every_change(tmp_path):
     writable = tmp_path / "rw"
+    writable.mkdir()
     store = MemoryStore(writable / "org.db")
     apply_bundle(store, billing_to("person:p-ann").write(tmp_path / "bundle"))
     token = Token("reader", Scope.READ, digest("secret"), now())

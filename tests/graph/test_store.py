@@ -13,6 +13,7 @@ from buckstop.graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
 from buckstop.graph.access import Scope, Token, digest, new_secret
 from buckstop.graph.errors import TokenExists, UnknownToken
 from buckstop.graph.model import Department, Kind, Person, Source
+from buckstop.graph.store import DEMO_ACTOR, holds_demo
 
 
 @pytest.fixture
@@ -142,3 +143,26 @@ def test_revoking_an_unknown_token_names_it_and_suggests(store):
     store.add_token(_token("grafana")[1])
     with pytest.raises(UnknownToken, match="unknown token 'grafna'; did you mean 'grafana'"):
         store.revoke_token("grafna")
+
+
+def test_the_demo_is_known_by_the_actor_of_the_newest_change(store):
+    assert not holds_demo(store)  # an empty store holds nothing, not the demo
+    store.apply(ChangeSet.of(people("p1")), actor=DEMO_ACTOR, summary="the demo")
+    assert holds_demo(store)
+    store.add_token(Token("t", Scope.READ, digest(new_secret()), datetime.now(UTC)))
+    assert holds_demo(store)  # a token is not a change of the org
+    store.apply(ChangeSet.of(people("p2")), actor="hr", summary="ours")
+    assert not holds_demo(store)
+
+
+def test_a_summary_may_be_made_from_the_orgs_before_and_after(store):
+    store.apply(ChangeSet.of(people("p1")), actor="hr")
+    seen: list[tuple[int, int]] = []
+
+    def summary(before, after) -> str:
+        seen.append((len(before.people), len(after.people)))
+        return f"{len(before.people)} → {len(after.people)} people"
+
+    store.apply(ChangeSet.of(people("p1", "p2", "p3")), actor="hr", summary=summary)
+    assert seen[-1] == (1, 3)
+    assert store.changes(1)[0].summary == "1 → 3 people"

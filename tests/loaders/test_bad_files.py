@@ -60,9 +60,13 @@ class Expected:
 REFUSALS: dict[str, list[Expected]] = {
     "cut-mid-row": [Expected("people.csv", 6, "name", "ends in the middle of this row (2 of 10 cells, no line end)")],
     "cut-mid-quote": [Expected("people.csv", 8, None, "a quoted cell opened in this row is never closed")],
-    "png-image": [Expected("people.csv", None, None, "is not a text file (it holds zero bytes)")],
+    "png-image": [
+        Expected("people.csv", None, None, "is not a text or CSV file: it looks like a binary file (PNG image)")
+    ],
     "zip-archive": [Expected("departments.csv", None, None, "is an Excel workbook, not CSV")],
-    "binary-noise": [Expected("roles.csv", None, None, "is not a text file (it holds control characters)")],
+    "binary-noise": [
+        Expected("roles.csv", None, None, "is not a text or CSV file: it holds control characters, as binary files do")
+    ],
     "huge-cell": [Expected("people.csv", 6, None, "holds a cell longer than 131,072 characters")],
     "bom-but-windows-1252": [
         Expected("people.csv", 10, "name", "byte 0xFC, which is not UTF-8 with BOM (Windows-1252 reads it as 'ü')")
@@ -233,7 +237,7 @@ def cli_runs(cases: dict[str, Path], base_folder: Path, tmp_path_factory: pytest
         path, extra = runs[name]
         db = root / f"{name.replace(' ', '')}.db"
         shutil.copyfile(template, db)
-        env = {**os.environ, "BUCKSTOP_DB": str(db), "BUCKSTOP_SEED": "false"}
+        env = {**os.environ, "BUCKSTOP_DB": str(db)}
         command = [sys.executable, "-m", "buckstop.api.cli", "load", str(path), *extra]
         result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         return Run(result, db, before)
@@ -270,7 +274,7 @@ def test_buckstop_load_dry_run_of_undecodable_bytes_prints_the_diff_and_the_prob
     result = cli_runs["mixed-encodings --dry-run"].result
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert "dry run: the load has problems" in result.stdout
+    assert "dry run: the load has 1 problem (10 person); nothing was applied" in result.stdout
     assert "  In\ufffds Ruiz (p-ines)" in result.stdout  # the joiner, with what could not be read marked as such
     assert "  people.csv:11 [name]: holds byte 0xE9, which is not UTF-8" in result.stderr
     assert stored_state(cli_runs["mixed-encodings --dry-run"].db) == cli_runs["mixed-encodings"].before

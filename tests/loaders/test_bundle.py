@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from buckstop import seed
 from buckstop.graph import BundleRefused, Kind
 from buckstop.graph.model import (
     Absence,
@@ -365,7 +366,13 @@ def test_an_empty_folder_is_refused(tmp_path, open_store):
 
 def test_a_missing_folder_is_refused(tmp_path, open_store):
     (problem,) = refusal(open_store(), tmp_path / "nowhere")
-    assert problem.endswith("nowhere: is not a folder; expected a folder of CSV files")
+    assert problem.endswith("nowhere: no such file or folder")
+
+
+def test_an_empty_path_is_refused_not_read_as_this_folder(tmp_path, open_store, monkeypatch):
+    monkeypatch.chdir(seed.FOLDER)  # a folder holding a whole bundle: "" must not load it
+    (problem,) = refusal(open_store(), "")
+    assert problem == "'': is an empty path; name a folder or a file"
 
 
 def test_a_workbook_saved_as_csv_name_is_refused_with_the_fix(tmp_path, open_store):

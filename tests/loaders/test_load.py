@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from buckstop.graph import BundleRefused, Kind, Status
-from buckstop.loaders import load
+from buckstop import seed
+from buckstop.graph import WHOLE, BundleRefused, Kind, Status
+from buckstop.graph.store import DEMO_ACTOR, holds_demo
+from buckstop.loaders import apply_bundle, load
 
+from tests.loaders.samples import PEOPLE, write_sample
 from tests.orgs import OrgBuilder, acme, write_csv
 
 
@@ -51,7 +54,9 @@ def test_the_diff_names_joiners_leavers_movers_and_title_changes(tmp_path, loade
     assert [(c.person.id, c.field, c.old, c.new) for c in d.moves] == [("p-dan", "department", "d-tier2", "d-support")]
     assert [(c.person.id, c.old, c.new) for c in d.title_changes] == [("p-sue", "Head of Support", "VP Support")]
     assert [(c.person.id, c.old, c.new) for c in d.status_changes] == [("p-bob", "active", "absent")]
-    assert d.summary() == "1 joiner, 2 leavers, 1 mover, 1 title change, 1 status change; 4 routing consequences"
+    assert d.summary() == (
+        "1 joiner, 2 leavers, 1 mover, 1 title change, 1 status change, 0 other changes; 4 routing consequences"
+    )
 
 
 def test_the_diff_names_the_routing_consequences_of_leavers(tmp_path, loaded):
@@ -116,3 +121,62 @@ def test_an_hr_export_keeps_who_is_public_since_it_cannot_say(tmp_path, loaded):
     load(loaded, export)
     people = loaded.read().people
     assert people["p-cora"].public and people["p-omar"].public and not people["p-ann"].public
+
+
+@pytest.fixture
+def fresh(request, backend, open_store):
+    """An empty store of ``backend``."""
+    if backend == "neo4j":
+        return request.getfixturevalue("neo4j_server").fresh()
+    return open_store()
+
+
+def small_org() -> OrgBuilder:
+    return (
+        OrgBuilder()
+        .department("d-co", "Co", head="p-cora")
+        .person("p-cora", "Cora Chen", department="d-co")
+        .person("p-dan", "Dan Diaz", department="d-co", manager="p-cora")
+    )
+
+
+def test_the_first_load_into_the_demo_org_replaces_all_of_it(tmp_path, fresh):
+    apply_bundle(fresh, seed.FOLDER, actor=DEMO_ACTOR)  # as `buckstop serve` loads it
+    demo = fresh.read(WHOLE)
+    ours = small_org().write(tmp_path / "ours")
+
+    dry = load(fresh, ours, dry_run=True)
+    assert dry.notes[0] == f"replaced the demo org ({len(demo):,} records): every kind, not only these files'"
+    assert (len(dry.diff.joiners), dry.diff.leavers, dry.problems) == (2, (), [])
+    assert fresh.read(WHOLE).version == demo.version  # a dry run changes nothing
+
+    done = load(fresh, ours, actor="hr")
+    assert [p.id for p in done.diff.joiners] == ["p-cora", "p-dan"]
+    assert done.diff.leavers == ()  # the demo's 57 people are gone, not leavers of our org
+    org = fresh.read(WHOLE)
+    assert sorted(r.id for r in org.records()) == ["d-co", "p-cora", "p-dan"]  # accounts, rules… of the demo too
+    assert fresh.changes(1)[0].summary == "bundle ours: 1 department, 2 person; replaced the demo org; 2 joiners"
+    assert not holds_demo(fresh)
+
+    later = small_org()
+    later.rows["people.csv"] = [r for r in later.rows["people.csv"] if r["id"] != "p-dan"]
+    again = load(fresh, later.write(tmp_path / "later", files=["people.csv"]), actor="hr")
+    assert not any(n.startswith("replaced the demo org") for n in again.notes)  # an ordinary load now
+    assert [p.id for p in again.diff.leavers] == ["p-dan"]
+    assert "d-co" in fresh.read(WHOLE).departments  # kinds without a file are kept again
+
+
+def test_an_hr_export_into_the_demo_org_matches_nothing_of_the_demo(tmp_path, fresh):
+    apply_bundle(fresh, seed.FOLDER, actor=DEMO_ACTOR)
+    demo = fresh.read(WHOLE)
+    export = write_sample("BambooHR", tmp_path / "hr", departments=False) / "people.csv"
+    done = load(fresh, export, actor="hr")
+    assert done.diff.leavers == ()
+    org = fresh.read(WHOLE)
+    assert sorted(org.people) == [p.id for p in PEOPLE]
+    # "Customer Support", "Operations" and "Marketing" are departments of the demo too: not reused
+    assert sorted(org.departments) == ["dept-customer-support", "dept-executive", "dept-marketing", "dept-operations"]
+    assert org.people["1004"].department_id == "dept-customer-support"  # the demo's is dept-support
+    assert all(d.parent_id is None and d.head_id is None for d in org.departments.values())
+    assert demo.departments["dept-marketing"].parent_id == "dept-commercial"  # the demo's, gone
+    assert not org.accounts and not org.rules

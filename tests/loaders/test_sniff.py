@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -55,11 +56,19 @@ def test_a_stray_cp1252_byte_far_into_a_utf8_looking_file_is_not_missed(tmp_path
     ("data", "message"),
     [
         (b"PK\x03\x04rest-of-a-zip", "is an Excel workbook, not CSV; in Excel use Save As › CSV UTF-8 and load that"),
-        (b"\x00\x01\x02\x03binary", "is not a text file (it holds zero bytes); export it from your HR system as CSV"),
+        (
+            b"\x00\x01\x02\x03binary",
+            "is not a text or CSV file: it holds NUL bytes, as binary files do; export it from your HR system as CSV",
+        ),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+            "is not a text or CSV file: it looks like a binary file (PNG image); export it from your HR system as CSV",
+        ),
+        (b"%PDF-1.7\n\x00\x01", "is not a text or CSV file: it looks like a binary file (PDF document)"),
     ],
 )
 def test_files_that_are_not_csv_text_say_what_to_do(data, message):
-    with pytest.raises(UnreadableFile, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(UnreadableFile, match=re.escape(message)):
         sniffed(data)
 
 

@@ -42,7 +42,7 @@ def test_a_file_that_is_not_text_is_a_problem(tmp_path):
     path.write_bytes(b"id,name\x00\x00\x00\x01\x02")
     table = read_table(path)
     assert where(table.problems) == [("people.csv", None, None)]
-    assert table.problems[0].message.startswith("is not a text file")
+    assert table.problems[0].message.startswith("is not a text or CSV file: it holds NUL bytes")
 
 
 def test_an_empty_file_is_a_problem(tmp_path):
