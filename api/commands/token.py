@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from buckstop.graph.access import MAX_NAME, Scope, Token, digest, new_secret, now
+from buckstop.graph.access import MAX_NAME, Scope, Token, check_name, digest, new_secret, now
 from buckstop.graph.store import Store
 
 from ..output import emit_json, table
@@ -59,6 +59,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.action == "create":
+        check_name(args.name)  # a bad name is said before anything else, even before the store is looked for
     store = open_store(settings_of(args))
     try:
         if args.action == "create":

@@ -189,6 +189,7 @@ def test_the_top_of_an_empty_organisation_is_an_error_on_stderr(args: tuple[str,
 )
 def test_a_bad_token_name_is_refused_and_nothing_is_kept(name: str, says: str, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
+    MemoryStore(db, create=True).close()  # only load and serve make a store
     assert says in one_line_error(buckstop("token", "create", "--name", name, db=db))
     listed = buckstop("token", "list", "--json", db=db)
     assert listed.returncode == 0 and listed.stdout.strip() == "[]", listed.stderr
@@ -196,6 +197,7 @@ def test_a_bad_token_name_is_refused_and_nothing_is_kept(name: str, says: str, t
 
 def test_token_revoke_takes_name_like_create(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
+    MemoryStore(db, create=True).close()
     assert buckstop("token", "create", "--name", "grafana", db=db).returncode == 0
     assert "required: --name" in one_line_error(buckstop("token", "revoke", db=db))
     revoked = buckstop("token", "revoke", "--name", "grafana", db=db)
@@ -220,6 +222,7 @@ def test_serve_on_a_taken_port_is_one_line_and_never_says_serving(workers: str, 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_says_serving_once_the_port_is_bound_and_names_the_real_port(workers: str, tmp_path: Path) -> None:
     """With port 0 the kernel picks the port: the line must name it, and a client may connect at once."""
+    MemoryStore(tmp_path / "o.db", create=True).close()
     process = subprocess.Popen(
         [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", "0", "--workers", workers],
         env={**os.environ, "BUCKSTOP_DB": str(tmp_path / "o.db"), "BUCKSTOP_LOG_LEVEL": "warning"},
