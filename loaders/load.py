@@ -80,7 +80,8 @@ def load(
         bundle = read_bundle(source, base, progress=progress, supply=supply)
     if demo:
         bundle.changes = _every_kind(bundle.changes)
-        bundle.notes.insert(0, f"replaced the demo org ({len(current):,} records): every kind, not only these files'")
+        note = f"the store holds the demo org ({len(current):,} records): a load replaces it whole, every kind"
+        bundle.notes.insert(0, f"{note}, not only these files'")
     seconds = {"read": time.perf_counter() - started}
     if bundle.problems or dry_run:
         _tick(progress, "checking")

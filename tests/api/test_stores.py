@@ -35,7 +35,7 @@ READS = {
     "matrix": ["matrix"],
     "changes": ["changes"],
     "token list": ["token", "list"],
-    "token revoke": ["token", "revoke", "grafana"],
+    "token revoke": ["token", "revoke", "--name", "grafana"],
     "token create": ["token", "create", "--name", "grafana"],
     "mcp": ["mcp"],
 }
@@ -137,7 +137,7 @@ def test_serve_no_seed_starts_a_new_store_empty(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     assert "demo org" not in serve_output(db, "--no-seed")
     assert db.exists()
-    assert buckstop("top", db=db).returncode == 1  # an empty org has no top
+    assert buckstop("top", db=db).returncode == 2  # an empty org has no top: an error
 
 
 def test_the_first_load_replaces_the_demo_org_whole_and_says_so(tmp_path: Path) -> None:
@@ -151,13 +151,13 @@ def test_the_first_load_replaces_the_demo_org_whole_and_says_so(tmp_path: Path) 
     )
     dry = buckstop("load", str(ours), "--dry-run", db=db)
     assert dry.returncode == 0, dry.stderr
-    assert "replaced the demo org (" in dry.stdout
+    assert "the store holds the demo org (" in dry.stdout
     assert "2 joiners, 0 leavers" in dry.stdout
     assert "Helena Marsh" in buckstop("top", db=db).stdout  # the dry run changed nothing
 
     result = buckstop("load", str(ours), db=db)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0].startswith("replaced the demo org (")
+    assert result.stdout.splitlines()[0].startswith("the store holds the demo org (")
     assert "2 joiners, 0 leavers" in result.stdout
     assert "Leavers" not in result.stdout
     assert "Cora Chen" in buckstop("top", db=db).stdout
