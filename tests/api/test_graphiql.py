@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, Request, Route, expect, sync_play
 
 from buckstop.api.graphiql import ASSETS, PREFIX, asset_url
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of Chromium's own that would phone home (updates, sync, safe browsing).
@@ -68,7 +68,7 @@ class Visit:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server on the demo org and a read token of its store."""
     db = tmp_path_factory.mktemp("graphiql") / "buckstop.db"
-    token = make_token(db, "graphiql")
+    token = make_token(demo_store(db), "graphiql")
     process, url = start_server(db)
     yield url, token
     stop_server(process)
@@ -78,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 def locked_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A server that answers nobody without a token, as one on a network does by default."""
     db = tmp_path_factory.mktemp("graphiql-locked") / "buckstop.db"
-    token = make_token(db, "graphiql")
+    token = make_token(demo_store(db), "graphiql")
     process, url = start_server(db, env={"BUCKSTOP_ANONYMOUS_READS": "off"})
     yield url, token
     stop_server(process)

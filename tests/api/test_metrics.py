@@ -17,7 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from buckstop.api.metrics import MAX_OPERATIONS
 
-from tests.api.server import Server, make_token, start_server, stop_server
+from tests.api.server import Server, demo_store, make_token, start_server, stop_server
 from tests.loaders.samples import export_bytes
 
 DOCS = Path(__file__).parents[2] / "docs" / "metrics.md"
@@ -62,7 +62,7 @@ def gauge(samples: Samples, name: str) -> float:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server of the demo org; its client sends an admin token."""
     db = tmp_path_factory.mktemp("metrics") / "buckstop.db"
-    token = make_token(db, "prometheus", "admin")
+    token = make_token(demo_store(db), "prometheus", "admin")
     process, url = start_server(db)
     server = Server(url, db, token)
     yield server
@@ -210,7 +210,7 @@ def multiproc_dir(worker: int) -> Path:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in /proc (Linux)")
 def test_two_workers_figures_are_summed(tmp_path: Path) -> None:
-    process, url = start_server(tmp_path / "org.db", "--workers", "2")
+    process, url = start_server(demo_store(tmp_path / "org.db"), "--workers", "2")
     try:
         workers = workers_of(process.pid)
         assert len(workers) == 2, workers
@@ -232,7 +232,7 @@ def test_two_workers_figures_are_summed(tmp_path: Path) -> None:
 
 
 def test_metrics_need_a_token_where_questions_do(tmp_path: Path) -> None:
-    token = make_token(tmp_path / "org.db", "prometheus", "read")
+    token = make_token(demo_store(tmp_path / "org.db"), "prometheus", "read")
     process, url = start_server(tmp_path / "org.db", env={"BUCKSTOP_ANONYMOUS_READS": "off"})
     try:
         anonymous = httpx.get(f"{url}/metrics")

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 
 CARMEN = "carmen.ortiz@corvid.example"
@@ -33,7 +33,7 @@ QUESTIONS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     db: Path = tmp_path_factory.mktemp("public-lookups") / "buckstop.db"
-    token = make_token(db, "reader")
+    token = make_token(demo_store(db), "reader")
     process, url = start_server(db)
     yield url, token
     stop_server(process)
