@@ -150,7 +150,10 @@ def test_a_flood_beyond_the_pending_questions_gets_busy_at_once(big_db: Path) ->
 
 
 def test_a_miss_on_a_name_costs_about_what_a_hit_does(server: str) -> None:
-    """Asked by id (a dictionary lookup) and by an unknown name (near names found), alternately."""
+    """Asked by id (a dictionary lookup) and by an unknown name (near names found), alternately.
+
+    The first lookup by name of each org version builds the org's index of names; the rest use it.
+    """
     post(server, '{ person(id: "Zebulon Quux") { id } }')  # the first builds the org's index of names
     hits: list[float] = []
     misses: list[float] = []
@@ -161,4 +164,5 @@ def test_a_miss_on_a_name_costs_about_what_a_hit_does(server: str) -> None:
         miss, took = post(server, f'{{ person(id: "Zebulon Quux {i}") {{ id }} }}')
         assert codes(miss) == {"UNKNOWN_PERSON"}
         misses.append(took)
-    assert statistics.median(misses) < 5 * statistics.median(hits), (hits, misses)
+    # Measured here: about 1.1x with the index; 3.6x with the scan it replaced, at this size on a busy machine.
+    assert statistics.median(misses) < 3 * statistics.median(hits), (hits, misses)
