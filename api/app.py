@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -47,6 +48,7 @@ from .media import (
     status_of,
 )
 from .metrics import Measured, metrics_app
+from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
 from .schema import make_schema
 from .settings import Settings
 from .stores import open_store
@@ -63,10 +65,11 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
     JSON answers are strawberry's own, unchanged.
     """
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(self, store: Store, settings: Settings, questions: Questions) -> None:
         super().__init__(make_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True)
         self.store = store
         self.settings = settings
+        self.questions = questions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and needs_preflight(Headers(scope=scope)):
@@ -115,6 +118,9 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             "principal": principal,
             "request": request,
             "response": response,
+            # The root fields are answered in this pool, within this budget (api.questions).
+            QUESTIONS_KEY: self.questions,
+            BUDGET_KEY: self.questions.budget(),
         }
 
 
@@ -144,17 +150,22 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         return RedirectResponse("/graphql")
 
     access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
-    agents = mcp_endpoint(the_store, settings, access)
+    questions = Questions.of(settings)
+    agents = mcp_endpoint(the_store, settings, access, questions)
     graphql = BodyLimit(
-        graphiql.PageFirst(Guarded(_GraphQL(the_store, settings), access)),
+        graphiql.PageFirst(Guarded(_GraphQL(the_store, settings, questions), access)),
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The org just read is millions of long-lived objects: frozen, they leave the collector's full passes,
+        # which stop every thread, the event loop included, for about half a second at 200,000 people.
+        gc.freeze()
         async with agents.lifespan():  # the MCP session manager runs as long as the app
             yield
+        questions.close()
         if owned:
             the_store.close()
 

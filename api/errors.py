@@ -2,7 +2,8 @@
 
 Errors buckstop raises on purpose (:class:`~graph.errors.BuckstopError`) reach
 the client with their message, code and suggestions; while the store is
-unavailable the response is a 503 with ``Retry-After``. Anything else is a bug:
+unavailable, or the pool of questions is full (``BUSY``, :mod:`api.questions`), the
+response is a 503 with ``Retry-After``. Anything else is a bug:
 it is logged with a request id and the client gets ``INTERNAL_ERROR`` and that
 id, never a stack trace.
 """
@@ -19,6 +20,8 @@ from starlette.responses import JSONResponse
 from strawberry.extensions import SchemaExtension
 
 from buckstop.graph.errors import BuckstopError, BundleRefused, NotFound, StoreUnavailable
+
+from .questions import Busy
 
 __all__ = ["ErrorShape", "error_response", "extensions_for"]
 
@@ -56,15 +59,17 @@ class ErrorShape(SchemaExtension):
         if result is not None and errors:
             result.errors = [self._shape(error) for error in errors]
             if any(isinstance(e.original_error, StoreUnavailable) for e in errors):
-                self._unavailable()
+                self._unavailable(5)
+            elif busy := [e.original_error for e in errors if isinstance(e.original_error, Busy)]:
+                self._unavailable(busy[0].retry_after)
 
-    def _unavailable(self) -> None:
-        """The store is down: say 503 so load balancers and clients retry, as /readyz does."""
+    def _unavailable(self, retry_after: int) -> None:
+        """The store is down or the pool full: say 503 so load balancers and clients retry, as /readyz does."""
         context = self.execution_context.context
         response = context.get("response") if isinstance(context, dict) else None
         if response is not None and hasattr(response, "headers"):
             response.status_code = 503
-            response.headers["Retry-After"] = "5"
+            response.headers["Retry-After"] = str(retry_after)
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error

@@ -42,6 +42,7 @@ from .errors import ErrorShape
 from .loading import Mutation
 from .metrics import OperationMetrics
 from .permissions import admin, principal_of
+from .questions import off_loop
 from .settings import Settings
 from .types import (
     Account,
@@ -125,80 +126,94 @@ class ChangeEntry:
 @strawberry.type
 class Query:
     @strawberry.field(description="Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
+    @off_loop
     def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
         answer = queries.route(_store(info), account, issue_type, on=on)
         return Routing.of(answer, _view(info, answer.org))
 
     @strawberry.field(description="The person at the top of the organisation: the name on the door.")
+    @off_loop
     def top(self, info: Info) -> Person | None:
         person, org = queries.top(_store(info))
         return Person.of(person, _view(info, org)) if person else None
 
     @strawberry.field(description="The people above a person (id, email or name), nearest first.")
+    @off_loop
     def chain_of_command(self, info: Info, person: strawberry.ID) -> list[Person]:
         chain = queries.chain_of_command(_store(info), str(person), private=_private(info))
         view = _view(info, chain.org)
         return [Person.of(p, view) for p in chain.above]
 
     @strawberry.field(name="boss", description="A person's manager (the nearest who has not left).")
+    @off_loop
     def boss(self, info: Info, of: strawberry.ID) -> Person | None:
         person, org = queries.boss(_store(info), str(of), private=_private(info))
         return Person.of(person, _view(info, org)) if person else None
 
     @strawberry.field(description="An account's or department's head, then the chain above.")
+    @off_loop
     def who_is_in_charge(self, info: Info, of: str) -> list[Person]:
         answer = queries.who_is_in_charge(_store(info), of)
         view = _view(info, answer.org)
         return [Person.of(p, view) for p in answer.people]
 
     @strawberry.field(description="One person by id, email or unique name.")
+    @off_loop
     def person(self, info: Info, id: strawberry.ID) -> Person | None:
         store = _store(info)
         org = store.read(Focus("person", (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
     @strawberry.field(description="Search people, departments, roles, accounts, agencies and issue types.")
+    @off_loop
     def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
         hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)), private=_private(info))
         view = _view(info, org)
         return [Hit.of(hit, view) for hit in hits]
 
     @strawberry.field(description="Accounts by id, a page at a time.")
+    @off_loop
     def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:
         org = _store(info).read(Focus.kinds("account"))
         view = _view(info, org)
         return [Account.of(a, view) for _, a in _page(info, sorted(org.accounts.items()), offset, limit)]
 
     @strawberry.field(description="Departments by id, a page at a time.")
+    @off_loop
     def departments(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Department]:
         org = _store(info).read(Focus.kinds("department"))
         view = _view(info, org)
         return [Department.of(d, view) for _, d in _page(info, sorted(org.departments.items()), offset, limit)]
 
     @strawberry.field(description="Roles by id, a page at a time.")
+    @off_loop
     def roles(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Role]:
         org = _store(info).read(Focus.kinds("role"))
         view = _view(info, org)
         return [Role.of(r, view) for _, r in _page(info, sorted(org.roles.items()), offset, limit)]
 
     @strawberry.field(description="The issue taxonomy by id, a page at a time.")
+    @off_loop
     def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[IssueType]:
         org = _store(info).read(Focus.kinds("issue_type"))
         view = _view(info, org)
         return [IssueType.of(i, view) for _, i in _page(info, sorted(org.issue_types.items()), offset, limit)]
 
     @strawberry.field(description="People by id, a page at a time.")
+    @off_loop
     def people(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Person]:
         org = _store(info).read(Focus.kinds("person"))
         view = _view(info, org)
         return [Person.of(org.people[i], view) for i in _page(info, sorted(org.people), offset, limit)]
 
     @strawberry.field(extensions=admin(), description="The newest changes to the org: who, when, what.")
+    @off_loop
     def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
         found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
         return [ChangeEntry.of(c) for c in found[max(offset, 0) :]]
 
     @strawberry.field(description="The chain-of-command audit of the whole org: every finding, worst first.")
+    @off_loop
     def org_health(
         self,
         info: Info,
@@ -210,6 +225,7 @@ class Query:
         return OrgHealth.of(queries.audit(_store(info), on=on), severity)
 
     @strawberry.field(description="Who handles each top-level issue type on each account, and which only fall back.")
+    @off_loop
     def responsibility_matrix(self, info: Info, on: date | None = None) -> ResponsibilityMatrix:
         result = queries.matrix(_store(info), on=on)
         return ResponsibilityMatrix.of(result, _view(info, result.org))

@@ -95,6 +95,20 @@ class Settings(BaseSettings):
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")
     max_page_size: int = Field(500, ge=1, description="Most items any list of the GraphQL API returns at once.")
     introspection: bool = Field(True, description="Whether GraphQL answers introspection (GraphiQL needs it).")
+    request_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="Longest a GraphQL request or an MCP tool call may take to answer; then it gets the error TIMEOUT.",
+    )
+    question_threads: int = Field(
+        4, ge=1, description="Threads per worker process that answer questions, off the event loop."
+    )
+    max_pending_questions: int = Field(
+        16,
+        ge=1,
+        description="Most questions queued or running per worker process (abandoned ones until they end); "
+        "one more gets the error BUSY at once.",
+    )
     max_body_bytes: int = Field(
         1_048_576, ge=1024, description="Largest request body `/graphql` and `/mcp` read, uploads aside (bytes)."
     )
@@ -173,6 +187,9 @@ def allowed(field: FieldInfo) -> str:
             return f"{words} from {low} to {high}"
         if low is not None:
             return f"{words} of at least {low}"
+        above = next((m.gt for m in field.metadata if isinstance(m, annotated_types.Gt)), None)
+        if above is not None:
+            return f"{words} over {above}"
         return words
     if kind is Path:
         return "a file path"

@@ -14,15 +14,19 @@ Vocabulary:
   asking by a private address answers exactly as asking by an unknown name
   does, and cannot confirm whose address it is. :func:`shows_private` is that
   rule, for lookups, search and the API's answers alike.
+
+Names are looked up, and near names found, in the org's indexes
+(:mod:`graph.names`), built once per version: a miss on a name costs about
+what a hit does, not a pass over every name of the org.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
 from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Record, Role, Rule
+from buckstop.graph.names import NameIndex
 from buckstop.graph.org import Org, names_of, normalize
 from buckstop.graph.store import Focus, Store
 
@@ -60,16 +64,10 @@ def names_to_match(record: Record, *, private: bool = True) -> Iterator[str]:
             yield name
 
 
-def suggest(asked: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """The known names nearest to ``asked``, best first."""
-    by_norm: dict[str, str] = {}
-    for name in names:
-        by_norm.setdefault(normalize(name), name)
-    wanted = normalize(asked)
-    close = difflib.get_close_matches(wanted, by_norm, n=n, cutoff=0.6)
-    if len(close) < n:  # a fragment of a longer name ("deals" → "@AcmeDeals") counts too
-        close += [k for k in sorted(by_norm) if wanted and wanted in k and k not in close][: n - len(close)]
-    return [by_norm[k] for k in close]
+def suggest(asked: str, names: Iterable[str] | NameIndex, n: int = 3) -> list[str]:
+    """The known names nearest to ``asked``, best first: close ones, then those it is a fragment of."""
+    index = names if isinstance(names, NameIndex) else NameIndex(names)
+    return index.near(asked, n)
 
 
 def known(org: Org, store: Store | None, *kinds: Kind) -> Org:
@@ -83,8 +81,7 @@ def find_account(org: Org, asked: str, store: Store | None = None) -> Account:
     """An account by id, handle or ``platform:handle``; UnknownAccount otherwise."""
     account = org.find_account(asked)
     if account is None:
-        names = known(org, store, Kind.ACCOUNT).account_names()
-        raise UnknownAccount(asked, suggest(asked, names))
+        raise UnknownAccount(asked, suggest(asked, known(org, store, Kind.ACCOUNT).account_index))
     return account
 
 
@@ -92,8 +89,7 @@ def find_issue_type(org: Org, asked: str, store: Store | None = None) -> IssueTy
     """An issue type by id, name or synonym; UnknownIssueType otherwise."""
     issue = org.find_issue_type(asked)
     if issue is None:
-        names = known(org, store, Kind.ISSUE_TYPE).issue_type_names()
-        raise UnknownIssueType(asked, suggest(asked, names))
+        raise UnknownIssueType(asked, suggest(asked, known(org, store, Kind.ISSUE_TYPE).issue_type_index))
     return issue
 
 
@@ -107,23 +103,15 @@ def find_person(org: Org, asked: str, store: Store | None = None, *, private: bo
     if person is not None:
         return person
     wanted = normalize(asked)
-    matches = [p for p in org.people.values() if wanted in _person_names(p, private=private)]
+    index = org.people_index
+    by_email = [p for p in index.with_email(wanted) if shows_private(p, private=private)]
+    matches = {p.id: p for p in [*index.named(wanted), *by_email]}
     if len(matches) == 1:
-        return matches[0]
+        return next(iter(matches.values()))
     if matches:
-        ids = sorted(p.id for p in matches)
-        raise UnknownPerson(asked, ids)  # ambiguous: the ids tell them apart
-    everyone = known(org, store, Kind.PERSON).people
-    names = [p.name for p in everyone.values()] + list(everyone)
-    raise UnknownPerson(asked, suggest(asked, names))
-
-
-def _person_names(person: Person, *, private: bool) -> tuple[str, ...]:
-    """The normalised names a person is looked up by: id, name and, where shown, e-mail address."""
-    names = (normalize(person.name), normalize(person.id))
-    if person.email and shows_private(person, private=private):
-        return (*names, normalize(person.email))
-    return names
+        raise UnknownPerson(asked, sorted(matches))  # ambiguous: the ids tell them apart
+    # Names and ids only: an e-mail address is never suggested, so a suggestion cannot reveal one.
+    raise UnknownPerson(asked, suggest(asked, known(org, store, Kind.PERSON).people_index.names))
 
 
 def find_department(org: Org, asked: str, store: Store | None = None) -> Department:
@@ -135,9 +123,7 @@ def find_department(org: Org, asked: str, store: Store | None = None) -> Departm
     for d in sorted(org.departments.values(), key=lambda d: d.id):
         if normalize(d.name) == wanted or normalize(d.id) == wanted:
             return d
-    departments = known(org, store, Kind.DEPARTMENT).departments
-    names = [d.name for d in departments.values()] + list(departments)
-    raise UnknownDepartment(asked, suggest(asked, names))
+    raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
 
 
 def label(org: Org, kind: Kind, id: str) -> str:

@@ -31,6 +31,7 @@ from buckstop.graph.store import Store
 
 from ..access import Access, Guarded
 from ..limits import BodyLimit
+from ..questions import Questions
 from ..settings import Settings
 from .server import build_server
 
@@ -50,9 +51,12 @@ class MCPEndpoint:
     lifespan: Callable[[], AbstractAsyncContextManager[None]]
 
 
-def mcp_endpoint(store: Store, settings: Settings, access: Access) -> MCPEndpoint:
-    """The ``/mcp`` route answering from ``store`` to whom ``access`` lets in, and its session manager's lifespan."""
-    server = build_server(store)
+def mcp_endpoint(store: Store, settings: Settings, access: Access, questions: Questions) -> MCPEndpoint:
+    """The ``/mcp`` route answering from ``store`` to whom ``access`` lets in, and its session manager's lifespan.
+
+    The tools are answered in ``questions``, the pool GraphQL uses too.
+    """
+    server = build_server(store, questions)
     app = server.streamable_http_app(
         streamable_http_path=PATH,
         stateless_http=True,

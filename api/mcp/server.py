@@ -7,6 +7,10 @@ output schema) and whose text is the same JSON, for clients that read only
 text. An error buckstop raises on purpose comes back as ``is_error`` with its
 message and ``{"error": {"code", "asked", "suggestions"}}``, as in GraphQL;
 anything else is logged with a request id and the agent gets only that id.
+
+Tools are answered in the pool of :mod:`api.questions`, each call within its
+own budget of ``request_seconds``, never on the event loop; a call the pool
+refuses or that runs out of time is an error with code ``BUSY`` or ``TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import functools
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any, Literal, ParamSpec
 
@@ -32,6 +36,8 @@ from .. import answers
 from ..access import current
 from ..errors import extensions_for
 from ..metrics import note_operation
+from ..questions import Questions
+from ..settings import Settings
 
 __all__ = ["INSTRUCTIONS", "TOOLS", "build_server"]
 
@@ -62,12 +68,15 @@ On = Annotated[date | None, Field(description="The day whose absences count, ISO
 FindKind = Literal["person", "department", "role", "account", "agency", "issue_type"]
 
 
-def _tool(fn: Callable[P, answers.Shape]) -> Callable[P, CallToolResult]:
-    """Run a tool body and shape its answer or its error (see the module docstring)."""
+def _tool(fn: Callable[P, answers.Shape], questions: Questions) -> Callable[P, Awaitable[CallToolResult]]:
+    """Run a tool body in ``questions`` and shape its answer or its error (see the module docstring)."""
 
     @functools.wraps(fn)
-    def run(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
-        result = _answer(*args, **kwargs)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> CallToolResult:
+        try:
+            result = await questions.ask(questions.budget(), _answer, *args, **kwargs)
+        except BuckstopError as err:  # BUSY or TIMEOUT: the pool's refusals, raised outside the body
+            result = _error(str(err), extensions_for(err))
         error = (result.structured_content or {}).get("error") if result.is_error else None
         note_operation(fn.__name__, [error.get("code")] if error else [], trusted=True)  # for /metrics
         return result
@@ -170,8 +179,9 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
 TOOLS = ("route", "triage", "chain_of_command", "who_is_in_charge", "top", "find", "audit", "responsibility_matrix")
 
 
-def build_server(store: Store) -> MCPServer:
-    """An MCP server answering from ``store``, with every tool registered, read-only."""
+def build_server(store: Store, questions: Questions | None = None) -> MCPServer:
+    """An MCP server answering from ``store`` in ``questions`` (default: a pool of the settings), read-only."""
+    pool = questions or Questions.of(Settings())
     server: MCPServer = MCPServer(
         "buckstop",
         title="buckstop",
@@ -180,7 +190,7 @@ def build_server(store: Store) -> MCPServer:
         log_level="WARNING",
     )
     for body in _tools(store):
-        server.add_tool(_tool(body), annotations=READ_ONLY)
+        server.add_tool(_tool(body, pool), annotations=READ_ONLY)
     return server
 
 
