@@ -51,7 +51,7 @@ from strawberry.types.field import StrawberryField
 
 from buckstop.graph.errors import BuckstopError
 
-__all__ = ["LOOKUP", "PLAIN", "Cost", "Price", "TooCostly", "costs_of", "price", "priced", "thousands"]
+__all__ = ["LOOKUP", "PLAIN", "Cost", "Price", "TooCostly", "costs_of", "markdown", "price", "priced", "thousands"]
 
 #: The key of a field's cost in its strawberry ``metadata``.
 COST = "buckstop.cost"
@@ -103,6 +103,16 @@ def costs_of(schema: GraphQLSchema) -> dict[tuple[str, str], Cost]:
                 if isinstance(strawberry_field, StrawberryField) and COST in strawberry_field.metadata:
                     found[(type_.name, name)] = strawberry_field.metadata[COST]
     return found
+
+
+def markdown(costs: Mapping[tuple[str, str], Cost]) -> str:
+    """The table of docs/security.md: every declared cost, the questions first (``python -m buckstop.api.cost``)."""
+    order = {"Query": 0, "Mutation": 1}
+    lines = ["| field | cost |", "|---|---|"]
+    for type_name, name in sorted(costs, key=lambda k: (order.get(k[0], 2), k)):
+        where = name if type_name in order else f"{type_name}.{name}"
+        lines.append(f"| `{where}` | {costs[(type_name, name)].explained()} |")
+    return "\n".join(lines) + "\n"
 
 
 def thousands(people: int) -> int:
@@ -282,3 +292,9 @@ class _Pricer:
     def arguments(self, node: FieldNode) -> str:
         values = {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in node.arguments or ()}
         return repr(sorted(values.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover - the docs' table: python -m buckstop.api.cost
+    from .schema import schema
+
+    print(markdown(costs_of(schema._schema)), end="")

@@ -118,10 +118,12 @@ def selections(document: DocumentNode, most: int) -> int:
     pending: list[SelectionSetNode] = [
         d.selection_set for d in document.definitions if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
     ]
-    while pending and total <= most:
+    while pending:
         for selection in pending.pop().selections:
             if isinstance(selection, FieldNode | FragmentSpreadNode):
                 total += 1
+                if total > most:
+                    return total
             if isinstance(selection, FieldNode | InlineFragmentNode) and selection.selection_set is not None:
                 pending.append(selection.selection_set)
     return total
