@@ -82,10 +82,10 @@ class Cost:
 
 
 #: The cost of a plain field: its value is in hand.
-PLAIN = Cost()
+PLAIN: Cost = Cost()
 
 #: A lookup: one record found by its key.
-LOOKUP = Cost(1)
+LOOKUP: Cost = Cost(1)
 
 
 def priced(cost: Cost) -> dict[str, Cost]:
