@@ -23,6 +23,7 @@ from buckstop.graph.store import Store
 from buckstop.loaders import Input, Load, load
 from buckstop.loaders.diff import Change, Consequence
 
+from .cost import Cost, priced
 from .metrics import timed_load
 from .permissions import admin, principal_of, private
 
@@ -150,6 +151,8 @@ async def _input(name: str, upload: Any) -> Input:
 class Mutation:
     @strawberry.mutation(
         extensions=admin(),
+        # Admin only, and bounded by max_upload_bytes rather than by the org: a load is not priced by its size.
+        metadata=priced(Cost(1)),
         description="Load a people export (ours, or BambooHR, Workday, Google Workspace, Rippling, Personio, "
         "Entra ID; recognised by header) as a snapshot of the whole company. People it lacks become `left`. "
         "Refused whole (error BUNDLE_REFUSED with every problem) unless `dryRun`, which applies nothing and "

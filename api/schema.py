@@ -12,23 +12,20 @@ The context of a request holds the store, the settings and the principal
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
+from strawberry.extensions.field_extension import FieldExtension
 from strawberry.types import ExecutionResult, Info
 
 from buckstop import queries
@@ -38,8 +35,11 @@ from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.store import Focus, Store
 from buckstop.queries.lookup import find_person
 
+from .cost import LOOKUP, Cost, costs_of, priced
+from .documents import Checks
 from .errors import ErrorShape
 from .loading import Mutation
+from .memo import MEMO, AnsweredOnce
 from .metrics import OperationMetrics
 from .permissions import admin, principal_of
 from .questions import off_loop
@@ -108,6 +108,18 @@ def _view(info: Info, org: Org) -> View:
     return View(org, _store(info))
 
 
+#: A person by id, address or name: one lookup, hit or miss (a miss asks the org's name index for
+#: near names, graph/names.py, rather than comparing the name with every name).
+BY_NAME = LOOKUP
+#: A page of a list: each item costs its selection.
+PAGE = Cost(1, items=100, items_argument="limit")
+
+
+def question(cost: Cost, description: str, extensions: Sequence[FieldExtension] = ()) -> Any:
+    """A root field: priced at ``cost`` (:mod:`api.cost`), answered once per request and arguments (:mod:`api.memo`)."""
+    return strawberry.field(description=description, metadata=priced(cost), extensions=[*extensions, AnsweredOnce()])
+
+
 @strawberry.type(name="Change", description="One applied change to the org.")
 class ChangeEntry:
     version: int = strawberry.field(description="The org version it made.")
@@ -125,94 +137,99 @@ class ChangeEntry:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
+    @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
     @off_loop
     def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
         answer = queries.route(_store(info), account, issue_type, on=on)
         return Routing.of(answer, _view(info, answer.org))
 
-    @strawberry.field(description="The person at the top of the organisation: the name on the door.")
+    @question(LOOKUP, "The person at the top of the organisation: the name on the door.")
     @off_loop
     def top(self, info: Info) -> Person | None:
         person, org = queries.top(_store(info))
         return Person.of(person, _view(info, org)) if person else None
 
-    @strawberry.field(description="The people above a person (id, email or name), nearest first.")
+    @question(Cost(1, items=10), "The people above a person (id, email or name), nearest first.")
     @off_loop
     def chain_of_command(self, info: Info, person: strawberry.ID) -> list[Person]:
         chain = queries.chain_of_command(_store(info), str(person), private=_private(info))
         view = _view(info, chain.org)
         return [Person.of(p, view) for p in chain.above]
 
-    @strawberry.field(name="boss", description="A person's manager (the nearest who has not left).")
+    @question(BY_NAME, "A person's manager (the nearest who has not left).")
     @off_loop
     def boss(self, info: Info, of: strawberry.ID) -> Person | None:
         person, org = queries.boss(_store(info), str(of), private=_private(info))
         return Person.of(person, _view(info, org)) if person else None
 
-    @strawberry.field(description="An account's or department's head, then the chain above.")
+    @question(Cost(1, items=10), "An account's or department's head, then the chain above.")
     @off_loop
     def who_is_in_charge(self, info: Info, of: str) -> list[Person]:
         answer = queries.who_is_in_charge(_store(info), of)
         view = _view(info, answer.org)
         return [Person.of(p, view) for p in answer.people]
 
-    @strawberry.field(description="One person by id, email or unique name.")
+    @question(BY_NAME, "One person by id, email or unique name.")
     @off_loop
     def person(self, info: Info, id: strawberry.ID) -> Person | None:
         store = _store(info)
         org = store.read(Focus("person", (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
-    @strawberry.field(description="Search people, departments, roles, accounts, agencies and issue types.")
+    @question(
+        Cost(1, per_thousand_people=200, items=20, items_argument="limit"),
+        "Search people, departments, roles, accounts, agencies and issue types.",
+    )
     @off_loop
     def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
         hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)), private=_private(info))
         view = _view(info, org)
         return [Hit.of(hit, view) for hit in hits]
 
-    @strawberry.field(description="Accounts by id, a page at a time.")
+    @question(PAGE, "Accounts by id, a page at a time.")
     @off_loop
     def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:
         org = _store(info).read(Focus.kinds("account"))
         view = _view(info, org)
         return [Account.of(a, view) for _, a in _page(info, sorted(org.accounts.items()), offset, limit)]
 
-    @strawberry.field(description="Departments by id, a page at a time.")
+    @question(PAGE, "Departments by id, a page at a time.")
     @off_loop
     def departments(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Department]:
         org = _store(info).read(Focus.kinds("department"))
         view = _view(info, org)
         return [Department.of(d, view) for _, d in _page(info, sorted(org.departments.items()), offset, limit)]
 
-    @strawberry.field(description="Roles by id, a page at a time.")
+    @question(PAGE, "Roles by id, a page at a time.")
     @off_loop
     def roles(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Role]:
         org = _store(info).read(Focus.kinds("role"))
         view = _view(info, org)
         return [Role.of(r, view) for _, r in _page(info, sorted(org.roles.items()), offset, limit)]
 
-    @strawberry.field(description="The issue taxonomy by id, a page at a time.")
+    @question(PAGE, "The issue taxonomy by id, a page at a time.")
     @off_loop
     def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[IssueType]:
         org = _store(info).read(Focus.kinds("issue_type"))
         view = _view(info, org)
         return [IssueType.of(i, view) for _, i in _page(info, sorted(org.issue_types.items()), offset, limit)]
 
-    @strawberry.field(description="People by id, a page at a time.")
+    @question(PAGE, "People by id, a page at a time.")
     @off_loop
     def people(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Person]:
         org = _store(info).read(Focus.kinds("person"))
         view = _view(info, org)
         return [Person.of(org.people[i], view) for i in _page(info, sorted(org.people), offset, limit)]
 
-    @strawberry.field(extensions=admin(), description="The newest changes to the org: who, when, what.")
+    @question(Cost(1, items=20, items_argument="limit"), "The newest changes to the org: who, when, what.", admin())
     @off_loop
     def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
         found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
         return [ChangeEntry.of(c) for c in found[max(offset, 0) :]]
 
-    @strawberry.field(description="The chain-of-command audit of the whole org: every finding, worst first.")
+    @question(
+        Cost(1, per_thousand_people=300), "The chain-of-command audit of the whole org: every finding, worst first."
+    )
     @off_loop
     def org_health(
         self,
@@ -224,7 +241,10 @@ class Query:
     ) -> OrgHealth:
         return OrgHealth.of(queries.audit(_store(info), on=on), severity)
 
-    @strawberry.field(description="Who handles each top-level issue type on each account, and which only fall back.")
+    @question(
+        Cost(1, per_thousand_people=150),
+        "Who handles each top-level issue type on each account, and which only fall back.",
+    )
     @off_loop
     def responsibility_matrix(self, info: Info, on: date | None = None) -> ResponsibilityMatrix:
         result = queries.matrix(_store(info), on=on)
@@ -246,6 +266,7 @@ class _Schema(strawberry.Schema):
             return await super().execute(query, variable_values, context_value, **rest)
         for _ in range(ATTEMPTS):
             pinned = context_value["store"] = Pinned(store)
+            context_value[MEMO] = {}  # answers of an older version are not this attempt's
             try:
                 result = await super().execute(query, variable_values, context_value, **rest)
             finally:
@@ -269,10 +290,10 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits of ``settings``.
 
     Parsing and validating a document cost more than answering most questions,
-    so both are cached (bounded LRUs keyed by the text, then by the parsed
-    document and the rules). The limits' rules are made once here, not per
-    request: strawberry's limiters make a new rule class each time they are
-    built, which would key every request's validation afresh.
+    so both are cached (:class:`~api.documents.Documents`: by the hash of the
+    text, bounded by bytes); a document is then priced (:mod:`api.cost`). The
+    limits' rules are made once here, not per request: strawberry's limiters
+    make a new rule class each time they are built.
     """
     settings = settings or Settings()
     rules = [
@@ -281,36 +302,25 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not settings.introspection:
         rules.extend(DisableIntrospection().validation_rules)
+    checks = Checks(
+        costs={},
+        max_bytes=settings.document_cache_bytes,
+        max_selections=settings.max_selections,
+        max_cost=settings.max_cost,
+        max_items=settings.max_page_size,
+    )
     # Factories, not instances: strawberry makes a fresh extension for each request.
-    # The rules join the document's on_operation, before the validation cache looks them up on_validate.
+    # The rules join the document's on_operation, before the checks read them on_validate.
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         OperationMetrics,  # first, so it finishes last and reads the errors ErrorShape shaped
         ErrorShape,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: _ParserCache(maxsize=_CACHED_DOCUMENTS),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=_CACHED_DOCUMENTS),
+        checks.extension,
     ]
-    return _Schema(query=Query, mutation=Mutation, extensions=extensions)
-
-
-class _ParserCache(ParserCache):
-    """Strawberry's parser cache, leaving a document that does not parse to strawberry.
-
-    The cache parses inside its hook, where a syntax error would escape the
-    operation and :class:`~api.errors.ErrorShape` with it. Left unparsed, the
-    document is parsed again by strawberry, which reports the error as any other.
-    """
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        with contextlib.suppress(GraphQLError):
-            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
-        yield
-
-
-#: How many distinct documents the parser and validation caches keep: the few a tool sends, many times over.
-_CACHED_DOCUMENTS = 512
+    made = _Schema(query=Query, mutation=Mutation, extensions=extensions)
+    checks.costs = costs_of(made._schema)
+    return made
 
 
 #: The schema with the default limits; ``api/schema.graphql`` is its SDL.

@@ -94,6 +94,23 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")
     max_page_size: int = Field(500, ge=1, description="Most items any list of the GraphQL API returns at once.")
+    max_cost: int = Field(
+        100_000,
+        ge=1,
+        description="Most points a GraphQL document may cost, priced before it runs: about one per lookup, and "
+        "per 1,000 people for a question over the whole org (docs/security.md lists each field's cost).",
+    )
+    max_selections: int = Field(
+        250,
+        ge=10,
+        description="Most selections (fields and fragment spreads) a GraphQL document may have: validating it "
+        "takes time that grows with their square.",
+    )
+    document_cache_bytes: int = Field(
+        33_554_432,
+        ge=0,
+        description="Memory (bytes, estimated) each worker keeps parsed and validated GraphQL documents in.",
+    )
     introspection: bool = Field(True, description="Whether GraphQL answers introspection (GraphiQL needs it).")
     request_seconds: float = Field(
         10.0,

@@ -22,6 +22,7 @@ from buckstop.queries.audit import Finding as AuditFinding
 from buckstop.queries.matrix import Matrix
 from buckstop.queries.search import Hit as SearchHit
 
+from .cost import LOOKUP, Cost, priced
 from .permissions import private
 
 __all__ = [
@@ -100,12 +101,14 @@ class Person:
             _view=view,
         )
 
-    @strawberry.field(description="The department this person sits in.")
+    @strawberry.field(description="The department this person sits in.", metadata=priced(LOOKUP))
     def department(self) -> Department | None:
         found = self._view.get(Kind.DEPARTMENT, self._record.department_id)
         return Department.of(found, self._view) if found else None
 
-    @strawberry.field(description="Their manager, as recorded (see `boss` for the nearest who has not left).")
+    @strawberry.field(
+        description="Their manager, as recorded (see `boss` for the nearest who has not left).", metadata=priced(LOOKUP)
+    )
     def manager(self) -> Person | None:
         found = self._view.get(Kind.PERSON, self._record.manager_id)
         return Person.of(found, self._view) if found else None
@@ -122,12 +125,12 @@ class Department:
     def of(cls, record: model.Department, view: View) -> Department:
         return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _view=view)
 
-    @strawberry.field
+    @strawberry.field(metadata=priced(LOOKUP))
     def parent(self) -> Department | None:
         found = self._view.get(Kind.DEPARTMENT, self._record.parent_id)
         return Department.of(found, self._view) if found else None
 
-    @strawberry.field
+    @strawberry.field(metadata=priced(LOOKUP))
     def head(self) -> Person | None:
         found = self._view.get(Kind.PERSON, self._record.head_id)
         return Person.of(found, self._view) if found else None
@@ -144,12 +147,12 @@ class Role:
     def of(cls, record: model.Role, view: View) -> Role:
         return cls(id=strawberry.ID(record.id), title=record.title, _record=record, _view=view)
 
-    @strawberry.field
+    @strawberry.field(metadata=priced(LOOKUP))
     def department(self) -> Department | None:
         found = self._view.get(Kind.DEPARTMENT, self._record.department_id)
         return Department.of(found, self._view) if found else None
 
-    @strawberry.field
+    @strawberry.field(metadata=priced(Cost(1, items=10)))
     def holders(self) -> list[Person]:
         people = (self._view.get(Kind.PERSON, h) for h in sorted(self._record.holder_ids))
         return [Person.of(p, self._view) for p in people if isinstance(p, model.Person)]
@@ -166,7 +169,7 @@ class Agency:
     def of(cls, record: model.Agency, view: View) -> Agency:
         return cls(id=strawberry.ID(record.id), name=record.name, _record=record, _view=view)
 
-    @strawberry.field(description="The insider who answers for the agency.")
+    @strawberry.field(description="The insider who answers for the agency.", metadata=priced(LOOKUP))
     def contract_owner(self) -> Person | None:
         found = self._view.get(Kind.PERSON, self._record.contract_owner_id)
         return Person.of(found, self._view) if found else None
@@ -192,16 +195,18 @@ class Account:
             _view=view,
         )
 
-    @strawberry.field(description="The department answerable for the account.")
+    @strawberry.field(description="The department answerable for the account.", metadata=priced(LOOKUP))
     def owner(self) -> Department | None:
         found = self._view.get(Kind.DEPARTMENT, self._record.owner_department_id)
         return Department.of(found, self._view) if found else None
 
-    @strawberry.field(description="`agency:ID` or `department:ID`: who runs it day to day.")
+    @strawberry.field(description="`agency:ID` or `department:ID`: who runs it day to day.", metadata=priced(Cost()))
     def operated_by(self) -> str | None:
         return str(self._record.operated_by) if self._record.operated_by else None
 
-    @strawberry.field(description="`person:ID` or `role:ID`: where escalations go when no rule applies.")
+    @strawberry.field(
+        description="`person:ID` or `role:ID`: where escalations go when no rule applies.", metadata=priced(Cost())
+    )
     def escalation_contact(self) -> str | None:
         contact = self._record.escalation_contact
         return str(contact) if contact else None
@@ -225,7 +230,7 @@ class IssueType:
             _view=view,
         )
 
-    @strawberry.field
+    @strawberry.field(metadata=priced(LOOKUP))
     def parent(self) -> IssueType | None:
         found = self._view.get(Kind.ISSUE_TYPE, self._record.parent_id)
         return IssueType.of(found, self._view) if found else None
@@ -260,8 +265,8 @@ class EscalationStep:
 @strawberry.type(description="Who handles an issue type on an account, who is above them, and why.")
 class Routing:
     fallback: bool = strawberry.field(description="True when no rule applied and a fallback was used.")
-    handlers: list[Person]
-    escalation: list[EscalationStep]
+    handlers: list[Person] = strawberry.field(metadata=priced(Cost(items=5)))
+    escalation: list[EscalationStep] = strawberry.field(metadata=priced(Cost(items=10)))
     top: Person | None = strawberry.field(description="The last person of the escalation chain.")
     explanation: list[str]
     rule: Rule | None
@@ -382,16 +387,20 @@ class MatrixCell:
     issue_type: IssueType
     rule: Rule | None
     fallback: bool = strawberry.field(description="True when no rule applied (or nobody was available for it).")
-    handlers: list[Person]
+    handlers: list[Person] = strawberry.field(metadata=priced(Cost(items=5)))
     explanation: list[str]
 
 
 @strawberry.type(description="Every account against every top-level issue type: who handles it, and how.")
 class ResponsibilityMatrix:
     day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
-    accounts: list[Account] = strawberry.field(description="By id.")
-    issue_types: list[IssueType] = strawberry.field(description="The top-level issue types, by name.")
-    cells: list[MatrixCell] = strawberry.field(description="Account by account, in the order of issueTypes.")
+    accounts: list[Account] = strawberry.field(description="By id.", metadata=priced(Cost(items=100)))
+    issue_types: list[IssueType] = strawberry.field(
+        description="The top-level issue types, by name.", metadata=priced(Cost(items=10))
+    )
+    cells: list[MatrixCell] = strawberry.field(
+        description="Account by account, in the order of issueTypes.", metadata=priced(Cost(items=1000))
+    )
     fallbacks: int = strawberry.field(description="How many cells reach only a fallback.")
 
     @classmethod
