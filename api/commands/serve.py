@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-seed",
         action="store_true",
-        help="do not load the demo org into the empty default store; make any missing store empty",
+        help="do not load the demo org into a new default store; make any missing store empty",
     )
 
 
