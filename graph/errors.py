@@ -156,6 +156,8 @@ class BundleRefused(BuckstopError):
             shown = ", ".join(f"{where} ×{n:,}" for where, n in groups.most_common(5))
             more = f" and {len(groups) - 5} more places" if len(groups) > 5 else ""
             lines.append(f"  … and {len(rest):,} more: {shown}{more}")
+        #: The message's lines: a value quoted in one may hold a line feed of its own.
+        self.lines = tuple(lines)
         super().__init__("\n".join(lines))
 
 
