@@ -4,7 +4,7 @@ One worker serves the app built here. Several workers (``--workers N``) are
 processes uvicorn starts from the factory :func:`api.app.app_from_env`, so they
 learn their settings from the environment: the flags given here are written to
 it as ``BUCKSTOP_*`` variables first. The store is checked (and made, and the
-demo org loaded into the default store while it is empty) here, once, before any
+demo org loaded into a default store it has just made) here, once, before any
 worker starts, so that two workers never both seed it; see :mod:`api.stores`.
 
 The listening socket is bound here, before uvicorn starts, and handed to it (and
