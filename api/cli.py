@@ -4,7 +4,9 @@ User errors print one line (or the list of a refused bundle's problems) to
 stderr and exit 2; so do bad arguments (argparse's own errors, made one line
 here) and bad settings (:class:`api.settings.BadSetting`). An unexpected error
 prints one line and exits 1. No traceback reaches the user unless
-``BUCKSTOP_DEBUG=1``. ``buckstop`` alone prints the help and exits 0.
+``BUCKSTOP_DEBUG=1``. ``buckstop`` alone prints the help and exits 0. Errors
+quote names and values, which may hold what a terminal acts on: they are
+printed through :func:`api.output.say`, like every value.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import NoReturn
 from buckstop.graph.errors import BuckstopError, BundleRefused
 
 from .commands import COMMANDS
+from .output import printable, refused, say
 
 __all__ = ["main"]
 
@@ -27,7 +30,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with its errors as our one line: ``buckstop: error: ...`` and where to read more."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"buckstop: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, printable(f"buckstop: error: {message} (see `{self.prog} --help`)") + "\n")
 
 
 def installed_version() -> str:
@@ -69,10 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except BundleRefused as err:
-        print(f"buckstop: {err}", file=sys.stderr)
+        refused(err)
         return 2
     except BuckstopError as err:
-        print(f"buckstop: error: {err}", file=sys.stderr)
+        say(f"buckstop: error: {err}", stream=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -84,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # a bug: say so in one line, keep the trace for BUCKSTOP_DEBUG
         if os.environ.get("BUCKSTOP_DEBUG"):
             raise
-        print(f"buckstop: internal error: {type(err).__name__}: {err} (BUCKSTOP_DEBUG=1 shows more)", file=sys.stderr)
+        say(f"buckstop: internal error: {type(err).__name__}: {err} (BUCKSTOP_DEBUG=1 shows more)", stream=sys.stderr)
         return 1
     return code
 

@@ -4,7 +4,7 @@ Every value of an org comes from a bundle or an HR export, so it may hold
 hidden characters (:mod:`queries.text`): what a terminal acts on rather than
 shows (a line feed forges a line, an ESC sequence clears the screen, a bidi
 control makes a name read backwards). All text output goes through :func:`say`
-and :func:`table`, which show each such character as an escape (``\x1b``,
+and :func:`table` (errors too: ``say(line, stream=sys.stderr)``), which show each such character as an escape (``\x1b``,
 ``\u202e``) through :func:`printable`; :func:`emit_json` writes them as ``\u``
 escapes; CSV cells a spreadsheet would run are neutralised (:func:`spreadsheet_safe`).
 """
@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from buckstop.graph.codec import encode
+from buckstop.graph.errors import BundleRefused
 from buckstop.graph.model import Person
 from buckstop.queries.routing import Routing
 from buckstop.queries.text import HIDDEN
@@ -28,6 +29,7 @@ __all__ = [
     "person_dict",
     "person_line",
     "printable",
+    "refused",
     "routing_dict",
     "say",
     "spreadsheet_safe",
@@ -68,9 +70,21 @@ def printable(text: str) -> str:
     return HIDDEN.sub(_escape, text)
 
 
-def say(line: str = "") -> None:
-    """Print one line of text output, its values made :func:`printable` (a line feed in a value included)."""
-    print(printable(line))
+def say(line: str = "", *, stream: TextIO | None = None) -> None:
+    """Print one line of text output, its values made :func:`printable` (a line feed in a value included).
+
+    To stdout, or to ``stream`` (stderr, for errors: they quote values of the bundle or of the store too).
+    Text of several lines is said line by line, where the layout's line feeds are known.
+    """
+    print(printable(line), file=stream if stream is not None else sys.stdout)
+
+
+def refused(err: BundleRefused) -> None:
+    """A refused bundle's problems on stderr, one :func:`say` a line: a value in one cannot forge another."""
+    first, *rest = err.lines
+    say(f"buckstop: {first}", stream=sys.stderr)
+    for line in rest:
+        say(line, stream=sys.stderr)
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:

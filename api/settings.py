@@ -53,7 +53,8 @@ class Settings(BaseSettings):
 
     db: Path = Field(
         Path("buckstop.db"),
-        description="SQLite file of the memory backend (created if missing).",
+        description="SQLite file of the memory backend. Only `buckstop load` and `buckstop serve` make it "
+        "when missing; a file that is not a buckstop store is refused, never written.",
         json_schema_extra=_flag("--db"),
     )
     backend: Literal["memory", "neo4j"] = Field(
@@ -73,7 +74,8 @@ class Settings(BaseSettings):
     )
     seed: bool = Field(
         True,
-        description="Load the demo org when the service starts on an empty store.",
+        description="Load the demo org into the default store (`buckstop.db` here) when `buckstop serve` makes it "
+        "(never into a file that was there, nor a `db` of your own), or into an empty Neo4j database.",
         json_schema_extra=_flag("--no-seed"),
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")

@@ -9,8 +9,12 @@ Vocabulary:
   :class:`~graph.errors.NoSuchStore` naming the file and how to make it. So a
   question asked in the wrong folder, or of a mistyped path, answers nothing and
   leaves nothing behind. No command makes a folder.
+- A file that exists but is not a buckstop store (empty, another program's
+  database, anything else) is :class:`~graph.errors.NotAStore` for every
+  command, and is never written (:class:`~graph.memory.MemoryStore` checks it).
 - The *demo org* (Corvid Electronics, ``seed/``) is loaded only by ``buckstop serve``
-  on the default store while it is empty, logged as the change of the actor
+  into the default store file it has just made, never into a file that was there
+  (an empty store stays empty), logged as the change of the actor
   :data:`~graph.store.DEMO_ACTOR`; the first real load replaces it whole
   (:mod:`loaders.load`). A Neo4j store always exists: ``serve`` seeds it when empty.
 """
@@ -57,8 +61,10 @@ def open_store(settings: Settings, *, create: bool = False) -> Store:
 def store_to_serve(settings: Settings) -> tuple[Store, str | None]:
     """The store ``buckstop serve`` serves, and a line to log if the demo org was just loaded into it.
 
-    The default store is made if missing and seeded while empty (unless ``seed`` is off);
-    with seeding off any store is made, empty; a store of its own that is missing is refused.
+    The default store is made if missing and seeded if it was (unless ``seed`` is off); with
+    seeding off any store is made, empty; a store of its own that is missing is refused. A file
+    that was there is never seeded: an empty one is not a store, and an empty store may be one
+    on purpose (``--no-seed``). Neo4j is seeded while empty.
     """
     if settings.backend == "neo4j" or is_default_store(settings) or not settings.seed:
         store = open_store(settings, create=True)
@@ -66,13 +72,16 @@ def store_to_serve(settings: Settings) -> tuple[Store, str | None]:
         store = _open_named(settings)
     if not (settings.seed and (settings.backend == "neo4j" or is_default_store(settings))):
         return store, None
+    if isinstance(store, MemoryStore) and not store.made:
+        return store, None
     try:
         seeded = seed_if_empty(store)
     except BaseException:
         store.close()
         raise
-    where = f"Neo4j at {settings.neo4j_uri}" if settings.backend == "neo4j" else str(settings.db)
-    note = f"{where} was empty: loaded the demo org (Corvid Electronics); the first `buckstop load` replaces it whole"
+    neo4j = settings.backend == "neo4j"
+    done = f"Neo4j at {settings.neo4j_uri} was empty: loaded" if neo4j else f"made {settings.db} with"
+    note = f"{done} the demo org (Corvid Electronics); the first `buckstop load` replaces it whole"
     return store, note if seeded else None
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "BuckstopError",
     "BundleRefused",
     "NoSuchStore",
+    "NotAStore",
     "NotFound",
     "Problem",
     "StoreUnavailable",
@@ -155,6 +156,8 @@ class BundleRefused(BuckstopError):
             shown = ", ".join(f"{where} ×{n:,}" for where, n in groups.most_common(5))
             more = f" and {len(groups) - 5} more places" if len(groups) > 5 else ""
             lines.append(f"  … and {len(rest):,} more: {shown}{more}")
+        #: The message's lines: a value quoted in one may hold a line feed of its own.
+        self.lines = tuple(lines)
         super().__init__("\n".join(lines))
 
 
@@ -176,3 +179,19 @@ class NoSuchStore(BuckstopError):
     def __init__(self, path: str, fix: str = "") -> None:
         self.path = path
         super().__init__(f"no such store {path!r}" + (f": {fix}" if fix else ""))
+
+
+class NotAStore(BuckstopError):
+    """The file asked for exists but is no buckstop store this version can open; it is left as it is.
+
+    An empty file (a full disk, a bad copy), another program's SQLite database or
+    any other file would otherwise be taken for a new store and written to;
+    ``what`` says what the file is, ``fix`` what to do.
+    """
+
+    code = "NOT_A_STORE"
+
+    def __init__(self, path: str, what: str, fix: str) -> None:
+        self.path = path
+        self.what = what
+        super().__init__(f"the file {path!r} {what}; {fix} (nothing was written to it)")

@@ -24,6 +24,14 @@ Vocabulary:
   :class:`~graph.errors.NoSuchStore`, so a question asked of the wrong path
   creates nothing. No folder is ever made: a file in a missing folder is a
   :class:`~graph.errors.NoSuchStore` too.
+- A file that exists is opened only if it is a *buckstop store*: an SQLite
+  database with buckstop's ``meta`` and ``records`` tables, of a *schema*
+  (``meta``'s ``schema``, :data:`SCHEMA_VERSION`; a store made before it was
+  recorded has none, and is version 1) this code knows. Anything else (an empty
+  file, another program's database, any other bytes, a store of a newer buckstop)
+  raises :class:`~graph.errors.NotAStore` before a byte of it is written, and
+  leaves no log or index beside it. :attr:`MemoryStore.made` says whether this
+  opening made the file (only then is it new).
 - *Faults of the disk* are named: a full disk and a read-only file each raise
   :class:`~graph.errors.StoreUnavailable` with a message that says so.
 """
@@ -38,18 +46,25 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
 from .access import Change, Token, now, unknown_token
 from .codec import dumps, loads
-from .errors import NoSuchStore, StoreUnavailable, TokenExists
+from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Focus, Summary
 from .validate import require_valid
 
-__all__ = ["MemoryStore"]
+__all__ = ["SCHEMA_VERSION", "MemoryStore"]
 
-_SCHEMA = """
+#: The layout of the file this code reads and writes, kept in ``meta`` as ``schema``; a store of a
+#: higher one is refused (:class:`~graph.errors.NotAStore`) rather than misread or written.
+SCHEMA_VERSION = 1
+
+# One transaction: a store is made whole or not at all, never left with half its tables.
+_SCHEMA = f"""
+BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
     kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id)
@@ -63,6 +78,8 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS tokens_active_name ON tokens (name) WHERE revoked IS NULL;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '0');
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');
+COMMIT;
 """
 
 
@@ -74,8 +91,13 @@ class MemoryStore:
     def __init__(self, path: str | Path = ":memory:", *, refresh_seconds: float = 1.0, create: bool = True) -> None:
         self.path = str(path)
         self.refresh_seconds = refresh_seconds
+        #: Whether this opening made the store file: only then is it a new store.
+        self.made = False
         if self.path != ":memory:":
-            _require_file(Path(self.path), create=create)
+            if _require_file(Path(self.path), create=create):
+                self.made = _make_file(Path(self.path))
+            if not self.made:
+                _require_store(Path(self.path))  # before SQLite opens it: opening for writing writes
         self._write_lock = threading.Lock()
         #: Why the file cannot be written (it is then opened for reading only), or None.
         self.read_only = None if self.path == ":memory:" else _read_only(Path(self.path))
@@ -87,6 +109,8 @@ class MemoryStore:
         except (sqlite3.Error, OSError) as err:
             if hasattr(self, "_db"):
                 self._db.close()
+            if self.made:  # a store we could not finish making (a full disk) is not left to be refused as empty
+                _remove(Path(self.path))
             raise self._fault("open", err) from err
         self._checked = time.monotonic()
 
@@ -306,15 +330,103 @@ _DOING = {"open": "cannot open", "read": "cannot read", "write": "could not writ
 _NEARLY_FULL = 1 << 20
 
 
-def _require_file(path: Path, *, create: bool) -> None:
-    """Raise NoSuchStore unless ``path`` exists, or may be created (``create``) in a folder that exists."""
+def _require_file(path: Path, *, create: bool) -> bool:
+    """Whether ``path`` is missing and may be made; NoSuchStore if it is missing and may not.
+
+    It may be made with ``create``, in a folder that exists.
+    """
     if path.exists():
-        return
+        return False
     if not create:
         raise NoSuchStore(str(path))
     if not path.parent.is_dir():
         # A typo in a folder name would otherwise leave a new folder and an empty store behind it.
         raise NoSuchStore(str(path), f"there is no folder {str(path.parent)!r} to make it in; make the folder first")
+    return True
+
+
+def _make_file(path: Path) -> bool:
+    """Make ``path``, empty, for SQLite to fill; whether we made it (not another process, first).
+
+    O_EXCL makes "new" exact: of two processes making the same store, one made it. Where the
+    file cannot be made (a read-only folder, a full disk) SQLite's own attempt names the fault.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError:
+        return False
+    return True
+
+
+def _remove(path: Path) -> None:
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            each.unlink()
+
+
+#: The first bytes of every SQLite database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+_NOT_SQLITE = "is not an SQLite database, so not a buckstop store"
+_ANOTHER = "name your store file instead"
+
+#: The tables, with their columns, that make a SQLite database a buckstop store (of every schema so far).
+_OURS = {"meta": {"key", "value"}, "records": {"kind", "id", "data"}}
+
+
+def _require_store(path: Path) -> None:
+    """Raise NotAStore unless the existing file ``path`` is a buckstop store of a schema we know.
+
+    Nothing is written: the file is read as it is (immutable, so SQLite makes no log or index and
+    recovers no journal), or, where a write-ahead log is beside it, with its log. A file that cannot
+    be read at all is let through, for opening to name the fault (a folder, a disk error, no access).
+    """
+    log = Path(f"{path}-wal")
+    try:
+        in_log = log.exists() and log.stat().st_size > 0
+        with path.open("rb") as file:
+            head = file.read(len(_SQLITE_HEADER))
+    except OSError:
+        return
+    if not head and not in_log:
+        _refuse(path, "is empty (0 bytes): not a buckstop store", "restore it from a backup, or remove it")
+    if head and head != _SQLITE_HEADER:
+        _refuse(path, _NOT_SQLITE, _ANOTHER)
+    # With a log beside it the file alone may lack what the log holds (a new store's tables).
+    mode = "mode=ro" if log.exists() else "mode=ro&immutable=1"
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True)) as db:
+            tables = {name: _columns(db, name) for (name,) in db.execute(_TABLES).fetchall()}
+            ours = all(columns <= tables.get(table, set()) for table, columns in _OURS.items())
+            schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() if ours else None
+    except sqlite3.DatabaseError as err:
+        if getattr(err, "sqlite_errorname", "") == "SQLITE_NOTADB":
+            _refuse(path, _NOT_SQLITE, _ANOTHER)
+        return  # opening meets it again and names it
+    if not ours:
+        names = sorted(tables)
+        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        held = f"its tables: {listed}" if names else "it has no tables"
+        _refuse(path, f"is an SQLite database but not a buckstop store ({held})", _ANOTHER)
+    version = str(schema[0]) if schema else "1"
+    if not version.isdigit() or int(version) > SCHEMA_VERSION:
+        _refuse(
+            path,
+            f"is a buckstop store of schema {version!r}, which this buckstop does not know (it reads schema "
+            f"{SCHEMA_VERSION} and older)",
+            "open it with the newer buckstop that made it",
+        )
+
+
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in db.execute("SELECT * FROM pragma_table_info(?)", (table,)).fetchall()}
+
+
+def _refuse(path: Path, what: str, fix: str) -> NoReturn:
+    raise NotAStore(str(path), what, fix)
 
 
 def _read_only(path: Path) -> str | None:

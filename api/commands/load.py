@@ -10,13 +10,12 @@ diff and every problem and applies nothing.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
 from buckstop.loaders import Input, Load, load
 
-from ..output import emit_json
+from ..output import emit_json, refused, say
 from ..progress import Bar
 from ..settings import Settings
 from ..stores import open_store
@@ -83,20 +82,22 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(load_dict(done, args.limit))
         return 2 if done.problems else 0
+    # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.output).
     for note in done.notes:
-        print(note)
+        say(note)
     counts = ", ".join(
         f"{len(items):,} {kind.value}" for kind, items in sorted(done.bundle.changes.records.items()) if items
     )
     if done.applied is None:
         problems = len(done.problems)
         verdict = f"has {problems:,} problem{'' if problems == 1 else 's'}" if problems else "is valid"
-        print(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
+        say(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
     else:
-        print(f"loaded {args.path}: {counts}; the org is now version {done.applied.version} in {settings.db}")
-    print("\n".join(done.diff.lines(args.limit)))
+        say(f"loaded {args.path}: {counts}; the org is now version {done.applied.version} in {settings.db}")
+    for line in done.diff.lines(args.limit):
+        say(line)
     if done.problems:
-        print(f"buckstop: {BundleRefused(done.problems)}", file=sys.stderr)
+        refused(BundleRefused(done.problems))
         return 2
     return 0
 

@@ -4,7 +4,7 @@ One worker serves the app built here. Several workers (``--workers N``) are
 processes uvicorn starts from the factory :func:`api.app.app_from_env`, so they
 learn their settings from the environment: the flags given here are written to
 it as ``BUCKSTOP_*`` variables first. The store is checked (and made, and the
-demo org loaded into the default store while it is empty) here, once, before any
+demo org loaded into a default store it has just made) here, once, before any
 worker starts, so that two workers never both seed it; see :mod:`api.stores`.
 
 The listening socket is bound here, before uvicorn starts, and handed to it (and
@@ -43,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-seed",
         action="store_true",
-        help="do not load the demo org into the empty default store; make any missing store empty",
+        help="do not load the demo org into a new default store; make any missing store empty",
     )
 
 

@@ -128,3 +128,47 @@ def test_matrix_csv_neutralises_every_handler(db: Path) -> None:
     result = buckstop("matrix", "--csv", db=db)
     [row] = list(csv.DictReader(io.StringIO(result.stdout)))
     assert row["handlers"] == "Ada Lovelace;'=1+2" and row["handler_ids"] == "p-ada;p-calc"
+
+
+# -- what `buckstop load` prints: notes, the diff, its problems ----------------------------------
+
+
+def hostile_bundle(folder: Path, *, title: str = TITLE, manager: str = "p-ada") -> Path:
+    org = OrgBuilder().department("d-co", "Co\x1b[2J", head="p-ada")
+    org.person("p-ada", "Ada Lovelace", department="d-co", title="CEO")
+    org.person("p-eve", EVE, department="d-co", manager=manager, title=title)
+    org.person("p-mal", MAL, department="d-co", manager="p-ada")
+    return org.write(folder)
+
+
+def assert_nothing_acts(text: str) -> None:
+    assert not ACTS.findall(text), text
+    assert not any(line.startswith("ERROR  forged line") for line in text.splitlines()), text
+
+
+def test_load_and_its_dry_run_print_every_value_escaped(tmp_path: Path) -> None:
+    db = tmp_path / "org.db"
+    first = buckstop("load", str(hostile_bundle(tmp_path / "one")), db=db)
+    assert first.returncode == 0, first.stderr
+    assert_nothing_acts(first.stdout + first.stderr)
+    assert r"Mal\nERROR  forged line" in first.stdout and r"Eve\x1b[2J\x1b[H" in first.stdout  # the joiners
+
+    changed = hostile_bundle(tmp_path / "two", title="Boss\n\u202eERROR  forged line")
+    for dry in (["--dry-run"], []):
+        result = buckstop("load", str(changed), *dry, db=db)
+        assert result.returncode == 0, result.stderr
+        assert_nothing_acts(result.stdout + result.stderr)
+        assert r"Boss\n\u202eERROR  forged line" in result.stdout, result.stdout  # the title change
+
+
+def test_a_refused_load_prints_its_problems_escaped(tmp_path: Path) -> None:
+    db = tmp_path / "org.db"
+    bad = hostile_bundle(tmp_path / "bad")
+    (bad / "notes\x1b[2J\n\u202eERROR  forged line.csv").write_text("a\n")  # quoted in a problem: not a bundle file
+    for dry in (["--dry-run"], []):
+        result = buckstop("load", str(bad), *dry, db=db)
+        assert result.returncode == 2, (result.stdout, result.stderr)
+        assert result.stderr.startswith("buckstop: refused: 1 problem, nothing was changed\n"), result.stderr
+        assert_nothing_acts(result.stdout + result.stderr)
+        assert r"notes\x1b[2J\n\u202eERROR  forged line.csv: is not a bundle file" in result.stderr, result.stderr
+    assert not db.exists()

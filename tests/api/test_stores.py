@@ -106,8 +106,7 @@ def test_serve_loads_the_demo_only_into_the_default_store_and_says_so(tmp_path: 
     output = serve_output(db, default_store=True)
     seeded = [line for line in output.splitlines() if "demo org" in line]
     assert seeded == [
-        "buckstop: buckstop.db was empty: loaded the demo org (Corvid Electronics); "
-        "the first `buckstop load` replaces it whole"
+        "buckstop: made buckstop.db with the demo org (Corvid Electronics); the first `buckstop load` replaces it whole"
     ]
     assert "Helena Marsh" in buckstop("top", db=db).stdout
     assert "demo org" not in serve_output(db, default_store=True)  # not empty any more: said once
@@ -137,7 +136,7 @@ def test_serve_no_seed_starts_a_new_store_empty(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     assert "demo org" not in serve_output(db, "--no-seed")
     assert db.exists()
-    assert buckstop("top", db=db).returncode == 2  # an empty org has no top: an error
+    assert buckstop("top", db=db).returncode == 2  # an empty org has no top: a one-line error
 
 
 def test_the_first_load_replaces_the_demo_org_whole_and_says_so(tmp_path: Path) -> None:

@@ -315,6 +315,7 @@ def test_a_new_store_on_a_full_disk_says_the_disk_is_full(tmp_path, leave_kib, s
             MemoryStore(disk / "org.db")
         assert caught.value.__cause__.sqlite_errorname == sqlite_says
         assert str(caught.value).endswith("bytes free); free some space and try again")
+        assert list(disk.glob("org.db*")) == []  # not left behind, to be refused as an empty file next time
 
 
 def test_a_change_that_does_not_fit_on_the_disk_changes_nothing(tmp_path):
