@@ -22,7 +22,7 @@ from buckstop import seed
 from buckstop.api.settings import Settings
 from buckstop.graph.access import digest, new_secret
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 from tests.loaders.samples import export_bytes
 
@@ -52,7 +52,7 @@ class Org:
 @contextlib.contextmanager
 def _org(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Org]:
     db = tmp_path / "buckstop.db"
-    read, admin = make_token(db, "support-desk"), make_token(db, "hr-pipeline", "admin")
+    read, admin = make_token(demo_store(db), "support-desk"), make_token(db, "hr-pipeline", "admin")
     process, url = start_server(
         db, *extra, env={"BUCKSTOP_TOKEN_CACHE_SECONDS": "0", **(env or {})}, default_store=True
     )

@@ -45,7 +45,7 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from buckstop.api.schema import schema as buckstop_schema
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).
 EXAMPLES = 40
@@ -164,13 +164,13 @@ class Target:
 
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    """A server on a fresh store (so it loads the demo org), and a read token for it."""
+    """A server on a store holding the demo org, and a read token for it."""
     db = tmp_path_factory.mktemp("fuzz") / "buckstop.db"
     # Hypothesis keeps caches (the Unicode tables, constants it found in our code) in .hypothesis/ of the
     # working directory; database=None covers only the examples. Keep it all out of the checkout.
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
-    token = make_token(db, "fuzz")
-    process, url = start_server(db, default_store=True)
+    token = make_token(demo_store(db), "fuzz")
+    process, url = start_server(db)
     log = ServerLog(process)
     try:
         headers = {"authorization": f"Bearer {token}"}

@@ -68,10 +68,10 @@ def over_http(url: str, token: str | None = None) -> Session:
 
 @pytest.fixture(scope="module")
 def http_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """A server of our own on an empty default store (so it loads the demo org), and a read token for it."""
+    """A server of our own on a store holding the demo org, and a read token for it."""
     db = tmp_path_factory.mktemp("mcp-http") / "buckstop.db"
-    token = make_token(db, "agent")
-    process, url = start_server(db, default_store=True)
+    token = make_token(demo_store(db), "agent")
+    process, url = start_server(db)
     yield url, token
     stop_server(process)
 
