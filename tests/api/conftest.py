@@ -6,19 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.server import Server, make_token, start_server, stop_server
+from tests.api.server import Server, demo_store, make_token, start_server, stop_server
 from tests.conftest import BACKENDS
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server started on an empty default store, so it loads the demo org; its client sends a read token."""
+    """A server of the demo org (memory: loaded first; Neo4j: seeded by the server), with a read token."""
     db = tmp_path_factory.mktemp("demo") / "buckstop.db"
     if request.param == "neo4j":
         neo4j = request.getfixturevalue("neo4j_server")
         neo4j.fresh()
         neo4j.holds = "demo"  # the server loads it, then it must be left alone
-    token = make_token(db if request.param == "memory" else neo4j.store, "tests")
+    token = make_token(demo_store(db) if request.param == "memory" else neo4j.store, "tests")
     process, url = start_server(db, backend=request.param, default_store=True)
     server = Server(url, db, token)
     yield server

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 
 LIMITS = {
     "BUCKSTOP_MAX_DEPTH": "6",
@@ -26,7 +26,7 @@ LIMITS = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     db: Path = tmp_path_factory.mktemp("limits") / "buckstop.db"
-    admin = make_token(db, "hr", "admin")
+    admin = make_token(demo_store(db), "hr", "admin")
     process, url = start_server(db, env=LIMITS, default_store=True)
     yield url, admin
     stop_server(process)

@@ -21,7 +21,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
 from buckstop.api.permissions import AdminDirective, PrivateDirective
 from buckstop.api.schema import schema
 
-from tests.api.server import make_token, start_server, stop_server
+from tests.api.server import demo_store, make_token, start_server, stop_server
 
 #: The fields anyone may read: names, titles, the shape of the org, routing answers.
 PUBLIC = {
@@ -113,7 +113,7 @@ QUERY = f"""{{
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     db: Path = tmp_path_factory.mktemp("public-view") / "buckstop.db"
-    token = make_token(db, "reader")
+    token = make_token(demo_store(db), "reader")
     process, url = start_server(db, default_store=True)
     yield url, token
     stop_server(process)
