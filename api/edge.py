@@ -22,7 +22,9 @@ bounds; :func:`server_config` gives it to uvicorn with the other limits, for
 one worker and for each of several (the config travels to them whole).
 
 The access log keeps the path without the query string: a GET's query string
-holds the GraphQL document and its variables, e-mail addresses among them.
+holds the GraphQL document and its variables, e-mail addresses among them. And
+every line the server logs (a stack trace too) has its e-mail addresses
+replaced by ``<e-mail>``: an exception's message may quote what a client sent.
 """
 
 from __future__ import annotations
@@ -31,17 +33,19 @@ import asyncio
 import copy
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import httptools
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
+from uvicorn.logging import AccessFormatter, DefaultFormatter
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from .settings import Settings
 
-__all__ = ["EdgeConfig", "EdgeLimits", "EdgeProtocol", "NoQueryString", "server_config"]
+__all__ = ["EdgeConfig", "EdgeLimits", "EdgeProtocol", "NoQueryString", "Redacted", "RedactedAccess", "server_config"]
 
 
 @dataclass(frozen=True)
@@ -198,11 +202,31 @@ class NoQueryString(logging.Filter):
         return True
 
 
+#: An e-mail address, as far as a log line needs to know.
+EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+class Redacted(DefaultFormatter):
+    """uvicorn's line format, with every e-mail address (in a stack trace too) replaced by ``<e-mail>``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return EMAIL.sub("<e-mail>", super().format(record))
+
+
+class RedactedAccess(AccessFormatter):
+    """uvicorn's access line format, with every e-mail address replaced by ``<e-mail>``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return EMAIL.sub("<e-mail>", super().format(record))
+
+
 def log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging configuration, with :class:`NoQueryString` on its access log, and buckstop's own lines."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["no_query_string"] = {"()": f"{__name__}.NoQueryString"}
     config["handlers"]["access"]["filters"] = ["no_query_string"]
+    config["formatters"]["default"]["()"] = f"{__name__}.Redacted"
+    config["formatters"]["access"]["()"] = f"{__name__}.RedactedAccess"
     # buckstop's loggers print as uvicorn's do, at the same level (else only warnings would show, unformatted).
     config["loggers"]["buckstop"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
     return config
