@@ -109,6 +109,12 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         except ValueError:
             raise HTTPException(400, "Unable to parse request body as JSON") from None
 
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        try:
+            return await super().parse_http_body(request)
+        except (AttributeError, TypeError) as err:  # strawberry calls .get on what may be null, a number, a string
+            raise HTTPException(400, "the body must be a JSON object (or a list of them)") from err
+
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         try:
             return await super().parse_multipart(request)

@@ -287,6 +287,11 @@ def test_json_that_does_not_parse_is_a_400_in_the_error_shape(edge: Edge) -> Non
     _refused_with_400(edge, post("/graphql", b"{nope", content_type="application/json"))
 
 
+@pytest.mark.parametrize("payload", [b"null", b"1234", b'"{ top { name } }"', b"[1]"])
+def test_json_that_is_not_an_object_is_a_400(edge: Edge, payload: bytes) -> None:  # found by the fuzzer
+    _refused_with_400(edge, post("/graphql", payload, content_type="application/json"))
+
+
 def _multipart(fields: dict[str, str | bytes]) -> tuple[bytes, str]:
     boundary = "buckstop-test-boundary"
     parts = []
