@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -32,13 +33,16 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
+from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.errors import StoreUnavailable
 from buckstop.graph.store import Focus, Store
 
 from . import graphiql
-from .access import ANONYMOUS, SCOPE_KEY, Access, Guarded
+from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
+from .errors import error_response
+from .hosts import HostCheck
 from .limits import BodyLimit
-from .loading import PREFLIGHT_HEADERS, needs_preflight
+from .loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
 from .mcp import mcp_endpoint
 from .media import (
     GRAPHQL_RESPONSE,
@@ -57,6 +61,9 @@ __all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("buckstop")
 
+#: The code of each status strawberry refuses a request with, before GraphQL runs.
+_REQUEST_ERRORS = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
 
 class _GraphQL(GraphQL[dict[str, Any], None]):
     """Strawberry's view, answering ``application/graphql-response+json`` to clients that prefer it.
@@ -72,12 +79,57 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         self.questions = questions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and needs_preflight(Headers(scope=scope)):
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if needs_preflight(headers):
             # A cross-site form can post multipart without asking; a script must add the header.
             message = f"a multipart upload needs one of the headers {', '.join(PREFLIGHT_HEADERS)}"
             await JSONResponse({"errors": [{"message": message}]}, status_code=400)(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        principal = scope.get(SCOPE_KEY, ANONYMOUS)
+        if is_upload(headers) and not principal.admin:
+            # Only loadPeople takes a file, and only for an admin: refused before a byte of the body is read.
+            refusal = Forbidden(TokenScope.ADMIN, principal)
+            await error_response(str(refusal), refusal.code, 403, {"Connection": "close"})(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as err:  # strawberry's refusal of the request itself, in buckstop's error shape
+            response = error_response(err.reason, _REQUEST_ERRORS.get(err.status_code, "BAD_REQUEST"), err.status_code)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # json.loads raises more than JSONDecodeError: RecursionError on [[[[…, UnicodeDecodeError on bytes
+        # that are not UTF-8. Each is the client's doing.
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, "the JSON body is nested too deeply") from None
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the body is not UTF-8: JSON must be") from None
+        except ValueError:
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> Any:
+        try:
+            return await super().parse_http_body(request)
+        except (AttributeError, TypeError) as err:  # strawberry calls .get on what may be null, a number, a string
+            raise HTTPException(400, "the body must be a JSON object (or a list of them)") from err
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        try:
+            return await super().parse_multipart(request)
+        except HTTPException:
+            raise
+        except (TypeError, AttributeError, ValueError, IndexError, KeyError) as err:
+            # A `map` that is not {"name": ["variables.path", …]}, or operations it does not fit.
+            raise HTTPException(
+                400,
+                "the multipart `map` must be an object of lists of paths into `operations`, "
+                'e.g. {"file": ["variables.file"]}',
+            ) from err
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
         # graphiql.PageFirst answers these before the token check; the same rule here keeps the view consistent.
@@ -156,6 +208,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         graphiql.PageFirst(Guarded(_GraphQL(the_store, settings, questions), access)),
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
+        timeout=settings.body_timeout,
     )
 
     @contextlib.asynccontextmanager
@@ -180,7 +233,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             Route("/metrics", Guarded(metrics_app(the_store), access)),
             graphiql.assets_mount(),
         ],
-        middleware=[Middleware(Measured)],
+        middleware=[Middleware(HostCheck, settings=settings), Middleware(Measured)],
         lifespan=lifespan,
     )
     app.state.store = the_store

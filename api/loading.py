@@ -27,13 +27,18 @@ from .cost import Cost, priced
 from .metrics import timed_load
 from .permissions import admin, principal_of, private
 
-__all__ = ["LoadResult", "Mutation", "needs_preflight"]
+__all__ = ["LoadResult", "Mutation", "is_upload", "needs_preflight"]
 
 #: How an upload gives its auxiliary files: the mutation's arguments, for the loader's hints.
 ARGUMENTS = {"managers.csv": "the `managers` upload", "columns.csv": "the `columnMap` upload"}
 
 #: Headers a cross-site form cannot send; one of them must come with a multipart request.
 PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-buckstop-upload")
+
+
+def is_upload(headers: Any) -> bool:
+    """Whether a request is a multipart upload: only ``loadPeople`` takes one, so only an admin may send it."""
+    return bool(headers.get("content-type", "").lower().startswith("multipart/"))
 
 
 def needs_preflight(headers: Any) -> bool:

@@ -79,10 +79,13 @@ class Settings(BaseSettings):
         json_schema_extra=_flag("--no-seed"),
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="How much the server logs.")
-    mcp_allowed_hosts: str = Field(
+    allowed_hosts: str = Field(
         "",
-        description="Host names `/mcp` answers besides localhost and `host`, comma-separated "
-        "(DNS-rebinding protection); `*` turns the check off.",
+        validation_alias=AliasChoices(
+            "BUCKSTOP_ALLOWED_HOSTS", "BUCKSTOP_MCP_ALLOWED_HOSTS", "allowed_hosts", "mcp_allowed_hosts"
+        ),
+        description="Host names the service answers besides localhost, 127.0.0.1, [::1] and `host`, comma-separated "
+        "(any port; DNS-rebinding protection); `*` answers any. Others get 421. Was `mcp_allowed_hosts`.",
     )
     anonymous_reads: Literal["auto", "on", "off"] = Field(
         "auto",
@@ -133,6 +136,23 @@ class Settings(BaseSettings):
     )
     max_upload_bytes: int = Field(
         268_435_456, ge=1024, description="Largest multipart upload `/graphql` reads: an HR export (bytes)."
+    )
+    max_header_bytes: int = Field(
+        32_768,
+        ge=1024,
+        description="Largest request line and headers of one request (bytes); more is refused with 431.",
+    )
+    max_connections: int = Field(
+        200, ge=1, description="Most open connections per worker; a request over it is refused with 503."
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, description="Seconds a client has to send a request's line and headers; then 408 and closed."
+    )
+    body_timeout: float = Field(
+        60.0, gt=0, description="Seconds a client has to send a request's whole body, uploads too; then 408 and closed."
+    )
+    keep_alive_timeout: float = Field(
+        5.0, gt=0, description="Seconds an idle connection is kept open for the client's next request."
     )
     neo4j_uri: str = Field(
         "bolt://127.0.0.1:7687",

@@ -60,11 +60,13 @@ def run(args: argparse.Namespace) -> int:
     if seeded:
         print(f"buckstop: {seeded}", flush=True)
     _say_serving(sock, settings)
+    from ..edge import server_config  # here: the web stack is imported by this command only
+
     if settings.workers == 1:
-        from ..app import create_app  # here: the web stack is imported by this command only
+        from ..app import create_app
 
         try:
-            server = uvicorn.Server(uvicorn.Config(create_app(settings, store), log_level=settings.log_level))
+            server = uvicorn.Server(server_config(settings, create_app(settings, store)))
             server.run(sockets=[sock])
         finally:
             store.close()
@@ -74,9 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from ..metrics import multiprocess_environment  # here: it imports the web stack
 
     os.environ.update(multiprocess_environment())  # where the workers count for /metrics; removed at exit
-    config = uvicorn.Config(
-        "buckstop.api.app:app_from_env", factory=True, workers=settings.workers, log_level=settings.log_level
-    )
+    config = server_config(settings, "buckstop.api.app:app_from_env", factory=True, workers=settings.workers)
     Multiprocess(config, sockets=[sock]).run()
     return 0
 

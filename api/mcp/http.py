@@ -11,9 +11,12 @@ inside its own lifespan.
   tools only read, so there is nothing to stream.
 - *DNS-rebinding protection* is on: the ``Host`` header must name this service
   (``localhost``, ``127.0.0.1``, ``[::1]``, the address it listens on, or one of
-  the ``mcp_allowed_hosts`` setting), and a browser's ``Origin`` must be one of
-  those too. ``mcp_allowed_hosts=*`` turns the check off, for a service behind a
-  proxy that checks hosts itself.
+  the ``allowed_hosts`` setting; the service's :class:`~api.hosts.HostCheck`
+  checks it for every path, and the SDK again here), and a browser's ``Origin``,
+  when sent, must name the same host and port as the ``Host``
+  (:class:`~api.hosts.OriginCheck`): a page on another port of localhost is
+  another site. ``allowed_hosts=*`` turns the host check off, for a service
+  behind a proxy that checks hosts itself.
 - *Tokens*: the endpoint is :class:`~api.access.Guarded` by the same check as
   GraphQL.
 """
@@ -30,6 +33,7 @@ from starlette.routing import BaseRoute, Route
 from buckstop.graph.store import Store
 
 from ..access import Access, Guarded
+from ..hosts import OriginCheck, allowed_hosts
 from ..limits import BodyLimit
 from ..questions import Questions
 from ..settings import Settings
@@ -38,9 +42,6 @@ from .server import build_server
 __all__ = ["PATH", "MCPEndpoint", "mcp_endpoint", "transport_security"]
 
 PATH = "/mcp"
-
-_LOCAL = ("127.0.0.1", "localhost", "[::1]")
-_ANY_ADDRESS = ("0.0.0.0", "::", "")
 
 
 @dataclass(frozen=True)
@@ -64,20 +65,21 @@ def mcp_endpoint(store: Store, settings: Settings, access: Access, questions: Qu
         transport_security=transport_security(settings),
     )
     [route] = [r for r in app.routes if isinstance(r, Route) and r.path == PATH]
-    limited = BodyLimit(route.endpoint, max_body=settings.max_body_bytes, max_upload=settings.max_body_bytes)
-    guarded = Route(PATH, endpoint=Guarded(limited, access), name="mcp")
+    limited = BodyLimit(
+        route.endpoint,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_body_bytes,
+        timeout=settings.body_timeout,
+    )
+    guarded = Route(PATH, endpoint=OriginCheck(Guarded(limited, access)), name="mcp")
     return MCPEndpoint(guarded, server.session_manager.run)
 
 
 def transport_security(settings: Settings) -> TransportSecuritySettings:
     """The hosts and origins ``/mcp`` answers (see the module docstring)."""
-    extra = [h.strip() for h in settings.mcp_allowed_hosts.split(",") if h.strip()]
-    if "*" in extra:
+    hosts = allowed_hosts(settings)
+    if hosts == ["*"]:
         return TransportSecuritySettings(enable_dns_rebinding_protection=False)
-    listening = settings.host.strip()
-    if ":" in listening and not listening.startswith("["):
-        listening = f"[{listening}]"  # an IPv6 address, as it appears in a Host header
-    hosts = list(dict.fromkeys([*_LOCAL, *([] if settings.host in _ANY_ADDRESS else [listening]), *extra]))
     return TransportSecuritySettings(
         enable_dns_rebinding_protection=True,
         allowed_hosts=[h for host in hosts for h in (host, f"{host}:*")],

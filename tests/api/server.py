@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +124,36 @@ def make_token(db: Path | Store, name: str, scope: str = "read") -> str:
     finally:
         store.close()
     return secret
+
+
+class ServerLog:
+    """Reads the server's output as it comes, so a failure can show what the server logged about it.
+
+    ``start_server`` pipes the server's output; every internal error it logs is a stack trace,
+    and once the pipe is full the server would block mid-request, turning a finding into a timeout.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.lines: deque[str] = deque(maxlen=2000)
+        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self._thread.start()
+
+    def _read(self, process: subprocess.Popen[bytes]) -> None:
+        with contextlib.suppress(ValueError, OSError):  # the pipe closed under us: the server is gone
+            for line in iter(process.stdout.readline if process.stdout else bytes, b""):
+                self.lines.append(line.decode("utf-8", errors="replace").rstrip())
+
+    def about(self, body: str, shown: int = 80) -> str:
+        """The log entry of the request id in a response ``body`` (the entry of an internal error), else the tail."""
+        found = re.search(r'"requestId":\s*"(\w+)"', body)
+        deadline = time.monotonic() + 2  # the entry may still be on its way through the pipe
+        while found and time.monotonic() < deadline:
+            lines = list(self.lines)
+            start = next((i for i, line in enumerate(lines) if found.group(1) in line), None)
+            if start is not None:
+                return "\n".join(lines[start : start + shown])
+            time.sleep(0.05)
+        return "\n".join(list(self.lines)[-20:])
+
+    def join(self) -> None:
+        self._thread.join(timeout=10)

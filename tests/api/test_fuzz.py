@@ -28,9 +28,6 @@ import contextlib
 import json
 import re
 import subprocess
-import threading
-import time
-from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,7 +42,7 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from buckstop.api.schema import schema as buckstop_schema
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
 
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).
 EXAMPLES = 40
@@ -117,39 +114,6 @@ def _config(names: dict[str, list[str]]) -> schemathesis.Config:
             "parameters": {key: {"dictionary": name, "probability": FROM_THE_ORG} for key, name in bindings.items()},
         }
     )
-
-
-class ServerLog:
-    """Reads the server's output as it comes, so a failure can show what the server logged about it.
-
-    ``start_server`` pipes the server's output; every internal error it logs is a stack trace,
-    and once the pipe is full the server would block mid-request, turning a finding into a timeout.
-    """
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self.lines: deque[str] = deque(maxlen=2000)
-        self._thread = threading.Thread(target=self._read, args=(process,), daemon=True)
-        self._thread.start()
-
-    def _read(self, process: subprocess.Popen[bytes]) -> None:
-        with contextlib.suppress(ValueError, OSError):  # the pipe closed under us: the server is gone
-            for line in iter(process.stdout.readline if process.stdout else bytes, b""):
-                self.lines.append(line.decode("utf-8", errors="replace").rstrip())
-
-    def about(self, body: str, shown: int = 80) -> str:
-        """The log entry of the request id in a response ``body`` (the entry of an internal error), else the tail."""
-        found = re.search(r'"requestId":\s*"(\w+)"', body)
-        deadline = time.monotonic() + 2  # the entry may still be on its way through the pipe
-        while found and time.monotonic() < deadline:
-            lines = list(self.lines)
-            start = next((i for i, line in enumerate(lines) if found.group(1) in line), None)
-            if start is not None:
-                return "\n".join(lines[start : start + shown])
-            time.sleep(0.05)
-        return "\n".join(list(self.lines)[-20:])
-
-    def join(self) -> None:
-        self._thread.join(timeout=10)
 
 
 class Target:
