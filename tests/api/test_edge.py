@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.api.server import ServerLog, make_token, start_server, stop_server
+from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
 
 EDGE = {
     "BUCKSTOP_MAX_HEADER_BYTES": "8192",
@@ -75,7 +75,7 @@ def post(path: str, payload: bytes, host: str = "localhost", **headers: str) -> 
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     db: Path = tmp_path_factory.mktemp("edge") / "buckstop.db"
-    admin, read = make_token(db, "hr", "admin"), make_token(db, "reader")
+    admin, read = make_token(demo_store(db), "hr", "admin"), make_token(db, "reader")
     process, url = start_server(db, env=EDGE, default_store=True)
     log = ServerLog(process)
     try:

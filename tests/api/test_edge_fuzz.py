@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from tests.api.server import ServerLog, make_token, start_server, stop_server
+from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
 from tests.api.test_fuzz import TRACEBACK_SIGNS
 
 T = TypeVar("T")
@@ -50,7 +50,7 @@ class Target:
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     db: Path = tmp_path_factory.mktemp("edge-fuzz") / "buckstop.db"
     set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
-    tokens = {"read": make_token(db, "fuzz-read"), "admin": make_token(db, "fuzz-admin", "admin")}
+    tokens = {"read": make_token(demo_store(db), "fuzz-read"), "admin": make_token(db, "fuzz-admin", "admin")}
     process, url = start_server(db, env=ENV, default_store=True)
     log = ServerLog(process)
     try:
