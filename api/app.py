@@ -36,6 +36,7 @@ from strawberry.types import ExecutionResult
 from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.errors import StoreUnavailable
 from buckstop.graph.store import Focus, Store
+from buckstop.queries.lookup import bound_suggestions
 
 from . import graphiql
 from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
@@ -60,6 +61,9 @@ from .stores import open_store
 __all__ = ["app_from_env", "create_app"]
 
 log = logging.getLogger("buckstop")
+
+#: How many unknown names of one GraphQL request get near names in their error (docs/security.md).
+SUGGESTED_MISSES = 2
 
 #: The code of each status strawberry refuses a request with, before GraphQL runs.
 _REQUEST_ERRORS = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
@@ -164,6 +168,9 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> dict[str, Any]:
         principal = request.scope.get(SCOPE_KEY, ANONYMOUS)
+        # Near names for the first unknown names of a request only (enough for route's account and issue
+        # type): thirty aliases of different misses would otherwise ask the name index thirty times.
+        bound_suggestions(SUGGESTED_MISSES)
         return {
             "store": self.store,
             "settings": self.settings,

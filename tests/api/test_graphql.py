@@ -115,6 +115,18 @@ def test_unknown_issue_type_and_person(demo_server: Server) -> None:
     assert "'p-nobody'" in body["errors"][0]["message"]
 
 
+def test_only_the_first_two_unknown_names_of_a_request_get_near_names(demo_server: Server) -> None:
+    # Thirty different misses in one document would ask the name index thirty times (api.app SUGGESTED_MISSES).
+    aliases = " ".join(f'm{i}: person(id: "Carmen Ortis {i}") {{ id }}' for i in range(6))
+    body = demo_server.query(f"{{ {aliases} }}")
+    errors = body["errors"]
+    assert [e["extensions"]["code"] for e in errors] == ["UNKNOWN_PERSON"] * 6
+    assert sum(1 for e in errors if e["extensions"]["suggestions"]) == 2
+    assert all("Carmen Ortiz" in e["extensions"]["suggestions"] for e in errors if e["extensions"]["suggestions"])
+    again = demo_server.query('{ person(id: "Carmen Ortis") { id } }')  # the next request has its own two
+    assert "Carmen Ortiz" in again["errors"][0]["extensions"]["suggestions"]
+
+
 def test_bad_queries_get_an_error_not_a_stack_trace(demo_server: Server) -> None:
     body = demo_server.query("{ route(account: 1) { nope } }")
     assert body["errors"]
