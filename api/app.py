@@ -220,8 +220,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # The org just read is millions of long-lived objects: frozen, they leave the collector's full passes,
-        # which stop every thread, the event loop included, for about half a second at 200,000 people.
+        # The org just read (with its indexes of names) is millions of long-lived objects: frozen, they leave the
+        # collector's full passes, which stop every thread, the event loop included, for about half a second at
+        # 200,000 people.
+        if the_store.name == "memory":  # its org stays in memory: build its indexes of names now, to freeze them too
+            await asyncio.to_thread(lambda: the_store.read().warm())
         gc.freeze()
         async with agents.lifespan():  # the MCP session manager runs as long as the app
             yield

@@ -206,6 +206,15 @@ class Org:
     # -- indexes of names, built by the first question that needs them (graph.names) ------------------
     # names.py builds on this module's normalize, hence the imports inside. cached_property builds each once.
 
+    def warm(self) -> Org:
+        """This org with every index of names built now, rather than by the first question that needs one.
+
+        A server calls it before it freezes its long-lived objects out of the garbage collector's passes.
+        """
+        for index in ("people_index", "account_index", "issue_type_index", "department_index", "search_entries"):
+            getattr(self, index)
+        return self
+
     @cached_property
     def people_index(self) -> PeopleIndex:
         """People by name, id and e-mail address, and the near names of them all."""

@@ -219,3 +219,13 @@ def test_an_organisation_wide_rule_applies_to_nothing_in_the_graph():
 def test_org_mappings_are_read_only():
     with pytest.raises(TypeError):
         small_org().people["p-x"] = Person("p-x", "X")  # type: ignore[index]
+
+
+def test_warm_builds_every_index_of_names_once():
+    org = small_org()
+    indexes = ("people_index", "account_index", "issue_type_index", "department_index", "search_entries")
+    assert not any(name in org.__dict__ for name in indexes)  # built by the first question that needs one
+    assert org.warm() is org
+    built = {name: org.__dict__[name] for name in indexes}
+    assert org.warm() is org and all(org.__dict__[name] is index for name, index in built.items())
+    assert [p.id for p in org.people_index.named(normalize("Ann Lee"))] == ["p-ann"]
