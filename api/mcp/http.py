@@ -19,6 +19,11 @@ inside its own lifespan.
   behind a proxy that checks hosts itself.
 - *Tokens*: the endpoint is :class:`~api.access.Guarded` by the same check as
   GraphQL.
+- *No stream of the server's own messages*: a ``GET`` asks for one, and the
+  SDK would hold it open forever, each one a connection of ``max_connections``.
+  The tools only answer, so the server never speaks first: a ``GET`` is ``405``,
+  which the transport's specification allows for a server that offers no such
+  stream (clients then simply post).
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ from dataclasses import dataclass
 
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from buckstop.graph.store import Store
 
 from ..access import Access, Guarded
+from ..errors import error_response
 from ..hosts import OriginCheck, allowed_hosts
 from ..limits import BodyLimit
 from ..questions import Questions
@@ -71,8 +78,23 @@ def mcp_endpoint(store: Store, settings: Settings, access: Access, questions: Qu
         max_upload=settings.max_body_bytes,
         timeout=settings.body_timeout,
     )
-    guarded = Route(PATH, endpoint=OriginCheck(Guarded(limited, access)), name="mcp")
+    guarded = Route(PATH, endpoint=_NoServerStream(OriginCheck(Guarded(limited, access))), name="mcp")
     return MCPEndpoint(guarded, server.session_manager.run)
+
+
+class _NoServerStream:
+    """``/mcp`` with its ``GET`` answered ``405`` (see the module docstring), before any other check."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            message = "this server sends no messages of its own: POST your requests to /mcp"
+            response = error_response(message, "METHOD_NOT_ALLOWED", 405, headers={"allow": "POST, DELETE"})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def transport_security(settings: Settings) -> TransportSecuritySettings:

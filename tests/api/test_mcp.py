@@ -235,6 +235,15 @@ def test_http_refuses_a_foreign_host_header(http_server: tuple[str, str]) -> Non
     assert evil.status_code == 403
 
 
+def test_http_offers_no_stream_of_its_own_so_a_get_cannot_hold_a_connection(http_server: tuple[str, str]) -> None:
+    url, _ = http_server
+    # Before, a GET opened an event stream that never ended: a few of them filled max_connections.
+    response = httpx.get(f"{url}/mcp", headers={"accept": "text/event-stream"}, timeout=5)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST, DELETE"
+    assert response.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
 def test_graphql_still_answers_next_to_mcp(http_server: tuple[str, str]) -> None:
     url, _ = http_server
     response = httpx.post(f"{url}/graphql", json={"query": "{ top { id } }"})
