@@ -64,7 +64,9 @@ def _rss(pid: int) -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     db = demo_store(tmp_path_factory.mktemp("documents") / "buckstop.db")
-    process, url = start_server(db, env={"BUCKSTOP_DOCUMENT_CACHE_BYTES": "8000000"})
+    # Two malloc arenas: the pool's threads would otherwise each keep freed memory in an arena of their own,
+    # which the RSS counts though the cache let it go.
+    process, url = start_server(db, env={"BUCKSTOP_DOCUMENT_CACHE_BYTES": "8000000", "MALLOC_ARENA_MAX": "2"})
     yield url, process.pid
     stop_server(process)
 
@@ -85,5 +87,6 @@ def test_many_padded_documents_leave_the_server_no_bigger(served: tuple[str, int
             response = client.post("/graphql", json={"query": _padded(i)})
             assert response.json() == {"data": {"top": {"name": "Helena Marsh"}}}
         grown = _rss(pid) - before
-    # Unbounded by bytes (512 documents), these 150 would hold about 300 MB; the cache holds at most 8 MB.
-    assert grown < 60_000_000, f"the server grew by {grown / 1e6:.0f} MB"
+    # Unbounded by bytes (512 documents), these 150 would hold about 300 MB; the cache holds at most 8 MB, and the
+    # heap's own slack on a busy machine has reached 62 MB: a third of the unbounded growth tells them apart.
+    assert grown < 100_000_000, f"the server grew by {grown / 1e6:.0f} MB"
