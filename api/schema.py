@@ -32,6 +32,7 @@ from buckstop import queries
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.org import Org
 from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 from buckstop.queries.lookup import find_person
 
@@ -173,7 +174,7 @@ class Query:
     @off_loop
     def person(self, info: Info, id: strawberry.ID) -> Person | None:
         store = _store(info)
-        org = store.read(Focus("person", (str(id),)))
+        org = store.read(Focus(Reach.PERSON, (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
     @question(

@@ -61,7 +61,7 @@ class View:
     def get(self, kind: Kind, id: str | None) -> Any:
         if not id:
             return None
-        found = self.org.get(kind, id)
+        found = self.org.fetched(kind, id)
         if found is None and self.org.partial and self.store is not None:
             found = self.store.read(Focus.nodes(key(kind, id))).get(kind, id)
         return found

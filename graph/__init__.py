@@ -7,6 +7,7 @@ from .errors import BuckstopError, BundleRefused, NotFound, Problem
 from .memory import MemoryStore
 from .model import Kind, Ref, Source, Status
 from .org import ChangeSet, Org
+from .reach import Reach
 from .store import WHOLE, Applied, Focus, Store
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "NotFound",
     "Org",
     "Problem",
+    "Reach",
     "Ref",
     "Source",
     "Status",

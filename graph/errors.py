@@ -17,6 +17,7 @@ __all__ = [
     "BrokenToken",
     "BuckstopError",
     "BundleRefused",
+    "IncompleteRead",
     "NoSuchStore",
     "NotAStore",
     "NotFound",
@@ -159,6 +160,21 @@ class BundleRefused(BuckstopError):
         #: The message's lines: a value quoted in one may hold a line feed of its own.
         self.lines = tuple(lines)
         super().__init__("\n".join(lines))
+
+
+class IncompleteRead(Exception):
+    """A partial org was asked for a record it was told exists but did not fetch: its reach is missing a hop.
+
+    Not a :class:`BuckstopError` (nothing a user can fix: a bug in a question's declared reach, answered
+    as an internal error), nor a ``KeyError``, which a lookup's caller might take for a plain miss.
+    """
+
+    def __init__(self, reach: str, kind: str, id: str, named_by: str, field: str) -> None:
+        self.reach, self.kind, self.id, self.named_by, self.field = reach, kind, id, named_by, field
+        super().__init__(
+            f"the {reach.lower()} read did not fetch {kind}:{id}, which {named_by} names as {field} "
+            f"— the reach {reach.upper()} is missing a hop"
+        )
 
 
 class StoreUnavailable(BuckstopError):

@@ -48,7 +48,7 @@ from .model import (
 if TYPE_CHECKING:
     from .names import NameIndex, PeopleIndex, SearchEntry
 
-__all__ = ["ChangeSet", "Org", "handle_names", "names_of", "normalize"]
+__all__ = ["ChangeSet", "Org", "handle_names", "match_keys", "names_of", "normalize", "search_names"]
 
 R = TypeVar("R", bound=Record)
 
@@ -83,6 +83,35 @@ def handle_names(account: Account) -> tuple[str, ...]:
     return (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}")
 
 
+def match_keys(record: Record) -> frozenset[str]:
+    """The normalised keys a record is asked by; the one home of them, for both backends.
+
+    Accounts by id and handle forms (:func:`handle_names`), issue types by id, name and synonyms,
+    people by id, e-mail address and name, departments by id and name; other kinds by id.
+    Neo4j stores them (``keys``); the focused reads of :mod:`graph.reach` match on them.
+
+    >>> sorted(match_keys(Department("d-sup", "Customer  Support")))
+    ['customer support', 'd-sup']
+    """
+    names: tuple[str | None, ...]
+    if isinstance(record, Account):
+        return frozenset((normalize(record.id), *handle_names(record)))
+    if isinstance(record, IssueType):
+        names = (record.id, record.name, *record.synonyms)
+    elif isinstance(record, Person):
+        names = (record.id, record.email, record.name)
+    elif isinstance(record, Department):
+        names = (record.id, record.name)
+    else:
+        names = (record.id,)
+    return frozenset(normalize(n) for n in names if n)
+
+
+def search_names(record: Record) -> frozenset[str]:
+    """The normalised names a search looks in (:func:`names_of`, folded)."""
+    return frozenset(normalize(n) for n in names_of(record))
+
+
 @dataclass(frozen=True)
 class ChangeSet:
     """Whole kinds of records to replace, all at once or not at all."""
@@ -109,22 +138,40 @@ class Org:
     """One complete version of the organisation. Immutable; cheap to share."""
 
     def __init__(
-        self, records: Iterable[Record] = (), *, version: int = 0, partial: bool = False, top_id: str | None = None
+        self,
+        records: Iterable[Record] = (),
+        *,
+        version: int = 0,
+        partial: bool = False,
+        top_id: str | None = None,
+        reach: str = "partial",
     ) -> None:
-        """Index ``records``. A ``partial`` org (part of one) is told its ``top_id``: it cannot compute it."""
+        """Index ``records``. A ``partial`` org (part of one) is told its ``top_id``: it cannot compute it.
+
+        ``reach`` names what a partial org is the part of (``route``…), for IncompleteRead's message.
+        """
         by_kind: dict[Kind, dict[str, Any]] = {kind: {} for kind in Kind}
         for record in records:
             by_kind[record.kind][record.id] = record
         self.version = version
         self._by_kind = by_kind
-        self.departments: Mapping[str, Department] = MappingProxyType(by_kind[Kind.DEPARTMENT])
-        self.roles: Mapping[str, Role] = MappingProxyType(by_kind[Kind.ROLE])
-        self.people: Mapping[str, Person] = MappingProxyType(by_kind[Kind.PERSON])
-        self.accounts: Mapping[str, Account] = MappingProxyType(by_kind[Kind.ACCOUNT])
-        self.agencies: Mapping[str, Agency] = MappingProxyType(by_kind[Kind.AGENCY])
-        self.issue_types: Mapping[str, IssueType] = MappingProxyType(by_kind[Kind.ISSUE_TYPE])
-        self.rules: Mapping[str, Rule] = MappingProxyType(by_kind[Kind.RULE])
-        self.absences: Mapping[str, Absence] = MappingProxyType(by_kind[Kind.ABSENCE])
+        views: dict[Kind, Mapping[str, Any]]
+        if partial:  # a miss of a record it was told exists raises (graph.fetched)
+            from .fetched import Fetched, Told
+
+            told = Told(reach, by_kind, top_id)
+            views = {kind: Fetched(by_kind[kind], kind, told) for kind in Kind}
+        else:
+            views = {kind: MappingProxyType(by_kind[kind]) for kind in Kind}
+        self._views = views
+        self.departments: Mapping[str, Department] = views[Kind.DEPARTMENT]
+        self.roles: Mapping[str, Role] = views[Kind.ROLE]
+        self.people: Mapping[str, Person] = views[Kind.PERSON]
+        self.accounts: Mapping[str, Account] = views[Kind.ACCOUNT]
+        self.agencies: Mapping[str, Agency] = views[Kind.AGENCY]
+        self.issue_types: Mapping[str, IssueType] = views[Kind.ISSUE_TYPE]
+        self.rules: Mapping[str, Rule] = views[Kind.RULE]
+        self.absences: Mapping[str, Absence] = views[Kind.ABSENCE]
         #: Whether this is only the part of an org one question needs (see graph.store).
         self.partial = partial
         if partial:
@@ -133,7 +180,7 @@ class Org:
     # -- building ---------------------------------------------------------
 
     def of_kind(self, kind: Kind) -> Mapping[str, Record]:
-        return MappingProxyType(self._by_kind[kind])
+        return self._views[kind]
 
     def records(self) -> Iterator[Record]:
         for kind in Kind:
@@ -155,17 +202,22 @@ class Org:
     # -- lookups the questions need ----------------------------------------
 
     def get(self, kind: Kind, id: str) -> Record | None:
-        return self._by_kind[kind].get(id)
+        """The record, or None; on a partial org, IncompleteRead for one it was told exists but lacks."""
+        return self._views[kind].get(id)
 
     def exists(self, kind: Kind, id: str) -> bool:
-        return id in self._by_kind[kind]
+        return id in self._views[kind]
+
+    def fetched(self, kind: Kind, id: str) -> Record | None:
+        """The record if this org holds it, else None, never raising: for a reader that reads what is missing."""
+        return self._by_kind[kind].get(id)
 
     @cached_property
     def _account_names(self) -> Mapping[str, str]:
         """Normalised id, handle (with and without ``@``) and ``platform:handle`` → account id."""
         index: dict[str, str] = {}
         for account in self.accounts.values():
-            for name in handle_names(account):
+            for name in match_keys(account):
                 index.setdefault(name, account.id)
         for account in self.accounts.values():  # an exact id always wins
             index[normalize(account.id)] = account.id
@@ -176,8 +228,8 @@ class Org:
         """Normalised id, name and synonyms → issue type id."""
         index: dict[str, str] = {}
         for issue in self.issue_types.values():
-            for name in (issue.name, *issue.synonyms):
-                index.setdefault(normalize(name), issue.id)
+            for name in match_keys(issue):
+                index.setdefault(name, issue.id)
         for issue in self.issue_types.values():
             index[normalize(issue.id)] = issue.id
         return index
@@ -285,7 +337,7 @@ class Org:
 
     def ancestors(self, kind: Kind, id: str) -> list[str]:
         """Ids above ``id`` along ``parent_id`` (departments, issue types), nearest first."""
-        table = self._by_kind[kind]
+        table = self._views[kind]
         seen = {id}
         chain: list[str] = []
         parent = getattr(table.get(id), "parent_id", None)

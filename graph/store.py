@@ -9,7 +9,9 @@ Vocabulary:
   that a question needs (its *focus*), fetched with one query. Such a
   *partial* org has ``partial`` set; whatever a question finds missing in it
   (near names for a suggestion, a record a client asks for next) it reads
-  again with a narrower focus.
+  again with a narrower focus. A focus declares its reach (:class:`~graph.reach.Reach`),
+  and a partial org raises :class:`~graph.errors.IncompleteRead` on a record its
+  records name but the read did not fetch (:mod:`graph.fetched`).
 - :meth:`Store.apply` checks a change set against the current org and applies
   it whole, or raises :class:`~graph.errors.BundleRefused` and changes nothing,
   and logs the change (:meth:`Store.changes`): who (the *actor*) and what (the
@@ -31,6 +33,7 @@ from typing import Protocol
 
 from .access import Change, Token
 from .org import ChangeSet, Org
+from .reach import Reach
 
 __all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Focus", "Store", "Summary", "holds_demo"]
 
@@ -45,26 +48,26 @@ Summary = str | Callable[[Org, Org], str]
 class Focus:
     """What a question is about, so a remote store can fetch only that part of the org.
 
-    ``question`` is the question's name (``"route"``, ``"chain"``…) and
-    ``names`` the values it was asked with. ``WHOLE`` asks for everything.
+    ``reach`` declares what the question reads (:mod:`graph.reach`) and ``names``
+    the values it was asked with. ``WHOLE`` asks for everything.
     """
 
-    question: str
+    reach: Reach
     names: tuple[str, ...] = ()
 
     @classmethod
     def kinds(cls, *kinds: str) -> Focus:
         """Every record of these kinds (``"account"``, ``"department"``…)."""
-        return cls("kinds", kinds)
+        return cls(Reach.KINDS, kinds)
 
     @classmethod
     def nodes(cls, *keys: str) -> Focus:
         """These records, by key (``"person:p-ann"``)."""
-        return cls("nodes", keys)
+        return cls(Reach.NODES, keys)
 
 
 #: The focus of a question about the whole org (an export, the audit).
-WHOLE = Focus("whole")
+WHOLE = Focus(Reach.WHOLE)
 
 
 @dataclass(frozen=True, slots=True)

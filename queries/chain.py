@@ -23,6 +23,7 @@ from datetime import date
 from buckstop.graph.errors import UnknownName
 from buckstop.graph.model import Kind, Person, Status
 from buckstop.graph.org import Org
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
 from .lookup import find_person, known, label, suggest
@@ -76,14 +77,14 @@ def chain_of_command(store: Store, person: str, *, private: bool = True) -> Chai
 
     Without ``private``, ``person`` is not matched on a private e-mail address (see :mod:`queries.lookup`).
     """
-    org = store.read(Focus("chain", (person,)))
+    org = store.read(Focus(Reach.PERSON, (person,)))
     found = find_person(org, person, store, private=private)
     return Chain(found, tuple(chain_above(org, found.id)), org)
 
 
 def boss(store: Store, of: str, *, private: bool = True) -> tuple[Person | None, Org]:
     """The manager of ``of`` (the nearest who has not left), or None at the top; ``private`` as in chain_of_command."""
-    org = store.read(Focus("boss", (of,)))
+    org = store.read(Focus(Reach.PERSON, (of,)))
     found = find_person(org, of, store, private=private)
     manager, _ = org.effective_manager(found.id)
     return (org.people[manager] if manager else None), org
@@ -91,13 +92,13 @@ def boss(store: Store, of: str, *, private: bool = True) -> tuple[Person | None,
 
 def top(store: Store) -> tuple[Person | None, Org]:
     """The person at the top of the organisation."""
-    org = store.read(Focus("top"))
+    org = store.read(Focus(Reach.TOP))
     return (org.people[org.top_id] if org.top_id else None), org
 
 
 def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InCharge:
     """Who is in charge of an account or a department (by id, handle or name)."""
-    org = store.read(Focus("in_charge", (of,)))
+    org = store.read(Focus(Reach.IN_CHARGE, (of,)))
     notes: list[str] = []
     account = org.find_account(of)
     department_id: str | None = None

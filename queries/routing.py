@@ -26,6 +26,7 @@ from datetime import date
 
 from buckstop.graph.model import Account, IssueType, Kind, Person, Ref, Rule
 from buckstop.graph.org import Org
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
 from .chain import chain_above
@@ -64,7 +65,7 @@ def route(store: Store, account: str, issue_type: str, *, on: date | None = None
     ``on`` is the day whose absences count (default: today). Raises
     UnknownAccount or UnknownIssueType, with suggestions, for names that match nothing.
     """
-    org = store.read(Focus("route", (account, issue_type)))
+    org = store.read(Focus(Reach.ROUTE, (account, issue_type)))
     found_account = find_account(org, account, store)
     found_issue = find_issue_type(org, issue_type, store)
     return _route(org, found_account, found_issue, issue_type, on or date.today())

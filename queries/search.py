@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from buckstop.graph.model import Kind, Record
 from buckstop.graph.names import SearchEntry
 from buckstop.graph.org import Org, normalize
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
 from .lookup import shows_private
@@ -41,7 +42,7 @@ def search(
     store: Store, text: str, *, kinds: frozenset[Kind] | None = None, limit: int = 20, private: bool = True
 ) -> tuple[list[Hit], Org]:
     """Up to ``limit`` hits for ``text``, best first; without ``private``, none on a private name."""
-    org = store.read(Focus("search", (text,)))
+    org = store.read(Focus(Reach.SEARCH, (text,)))
     wanted = normalize(text)
     ranked: list[tuple[int, int, str, Hit]] = []
     if not wanted:

@@ -34,6 +34,7 @@ from datetime import date
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.model import Account, IssueType, Kind, Person, Rule
 from buckstop.graph.org import Org, normalize
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
 from .lookup import find_account, label
@@ -219,9 +220,8 @@ def _explain(org: Org, candidates: list[Candidate], found: list[tuple[str, str]]
 
 
 def _unclassified(store: Store, account: Account, message: str, notes: list[str], day: date) -> Triage:
-    # An unclassified message needs the account's fallback people, not a route's part of the org:
-    # a question name no backend focuses on reads the whole org.
-    org = store.read(Focus("triage", (account.id,)))
+    # An unclassified message needs the account's fallback people and the chain above them.
+    org = store.read(Focus(Reach.TRIAGE, (account.id,)))
     account = org.accounts[account.id]
     resolver = Resolver(org, day)
     resolver.notes.extend(notes)

@@ -1,8 +1,10 @@
 """Shared fixtures: real stores, in real SQLite files under ``tmp_path`` or in a real Neo4j.
 
 The fixtures that give a loaded store (``store_of``, ``acme_store``) are
-parametrised over both backends, so every question asked in ``tests/queries``
-is asked of the memory backend and of Neo4j, and must get the same answer.
+parametrised over the backends, so every question asked in ``tests/queries``
+is asked of the memory backend, of the focused memory store (which answers each
+read with only its declared reach, as Neo4j does: :mod:`graph.focused`) and of
+Neo4j, and must get the same answer.
 Neo4j is the server at ``NEO4J_URI`` (``make test`` starts one); without it the
 Neo4j cases skip, saying why -- except under ``CI=true``, where they fail.
 """
@@ -17,11 +19,15 @@ from typing import Any
 import pytest
 
 from buckstop.graph import MemoryStore, Store
+from buckstop.graph.focused import FocusedStore
 from buckstop.loaders import apply_bundle
 
 from tests.orgs import OrgBuilder, acme
 
+#: The backends a server runs on.
 BACKENDS = ["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+#: The stores a question is asked of: the backends, and the memory backend read through each focus's reach.
+STORES = ["memory", "focused", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 
 
 class Neo4jServer:
@@ -58,10 +64,15 @@ def neo4j_server() -> Iterator[Neo4jServer]:
     server.store.close()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=STORES)
 def backend(request: pytest.FixtureRequest) -> str:
-    """The name of the backend a parametrised test runs on."""
+    """The name of the store a parametrised test runs on: ``memory``, ``focused`` or ``neo4j``."""
     return str(request.param)
+
+
+def focused_if(backend: str, store: MemoryStore) -> Store:
+    """``store`` itself, or for the ``focused`` backend, read through each focus's reach."""
+    return FocusedStore(store) if backend == "focused" else store
 
 
 @pytest.fixture
@@ -95,7 +106,7 @@ def store_of(
             return request.getfixturevalue("neo4j_server").load(folder)
         store = open_store(f"org{count}.db" if count > 1 else "org.db")
         apply_bundle(store, folder)
-        return store
+        return focused_if(backend, store)
 
     return load
 
@@ -119,4 +130,4 @@ def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) 
     """The Acme org as it is, for the tests that only ask it questions. Never apply to it."""
     if backend == "neo4j":
         return request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
-    return request.getfixturevalue("acme_memory")
+    return focused_if(backend, request.getfixturevalue("acme_memory"))

@@ -7,8 +7,11 @@ import pytest
 from buckstop.graph import WHOLE, ChangeSet, Focus, MemoryStore
 from buckstop.graph.model import Person
 from buckstop.graph.pinned import OrgChanged, Pinned
+from buckstop.graph.reach import Reach
 
-ANN = Focus("person", ("p-ann",))
+from tests.conftest import focused_if
+
+ANN = Focus(Reach.PERSON, ("p-ann",))
 
 
 def people(title: str) -> ChangeSet:
@@ -21,7 +24,7 @@ def store(request, backend, tmp_path):
         yield request.getfixturevalue("neo4j_server").fresh()
         return
     opened = MemoryStore(tmp_path / "org.db", refresh_seconds=0)
-    yield opened
+    yield focused_if(backend, opened)
     opened.close()
 
 

@@ -13,7 +13,10 @@ from buckstop.graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
 from buckstop.graph.access import Scope, Token, digest, new_secret
 from buckstop.graph.errors import TokenExists, UnknownToken
 from buckstop.graph.model import Department, Kind, Person, Source
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import DEMO_ACTOR, holds_demo
+
+from tests.conftest import focused_if
 
 
 @pytest.fixture
@@ -22,7 +25,7 @@ def store(request, backend, tmp_path):
         yield request.getfixturevalue("neo4j_server").fresh()
         return
     opened = MemoryStore(tmp_path / "org.db")
-    yield opened
+    yield focused_if(backend, opened)
     opened.close()
 
 
@@ -47,7 +50,7 @@ def test_apply_returns_what_it_did(store):
 
 def test_a_focused_read_holds_what_the_question_needs(store):
     store.apply(ChangeSet.of([*people("p1"), *people("p2", manager="p1"), Department("d", "D", head_id="p1")]))
-    org = store.read(Focus("chain", ("p2",)))
+    org = store.read(Focus(Reach.PERSON, ("p2",)))
     assert {"p1", "p2"} <= set(org.people)
     assert org.version == 1
 
@@ -55,7 +58,7 @@ def test_a_focused_read_holds_what_the_question_needs(store):
 def test_the_memory_backend_reads_the_whole_org_whatever_the_focus(tmp_path):
     store = MemoryStore(tmp_path / "org.db")
     applied = store.apply(ChangeSet.of([*people("p1"), Department("d", "D", head_id="p1")]))
-    for focus in (WHOLE, Focus("route", ("@AcmeHelp", "refund")), Focus("chain", ("p1",))):
+    for focus in (WHOLE, Focus(Reach.ROUTE, ("@AcmeHelp", "refund")), Focus(Reach.PERSON, ("p1",))):
         assert store.read(focus) is applied.after
     store.close()
 

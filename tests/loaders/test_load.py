@@ -9,6 +9,7 @@ from buckstop.graph import WHOLE, BundleRefused, Kind, Status
 from buckstop.graph.store import DEMO_ACTOR, holds_demo
 from buckstop.loaders import apply_bundle, load
 
+from tests.conftest import focused_if
 from tests.loaders.samples import PEOPLE, write_sample
 from tests.orgs import OrgBuilder, acme, write_csv
 
@@ -128,7 +129,7 @@ def fresh(request, backend, open_store):
     """An empty store of ``backend``."""
     if backend == "neo4j":
         return request.getfixturevalue("neo4j_server").fresh()
-    return open_store()
+    return focused_if(backend, open_store())
 
 
 def small_org() -> OrgBuilder:

@@ -1,4 +1,4 @@
-"""Fixtures for the query tests: the demo org, on each backend."""
+"""Fixtures for the query tests: the demo org, on each store (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from buckstop import seed
 from buckstop.graph import Store
 from buckstop.loaders import apply_bundle
 
+from tests.conftest import focused_if
+
 
 @pytest.fixture
 def corvid(backend, request, open_store) -> Store:
@@ -16,4 +18,4 @@ def corvid(backend, request, open_store) -> Store:
         return request.getfixturevalue("neo4j_server").load(seed.FOLDER, holds="seed")
     store = open_store("corvid.db")
     apply_bundle(store, seed.FOLDER)
-    return store
+    return focused_if(backend, store)

@@ -7,6 +7,7 @@ import pytest
 from buckstop.graph import Kind
 from buckstop.graph.errors import UnknownAccount, UnknownDepartment, UnknownIssueType, UnknownPerson
 from buckstop.graph.model import Person
+from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus
 from buckstop.queries import boss, chain_of_command
 from buckstop.queries.lookup import (
@@ -92,7 +93,9 @@ def test_label_names_a_node_for_explanations(org, kind, id, expected):
 # -- the public view: a private address is as unknown as a made-up one --------------------------
 
 ASKERS = {
-    "find_person": lambda store, asked: find_person(store.read(Focus("person", (asked,))), asked, store, private=False),
+    "find_person": lambda store, asked: find_person(
+        store.read(Focus(Reach.PERSON, (asked,))), asked, store, private=False
+    ),
     "chain_of_command": lambda store, asked: chain_of_command(store, asked, private=False),
     "boss": lambda store, asked: boss(store, asked, private=False),
 }

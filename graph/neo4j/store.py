@@ -1,24 +1,17 @@
-"""The neo4j backend: the same org in Neo4j, for many replicas sharing one organisation.
+"""The Neo4j store: the driver, the commit gate, loads, the change log and the tokens.
 
 Vocabulary:
 
-- Every node carries the label ``OrgNode`` and the label of its kind
-  (``Person``, ``Role``…); its properties are the record's fields (as in
-  :mod:`graph.codec`) plus the normalised names it can be asked by
-  (``keys``, ``name_norm``, ``email_norm``) and ``search``, the names search looks in.
-  Relationships are the design's edge kinds, derived from the records
-  (:meth:`graph.org.Org.edges`). Absences are ``Absence`` nodes, with a
-  ``DELEGATES_TO`` relationship from the absent person to the delegate.
 - The ``Meta`` node holds the org's ``version`` and the ``top_id`` computed at load.
 - ``Change`` nodes are the log of loads, one per version; ``Token`` nodes the
   API tokens (digests, never secrets). Neither is an ``OrgNode``: a load
   replaces the org and leaves them be.
 - A *load* is one write transaction: read the current org, check the change set
   against it (the same :mod:`graph.validate` as the memory backend), then replace
-  the org's nodes and relationships. A refused or interrupted load rolls back
-  whole; readers see the previous org until the commit.
-- A *read* answers one question's :class:`~graph.store.Focus` with one Cypher
-  query that returns the part of the org the question needs; the questions in
+  the org's nodes (:mod:`graph.neo4j.records`) and relationships. A refused or
+  interrupted load rolls back whole; readers see the previous org until the commit.
+- A *read* answers one question's :class:`~graph.store.Focus` with the one Cypher
+  query its reach compiles to (:mod:`graph.neo4j.reads`); the questions in
   ``queries/`` then run over that part exactly as over the memory backend's org.
 - The *commit gate* keeps a read from straddling a commit. Neo4j's reads are
   read-committed: a query running while a load's commit is applied can see
@@ -30,8 +23,7 @@ Vocabulary:
   asks again, for at most :data:`COMMIT_WAIT` seconds. A gate left open by a
   loader that died is ignored after :data:`STALE_GATE` seconds. (A seqlock.)
 
-Cypher texts are constants; every value is a parameter. Labels and relationship
-types come from the model's enums, never from input.
+Every value is a parameter. Labels and relationship types come from the model's enums, never from input.
 """
 
 from __future__ import annotations
@@ -47,29 +39,21 @@ from typing import Any, LiteralString
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from .access import Change, Token, now, unknown_token
-from .codec import decode, encode
-from .errors import StoreUnavailable, TokenExists
-from .model import Kind, Record
-from .org import ChangeSet, Org, handle_names, names_of, normalize
-from .store import WHOLE, Applied, Focus, Summary
-from .validate import require_valid
+from buckstop.graph.access import Change, Token, now, unknown_token
+from buckstop.graph.errors import StoreUnavailable, TokenExists
+from buckstop.graph.model import Kind
+from buckstop.graph.org import ChangeSet, Org
+from buckstop.graph.reach import Reach
+from buckstop.graph.store import WHOLE, Applied, Focus, Summary
+from buckstop.graph.validate import require_valid
+
+from .reads import compiled, query_for
+from .records import LABELS, org_of, properties
 
 __all__ = ["Neo4jStore"]
 
 log = logging.getLogger("buckstop.neo4j")
 
-LABELS: dict[Kind, str] = {
-    Kind.DEPARTMENT: "Department",
-    Kind.ROLE: "Role",
-    Kind.PERSON: "Person",
-    Kind.ACCOUNT: "Account",
-    Kind.AGENCY: "Agency",
-    Kind.ISSUE_TYPE: "IssueType",
-    Kind.RULE: "Rule",
-    Kind.ABSENCE: "Absence",
-}
-KINDS = {label: kind for kind, label in LABELS.items()}
 BATCH = 5_000
 
 _SCHEMA: tuple[LiteralString, ...] = (
@@ -109,120 +93,7 @@ _OPEN_GATE: LiteralString = (
 # Only the last loader to open the gate closes it: a concurrent load still committing keeps it open.
 _CLOSE_GATE: LiteralString = "MATCH (g:Meta {id: 'commit'}) WHERE g.pending = $ticket SET g.done = $ticket"
 
-# -- the reads ------------------------------------------------------------------
-#
-# Each read gathers the "seed" nodes of its question, then the same closure a
-# routing or chain question can walk: the departments above the seeds and their
-# heads, role holders, delegates, everyone above along REPORTS_TO, the people's
-# departments and absences. Pattern comprehensions and COLLECT subqueries never
-# drop the row, so a question about a missing name still returns the org's version.
-
-_META: LiteralString = """
-OPTIONAL MATCH (meta:Meta {id: 'org'})
-OPTIONAL MATCH (top:Person {id: meta.top_id})
-"""
-
-_CLOSURE: LiteralString = """
-WITH meta, top, seeds, COLLECT {
-  UNWIND seeds AS s
-  MATCH (s:Department|Role)-[:IN*0..1]->(:Department)-[:PART_OF*0..]->(up:Department)
-  RETURN DISTINCT up
-} AS depts
-WITH meta, seeds, depts, COLLECT {
-  UNWIND seeds + depts AS x MATCH (x)<-[:HEADS|HOLDS]-(p:Person) RETURN p
-  UNION
-  UNWIND seeds AS x WITH x WHERE x:Person RETURN x AS p
-  UNION
-  WITH top WHERE top IS NOT NULL RETURN top AS p
-} AS firsts
-WITH meta, seeds, depts, COLLECT {
-  UNWIND firsts AS p MATCH (p)-[:DELEGATES_TO*0..1]->(:Person)-[:REPORTS_TO*0..]->(m:Person) RETURN DISTINCT m
-} AS chain
-WITH meta, seeds, depts, COLLECT {
-  UNWIND chain AS p MATCH (p)-[:DELEGATES_TO*0..1]->(:Person)-[:REPORTS_TO*0..]->(m:Person) RETURN DISTINCT m
-} AS people
-WITH meta, seeds + depts + people
-  + COLLECT { UNWIND people AS p MATCH (p)-[:MEMBER_OF]->(d:Department) RETURN DISTINCT d }
-  + COLLECT { UNWIND people AS p MATCH (a:Absence {person_id: p.id}) RETURN a } AS everything
-RETURN meta.version AS version, meta.top_id AS top_id,
-       COLLECT { UNWIND everything AS n WITH DISTINCT n RETURN [labels(n), properties(n)] } AS nodes
-"""
-
-_ROUTE: LiteralString = (
-    _META
-    + """
-WITH meta, top,
-     COLLECT { MATCH (a:Account) WHERE $account IN a.keys RETURN a } AS accounts,
-     COLLECT { MATCH (i:IssueType) WHERE $issue IN i.keys RETURN i } AS asked
-WITH meta, top, accounts,
-     reduce(acc = [], i IN asked | acc + [(i)-[:SUBTYPE_OF*0..]->(up:IssueType) | up]) AS issues,
-     reduce(acc = [], a IN accounts | acc
-       + [(a)<-[:OWNS]-(:Department)-[:PART_OF*0..]->(d:Department) | d]
-       + [(a)-[:ESCALATES_TO]->(c) | c]
-       + [(a)<-[:OPERATES]-(o) | o]
-       + [(a)<-[:OPERATES]-(:Agency)<-[:CONTRACT_OWNER_OF]-(p:Person) | p]) AS around
-WITH meta, top, accounts + issues + around
-     + reduce(acc = [], i IN issues | acc + [(i)<-[:FOR]-(r:Rule) | r]
-       + [(i)<-[:FOR]-(:Rule)-[:ASSIGNS]->(t) | t]) AS seeds
-"""
-    + _CLOSURE
-)
-
-_PERSON: LiteralString = (
-    _META
-    + """
-WITH meta, top, COLLECT {
-  MATCH (p:Person {id: $name}) RETURN p
-  UNION MATCH (p:Person {id_norm: $norm}) RETURN p
-  UNION MATCH (p:Person {email_norm: $norm}) RETURN p
-  UNION MATCH (p:Person {name_norm: $norm}) RETURN p
-} AS seeds
-"""
-    + _CLOSURE
-)
-
-_TOP: LiteralString = _META + "WITH meta, top, [] AS seeds" + _CLOSURE
-
-_IN_CHARGE: LiteralString = (
-    _META
-    + """
-WITH meta, top,
-     COLLECT { MATCH (a:Account) WHERE $norm IN a.keys RETURN a } AS accounts,
-     COLLECT { MATCH (d:Department) WHERE d.id = $name OR d.id_norm = $norm OR d.name_norm = $norm RETURN d }
-       AS departments
-WITH meta, top, accounts + departments
-     + reduce(acc = [], a IN accounts | acc
-       + [(a)<-[:OWNS|OPERATES]-(o) | o]
-       + [(a)<-[:OPERATES]-(:Agency)<-[:CONTRACT_OWNER_OF]-(p:Person) | p]) AS seeds
-"""
-    + _CLOSURE
-)
-
-_NODES: LiteralString = """
-RETURN meta.version AS version, meta.top_id AS top_id, [n IN nodes | [labels(n), properties(n)]] AS nodes
-"""
-
-_SEARCH: LiteralString = (
-    _META
-    + """
-WITH meta, COLLECT {
-  MATCH (n:OrgNode) WHERE n.kind IN $kinds AND any(s IN n.search WHERE s CONTAINS $norm) RETURN n
-} AS nodes
-"""
-    + _NODES
-)
-
-_KINDS: LiteralString = (
-    _META + "WITH meta, COLLECT { MATCH (n:OrgNode) WHERE n.kind IN $kinds RETURN n } AS nodes" + _NODES
-)
-
-_REFS: LiteralString = (
-    _META
-    + "WITH meta, COLLECT { UNWIND $refs AS r MATCH (n:OrgNode {kind: r.kind}) WHERE n.id = r.id RETURN n } AS nodes"
-    + _NODES
-)
-
-_WHOLE: LiteralString = _META + "WITH meta, COLLECT { MATCH (n:OrgNode) RETURN n } AS nodes" + _NODES
+_WHOLE = compiled(Reach.WHOLE.spec)
 
 
 class Neo4jStore:
@@ -297,13 +168,14 @@ class Neo4jStore:
 
     def read(self, focus: Focus = WHOLE) -> Org:
         """The part of the org ``focus`` needs: one query, between two looks at the commit gate."""
-        text, params = _query_for(focus)
+        text, params = query_for(focus)
+        reach = None if focus.reach is Reach.WHOLE else focus.reach.value
         deadline = time.monotonic() + COMMIT_WAIT
         pause = 0.005
         while True:
             before, row, after = self._gated(text, params)
             if before == after and not _open(before):
-                return _org_of(row, partial=text is not _WHOLE)
+                return org_of(row, reach=reach)
             if time.monotonic() > deadline:
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri} has been committing a load for over {COMMIT_WAIT:g} s; try again"
@@ -311,12 +183,12 @@ class Neo4jStore:
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
-    def _gated(self, text: LiteralString, params: dict[str, Any]) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
+    def _gated(self, text: str, params: dict[str, Any]) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
         """The gate, the question's row, the gate again: three queries of one read transaction."""
 
         def work(tx: ManagedTransaction) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
             before = tx.run(_GATE).single()
-            row = tx.run(text, params).single()
+            row = tx.run(_literal(text), params).single()
             after = tx.run(_GATE).single()
             return _gate(before), row, _gate(after)
 
@@ -401,24 +273,9 @@ def _token(node: Any) -> Token:
     )
 
 
-def _query_for(focus: Focus) -> tuple[LiteralString, dict[str, Any]]:
-    names = focus.names
-    if focus.question == "route" and len(names) == 2:
-        return _ROUTE, {"account": normalize(names[0]), "issue": normalize(names[1])}
-    if focus.question in ("chain", "boss", "person") and names:
-        return _PERSON, {"name": names[0].strip(), "norm": normalize(names[0])}
-    if focus.question == "top":
-        return _TOP, {}
-    if focus.question == "in_charge" and names:
-        return _IN_CHARGE, {"name": names[0].strip(), "norm": normalize(names[0])}
-    if focus.question == "search" and names:
-        return _SEARCH, {"norm": normalize(names[0]), "kinds": [k.value for k in Kind]}
-    if focus.question == "kinds":
-        return _KINDS, {"kinds": list(names)}
-    if focus.question == "nodes":
-        refs = [dict(zip(("kind", "id"), name.split(":", 1), strict=True)) for name in names if ":" in name]
-        return _REFS, {"refs": refs}
-    return _WHOLE, {}
+def _literal(text: str) -> LiteralString:
+    """A compiled read's text, for the driver: its labels and types come from the model's enums (graph.neo4j.reads)."""
+    return text  # not a literal, but compiled from literals and the model's enums only
 
 
 def _gate(row: Any) -> tuple[Any, ...]:
@@ -433,71 +290,20 @@ def _open(gate: tuple[Any, ...]) -> bool:
     return bool(pending > done and fresh)
 
 
-def _org_of(row: Any, *, partial: bool = False) -> Org:
-    if row is None or row["version"] is None:
-        return Org()
-    records = [_record_of(labels, props) for labels, props in row["nodes"]]
-    if not partial:
-        return Org(records, version=int(row["version"]))
-    return Org(records, version=int(row["version"]), partial=True, top_id=row["top_id"])
-
-
-def _record_of(labels: list[str], props: dict[str, Any]) -> Record:
-    kind = next(KINDS[label] for label in labels if label in KINDS)
-    data = {k: v for k, v in props.items() if k not in _DERIVED}
-    if kind is Kind.ABSENCE:
-        data.pop("id", None)  # derived from person and start
-    file, row = data.pop("source_file", None), data.pop("source_row", None)
-    if file:
-        data["source"] = [file, row]
-    return decode(kind, data)
-
-
-_DERIVED = frozenset({"kind", "keys", "id_norm", "name_norm", "email_norm", "search"})
-
-
-def _properties(record: Record) -> dict[str, Any]:
-    props = encode(record)
-    source = props.pop("source", None)
-    if source:
-        props["source_file"], props["source_row"] = source
-    props["id"] = record.id
-    props["kind"] = record.kind.value
-    props["id_norm"] = normalize(record.id)
-    props["search"] = sorted({normalize(n) for n in names_of(record)})
-    name = getattr(record, "name", None)
-    if name:
-        props["name_norm"] = normalize(name)
-    email = getattr(record, "email", None)
-    if email:
-        props["email_norm"] = normalize(email)
-    if record.kind is Kind.ACCOUNT:
-        props["keys"] = sorted(_account_keys(record))
-    if record.kind is Kind.ISSUE_TYPE:
-        props["keys"] = sorted(
-            {normalize(n) for n in (record.id, getattr(record, "name", ""), *getattr(record, "synonyms", ()))}
-        )
-    return props
-
-
-def _account_keys(account: Any) -> set[str]:
-    return {normalize(account.id), *handle_names(account)}
-
-
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
     for start in range(0, len(items), BATCH):
         yield items[start : start + BATCH]
 
 
 def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary) -> tuple[Org, Org]:
-    row = tx.run(_WHOLE).single()
-    before = _org_of(row)
+    row = tx.run(_literal(_WHOLE)).single()
+    before = org_of(row)
     after = require_valid(before, changes)
     text = summary(before, after) if callable(summary) else summary
     tx.run("MATCH (n:OrgNode) DETACH DELETE n").consume()
     by_kind: dict[Kind, list[dict[str, Any]]] = defaultdict(list)
     for record in after.records():
-        by_kind[record.kind].append(_properties(record))
+        by_kind[record.kind].append(properties(record))
     for kind, rows in by_kind.items():
         statement = f"UNWIND $rows AS row CREATE (n:OrgNode:{LABELS[kind]}) SET n = row"
         for batch in _batches(rows):

@@ -1,0 +1,77 @@
+"""A focused memory store: the memory backend answering each read with only its focus's reach, as Neo4j does.
+
+Vocabulary:
+
+- A :class:`FocusedStore` wraps a :class:`~graph.memory.MemoryStore`. Its
+  :meth:`~FocusedStore.read` interprets the focus's declared reach over the whole
+  org (:func:`graph.reach.reached`) and returns the records reached as a
+  *partial* org with the stored top, exactly the part Neo4j's compiled Cypher
+  would return; a ``WHOLE`` read returns the whole org.
+- ``specs`` may replace the declaration of some reaches (a test narrows one to
+  see an under-fetch raise :class:`~graph.errors.IncompleteRead`).
+
+It exists for the tests: every question runs over partial orgs on every
+machine, Neo4j or not. Production's memory backend keeps answering with its
+whole org, which costs nothing per read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .access import Change, Token
+from .memory import MemoryStore
+from .model import Kind
+from .org import ChangeSet, Org
+from .reach import Reach, Spec, reached
+from .store import WHOLE, Applied, Focus, Summary
+
+__all__ = ["FocusedStore"]
+
+
+class FocusedStore:
+    """``store`` read through each focus's reach; writes, the log and tokens go to ``store`` itself."""
+
+    name = "focused"
+
+    def __init__(self, store: MemoryStore, specs: Mapping[Reach, Spec] | None = None) -> None:
+        self.store = store
+        self.specs = dict(specs or {})
+
+    def read(self, focus: Focus = WHOLE) -> Org:
+        whole = self.store.read(WHOLE)
+        if focus.reach is Reach.WHOLE:
+            return whole
+        spec = self.specs.get(focus.reach, focus.reach.spec)
+        keys = reached(whole, spec, focus.names)
+        records = []
+        for found in keys:
+            kind, id = found.split(":", 1)
+            record = whole.get(Kind(kind), id)
+            if record is not None:
+                records.append(record)
+        return Org(records, version=whole.version, partial=True, top_id=whole.top_id, reach=focus.reach.value)
+
+    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
+        return self.store.apply(changes, actor=actor, summary=summary)
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        return self.store.changes(limit)
+
+    def tokens(self) -> list[Token]:
+        return self.store.tokens()
+
+    def token(self, digest: str) -> Token | None:
+        return self.store.token(digest)
+
+    def add_token(self, token: Token) -> None:
+        self.store.add_token(token)
+
+    def revoke_token(self, name: str) -> Token:
+        return self.store.revoke_token(name)
+
+    def ready(self) -> bool:
+        return self.store.ready()
+
+    def close(self) -> None:
+        """Nothing: the wrapped store is closed by whoever opened it."""
