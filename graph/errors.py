@@ -169,11 +169,26 @@ class IncompleteRead(Exception):
     as an internal error), nor a ``KeyError``, which a lookup's caller might take for a plain miss.
     """
 
-    def __init__(self, reach: str, kind: str, id: str, named_by: str, field: str) -> None:
-        self.reach, self.kind, self.id, self.named_by, self.field = reach, kind, id, named_by, field
-        super().__init__(
+    def __init__(self, reach: str, message: str) -> None:
+        self.reach = reach
+        super().__init__(message)
+
+    @classmethod
+    def named(cls, reach: str, kind: str, id: str, named_by: str, field: str) -> IncompleteRead:
+        """A record that ``named_by`` names in ``field`` was asked for, and not fetched."""
+        return cls(
+            reach,
             f"the {reach.lower()} read did not fetch {kind}:{id}, which {named_by} names as {field} "
-            f"— the reach {reach.upper()} is missing a hop"
+            f"— the reach {reach.upper()} is missing a hop",
+        )
+
+    @classmethod
+    def iterated(cls, reach: str, kind: str) -> IncompleteRead:
+        """Every record of ``kind`` was asked for, and the read fetches only some."""
+        return cls(
+            reach,
+            f"the {reach.lower()} read fetched only some records of the kind {kind}, and all were asked for "
+            f"— the reach {reach.upper()} does not fetch {kind} complete",
         )
 
 

@@ -8,6 +8,9 @@ Vocabulary:
   ``manager_id``, a rule's ``target``…): validation guarantees that every
   reference of a stored org resolves, so it exists in the store; the org's
   ``top_id`` is told too.
+- A reach may fetch some kinds *complete* (every record of them: a KINDS read);
+  iterating any other kind of a partial org raises IncompleteRead, since its
+  records are only those one question needed.
 - Looking up such a record that was not fetched (``org.people[x]``,
   ``org.people.get(x)``, ``x in org.people``) raises
   :class:`~graph.errors.IncompleteRead`: a question would otherwise answer from
@@ -86,18 +89,28 @@ class Told:
             return
         found = self.named.get((kind, id))
         if found is not None:
-            raise IncompleteRead(self.reach, kind.value, id, *found)
+            raise IncompleteRead.named(self.reach, kind.value, id, *found)
 
 
 class Fetched(Mapping[str, V]):
-    """The records of one kind a partial org holds; a miss of one it was told exists raises IncompleteRead."""
+    """The records of one kind a partial org holds; a miss of one it was told exists raises IncompleteRead.
 
-    __slots__ = ("_items", "_kind", "_told")
+    Unless the read fetched the kind ``complete``, iterating it raises too: "every person" of a
+    route's part of the org is not every person.
+    """
 
-    def __init__(self, items: dict[str, V], kind: Kind, told: Told) -> None:
+    __slots__ = ("_complete", "_items", "_kind", "_told")
+
+    def __init__(self, items: dict[str, V], kind: Kind, told: Told, *, complete: bool = False) -> None:
         self._items = items
         self._kind = kind
         self._told = told
+        self._complete = complete
+
+    def _whole(self) -> dict[str, V]:
+        if not self._complete:
+            raise IncompleteRead.iterated(self._told.reach, self._kind.value)
+        return self._items
 
     def __getitem__(self, id: str) -> V:
         try:
@@ -120,19 +133,19 @@ class Fetched(Mapping[str, V]):
         return False
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
+        return iter(self._whole())
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._whole())
 
     def keys(self) -> KeysView[str]:
-        return self._items.keys()
+        return self._whole().keys()
 
     def values(self) -> ValuesView[V]:
-        return self._items.values()
+        return self._whole().values()
 
     def items(self) -> ItemsView[str, V]:
-        return self._items.items()
+        return self._whole().items()
 
     def __repr__(self) -> str:
         return f"Fetched({self._kind.value}, {len(self._items)} records)"

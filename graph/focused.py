@@ -50,7 +50,15 @@ class FocusedStore:
             record = whole.get(Kind(kind), id)
             if record is not None:
                 records.append(record)
-        return Org(records, version=whole.version, partial=True, top_id=whole.top_id, reach=focus.reach.value)
+        complete = spec.complete_for(focus.names)
+        return Org(
+            records,
+            version=whole.version,
+            partial=True,
+            top_id=whole.top_id,
+            reach=focus.reach.value,
+            complete=complete,
+        )
 
     def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
         return self.store.apply(changes, actor=actor, summary=summary)

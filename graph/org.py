@@ -145,10 +145,12 @@ class Org:
         partial: bool = False,
         top_id: str | None = None,
         reach: str = "partial",
+        complete: frozenset[Kind] = frozenset(),
     ) -> None:
         """Index ``records``. A ``partial`` org (part of one) is told its ``top_id``: it cannot compute it.
 
-        ``reach`` names what a partial org is the part of (``route``…), for IncompleteRead's message.
+        ``reach`` names what a partial org is the part of (``route``…), for IncompleteRead's message;
+        ``complete``, the kinds it holds every record of (graph.fetched).
         """
         by_kind: dict[Kind, dict[str, Any]] = {kind: {} for kind in Kind}
         for record in records:
@@ -160,7 +162,7 @@ class Org:
             from .fetched import Fetched, Told
 
             told = Told(reach, by_kind, top_id)
-            views = {kind: Fetched(by_kind[kind], kind, told) for kind in Kind}
+            views = {kind: Fetched(by_kind[kind], kind, told, complete=kind in complete) for kind in Kind}
         else:
             views = {kind: MappingProxyType(by_kind[kind]) for kind in Kind}
         self._views = views
@@ -201,6 +203,13 @@ class Org:
 
     # -- lookups the questions need ----------------------------------------
 
+    def _held(self, kind: Kind) -> Iterable[Any]:
+        """The records of ``kind`` this org holds, for its own indexes: what a lookup on a partial org may see.
+
+        (Iterating a partial org's public mappings raises unless its reach fetched the kind whole.)
+        """
+        return self._by_kind[kind].values()
+
     def get(self, kind: Kind, id: str) -> Record | None:
         """The record, or None; on a partial org, IncompleteRead for one it was told exists but lacks."""
         return self._views[kind].get(id)
@@ -216,10 +225,10 @@ class Org:
     def _account_names(self) -> Mapping[str, str]:
         """Normalised id, handle (with and without ``@``) and ``platform:handle`` → account id."""
         index: dict[str, str] = {}
-        for account in self.accounts.values():
+        for account in self._held(Kind.ACCOUNT):
             for name in match_keys(account):
                 index.setdefault(name, account.id)
-        for account in self.accounts.values():  # an exact id always wins
+        for account in self._held(Kind.ACCOUNT):  # an exact id always wins
             index[normalize(account.id)] = account.id
         return index
 
@@ -227,12 +236,29 @@ class Org:
     def _issue_names(self) -> Mapping[str, str]:
         """Normalised id, name and synonyms → issue type id."""
         index: dict[str, str] = {}
-        for issue in self.issue_types.values():
+        for issue in self._held(Kind.ISSUE_TYPE):
             for name in match_keys(issue):
                 index.setdefault(name, issue.id)
-        for issue in self.issue_types.values():
+        for issue in self._held(Kind.ISSUE_TYPE):
             index[normalize(issue.id)] = issue.id
         return index
+
+    @cached_property
+    def _department_names(self) -> Mapping[str, str]:
+        """Normalised name and id → department id; the first by id wins."""
+        index: dict[str, str] = {}
+        for department in sorted(self._held(Kind.DEPARTMENT), key=lambda d: d.id):
+            for name in match_keys(department):
+                index.setdefault(name, department.id)
+        return index
+
+    def find_department(self, text: str) -> Department | None:
+        """A department by id (as written, else ignoring case and accents) or name; the first by id of several."""
+        found = self.departments.get(text.strip())
+        if found is not None:
+            return found
+        wanted = self._department_names.get(normalize(text))
+        return self.departments[wanted] if wanted else None
 
     def find_account(self, text: str) -> Account | None:
         """An account by id, by handle (``@AcmeDeals`` or ``AcmeDeals``) or ``platform:handle``."""
@@ -272,7 +298,7 @@ class Org:
         """People by name, id and e-mail address, and the near names of them all."""
         from .names import PeopleIndex
 
-        return PeopleIndex(self.people.values())
+        return PeopleIndex(self._held(Kind.PERSON))
 
     @cached_property
     def account_index(self) -> NameIndex:
@@ -308,7 +334,7 @@ class Org:
     @cached_property
     def _rules_by_issue(self) -> Mapping[str, tuple[Rule, ...]]:
         grouped: dict[str, list[Rule]] = defaultdict(list)
-        for rule in self.rules.values():
+        for rule in self._held(Kind.RULE):
             grouped[rule.issue_type_id].append(rule)
         return {k: tuple(sorted(v, key=lambda r: r.id)) for k, v in grouped.items()}
 
@@ -318,7 +344,7 @@ class Org:
     @cached_property
     def _absences_by_person(self) -> Mapping[str, tuple[Absence, ...]]:
         grouped: dict[str, list[Absence]] = defaultdict(list)
-        for absence in self.absences.values():
+        for absence in self._held(Kind.ABSENCE):
             grouped[absence.person_id].append(absence)
         return {k: tuple(sorted(v, key=lambda a: a.starts)) for k, v in grouped.items()}
 
@@ -386,7 +412,7 @@ class Org:
             return found
 
         counts: dict[str, int] = defaultdict(int)
-        for person in self.people.values():
+        for person in self._held(Kind.PERSON):
             if person.status is not Status.LEFT:
                 counts[root(person.id)] += 1
         if not counts:
@@ -417,25 +443,25 @@ class Org:
     def edges(self) -> Iterator[tuple[str, str, EdgeKind]]:
         """Every edge of the design, derived from the records' references."""
         P, D = Kind.PERSON, Kind.DEPARTMENT
-        for d in self.departments.values():
+        for d in self._held(Kind.DEPARTMENT):
             if d.parent_id:
                 yield key(D, d.id), key(D, d.parent_id), EdgeKind.PART_OF
             if d.head_id:
                 yield key(P, d.head_id), key(D, d.id), EdgeKind.HEADS
-        for p in self.people.values():
+        for p in self._held(Kind.PERSON):
             if p.department_id:
                 yield key(P, p.id), key(D, p.department_id), EdgeKind.MEMBER_OF
             if p.manager_id:
                 yield key(P, p.id), key(P, p.manager_id), EdgeKind.REPORTS_TO
-        for r in self.roles.values():
+        for r in self._held(Kind.ROLE):
             if r.department_id:
                 yield key(Kind.ROLE, r.id), key(D, r.department_id), EdgeKind.IN
             for holder in r.holder_ids:
                 yield key(P, holder), key(Kind.ROLE, r.id), EdgeKind.HOLDS
-        for g in self.agencies.values():
+        for g in self._held(Kind.AGENCY):
             if g.contract_owner_id:
                 yield key(P, g.contract_owner_id), key(Kind.AGENCY, g.id), EdgeKind.CONTRACT_OWNER_OF
-        for a in self.accounts.values():
+        for a in self._held(Kind.ACCOUNT):
             account = key(Kind.ACCOUNT, a.id)
             if a.owner_department_id:
                 yield key(D, a.owner_department_id), account, EdgeKind.OWNS
@@ -443,15 +469,15 @@ class Org:
                 yield str(a.operated_by), account, EdgeKind.OPERATES
             if a.escalation_contact:
                 yield account, str(a.escalation_contact), EdgeKind.ESCALATES_TO
-        for i in self.issue_types.values():
+        for i in self._held(Kind.ISSUE_TYPE):
             if i.parent_id:
                 yield key(Kind.ISSUE_TYPE, i.id), key(Kind.ISSUE_TYPE, i.parent_id), EdgeKind.SUBTYPE_OF
-        for rule in self.rules.values():
+        for rule in self._held(Kind.RULE):
             node = key(Kind.RULE, rule.id)
             yield node, key(Kind.ISSUE_TYPE, rule.issue_type_id), EdgeKind.FOR
             if rule.scope:
                 yield node, str(rule.scope), EdgeKind.APPLIES_TO
             yield node, str(rule.target), EdgeKind.ASSIGNS
-        for absence in self.absences.values():
+        for absence in self._held(Kind.ABSENCE):
             if absence.delegate_id:
                 yield key(P, absence.person_id), key(P, absence.delegate_id), EdgeKind.DELEGATES_TO

@@ -142,15 +142,8 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
 
 
 def _department_named(org: Org, asked: str) -> str | None:
-    from buckstop.graph.org import normalize
-
-    if asked in org.departments:
-        return asked
-    wanted = normalize(asked)
-    for department in sorted(org.departments.values(), key=lambda d: d.id):
-        if wanted in (normalize(department.name), normalize(department.id)):
-            return department.id
-    return None
+    found = org.find_department(asked)  # by key: a partial org's departments are not all to scan
+    return found.id if found is not None else None
 
 
 def _nearest_head(org: Org, department_id: str, notes: list[str]) -> str | None:

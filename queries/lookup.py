@@ -155,13 +155,9 @@ def find_person(org: Org, asked: str, store: Store | None = None, *, private: bo
 
 def find_department(org: Org, asked: str, store: Store | None = None) -> Department:
     """A department by id or name; UnknownDepartment otherwise."""
-    department = org.departments.get(asked.strip())
+    department = org.find_department(asked)
     if department is not None:
         return department
-    wanted = normalize(asked)
-    for d in sorted(org.departments.values(), key=lambda d: d.id):
-        if normalize(d.name) == wanted or normalize(d.id) == wanted:
-            return d
     raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
 
 

@@ -69,11 +69,15 @@ def record_of(labels: list[str], props: dict[str, Any]) -> Record:
     return decode(kind, data)
 
 
-def org_of(row: Any, *, reach: str | None = None) -> Org:
-    """The org of one read's row: whole, or (``reach`` named) the partial org that reach fetched."""
+def org_of(row: Any, *, reach: str | None = None, complete: frozenset[Kind] = frozenset()) -> Org:
+    """The org of one read's row: whole, or (``reach`` named) the partial org that reach fetched.
+
+    ``complete``: the kinds the reach fetched every record of.
+    """
     if row is None or row["version"] is None:
         return Org()
     records = [record_of(labels, props) for labels, props in row["nodes"]]
     if reach is None:
         return Org(records, version=int(row["version"]))
-    return Org(records, version=int(row["version"]), partial=True, top_id=row["top_id"], reach=reach)
+    version, top_id = int(row["version"]), row["top_id"]
+    return Org(records, version=version, partial=True, top_id=top_id, reach=reach, complete=complete)

@@ -170,12 +170,13 @@ class Neo4jStore:
         """The part of the org ``focus`` needs: one query, between two looks at the commit gate."""
         text, params = query_for(focus)
         reach = None if focus.reach is Reach.WHOLE else focus.reach.value
+        complete = focus.reach.spec.complete_for(focus.names)
         deadline = time.monotonic() + COMMIT_WAIT
         pause = 0.005
         while True:
             before, row, after = self._gated(text, params)
             if before == after and not _open(before):
-                return org_of(row, reach=reach)
+                return org_of(row, reach=reach, complete=complete)
             if time.monotonic() > deadline:
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri} has been committing a load for over {COMMIT_WAIT:g} s; try again"

@@ -148,7 +148,20 @@ def test_a_partial_org_raises_for_what_it_was_told_exists_and_misses_the_rest(tm
         partial.people["p-zed"]
     # The reader that reads what is missing by key asks without raising.
     assert partial.fetched(Kind.PERSON, "p-dan") is None
-    assert partial.people["p-eve"].name == "Eve Eng" and list(partial.people) == ["p-eve"]
+    assert partial.people["p-eve"].name == "Eve Eng"
+    store.close()
+
+
+def test_iterating_a_kind_a_partial_org_holds_only_part_of_raises(tmp_path: Path) -> None:
+    store = chain_org(tmp_path)
+    route_part = FocusedStore(store).read(Focus(Reach.PERSON, ("p-eve",)))
+    for iterate in (list, len, lambda people: people.values(), lambda people: people.items()):
+        with pytest.raises(IncompleteRead, match="fetched only some records of the kind person"):
+            iterate(route_part.people)
+    every_person = FocusedStore(store).read(Focus.kinds("person"))
+    assert sorted(every_person.people) == ["p-cora", "p-dan", "p-eve"]
+    with pytest.raises(IncompleteRead):
+        list(every_person.departments)  # a kind not asked for
     store.close()
 
 
