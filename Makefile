@@ -48,4 +48,4 @@ bench-http:
 	$(PYTHON) -m bench.http
 
 schema:
-	$(PYTHON) -c "from buckstop.api.schema import schema; print(schema.as_str())" > api/schema.graphql
+	$(PYTHON) -m buckstop.api.graphql.schema > api/graphql/schema.graphql

@@ -1,7 +1,7 @@
 """The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``,
 Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
-GraphiQL's page and browser files are buckstop's own (:mod:`api.graphiql`), under ``/static/graphiql``.
+GraphiQL's page and browser files are buckstop's own (:mod:`api.graphql.graphiql`), under ``/static/graphiql``.
 
 ``create_app`` serves the store it is given, or opens the one the settings name
 (which must exist: ``buckstop serve`` makes and seeds it first, see
@@ -38,12 +38,13 @@ from buckstop.graph.errors import StoreUnavailable
 from buckstop.graph.store import Focus, Store
 from buckstop.queries.lookup import bound_suggestions
 
-from . import graphiql
 from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
 from .errors import error_response
+from .graphql import graphiql
+from .graphql.loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
+from .graphql.schema import make_schema
 from .hosts import HostCheck
 from .limits import BodyLimit
-from .loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
 from .mcp import mcp_endpoint
 from .media import (
     GRAPHQL_RESPONSE,
@@ -54,7 +55,6 @@ from .media import (
 )
 from .metrics import Measured, metrics_app
 from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
-from .schema import make_schema
 from .settings import Settings
 from .stores import open_store
 

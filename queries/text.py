@@ -13,7 +13,7 @@ Vocabulary:
   Cyrillic ``а`` reads as ``Paypal`` and is not it. Other mixes (Latin and Han
   in a Japanese name) make no look-alikes and are left alone.
 
-The CLI shows hidden characters as escapes (``api/output.py``); the audit
+The CLI shows hidden characters as escapes (``api/cli/output.py``); the audit
 reports names that hold either (``queries/audit.py``).
 """
 

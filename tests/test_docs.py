@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from buckstop import seed
-from buckstop.api.commands import COMMANDS
+from buckstop.api.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "seed" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from buckstop import seed
-from buckstop.api.commands import COMMANDS
+from buckstop.api.cli.main import COMMANDS
 from buckstop.api.settings import Settings, env_name
 from buckstop.graph.memory import MemoryStore
 

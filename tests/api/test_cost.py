@@ -12,8 +12,8 @@ import httpx
 import pytest
 from graphql import get_introspection_query
 
-from buckstop.api.cost import costs_of, markdown
-from buckstop.api.schema import schema
+from buckstop.api.graphql.cost import costs_of, markdown
+from buckstop.api.graphql.schema import schema
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.org import ChangeSet
 
@@ -147,4 +147,6 @@ def test_every_field_with_a_resolver_declares_its_cost() -> None:
 
 def test_docs_list_every_declared_cost() -> None:
     doc = (ROOT / "docs" / "security.md").read_text()
-    assert markdown(costs_of(schema._schema)) in doc, "run: python -m buckstop.api.cost, into docs/security.md"
+    assert markdown(costs_of(schema._schema)) in doc, (
+        "run: python -m buckstop.api.graphql.schema --costs, into docs/security.md"
+    )

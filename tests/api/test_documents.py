@@ -11,7 +11,7 @@ import httpx
 import pytest
 from graphql import parse
 
-from buckstop.api.documents import Documents, Entry, selections, weight_of
+from buckstop.api.graphql.documents import Documents, Entry, selections, weight_of
 
 from tests.api.server import demo_store, start_server, stop_server
 

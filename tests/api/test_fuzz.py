@@ -40,7 +40,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from schemathesis.graphql import nodes
 from schemathesis.specs.graphql.schemas import GraphQLSchema
 
-from buckstop.api.schema import schema as buckstop_schema
+from buckstop.api.graphql.schema import schema as buckstop_schema
 
 from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
 

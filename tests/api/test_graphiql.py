@@ -22,7 +22,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
 
-from buckstop.api.graphiql import ASSETS, PREFIX, asset_url
+from buckstop.api.graphql.graphiql import ASSETS, PREFIX, asset_url
 
 from tests.api.server import demo_store, make_token, start_server, stop_server
 

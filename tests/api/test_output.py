@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from buckstop.api.output import spreadsheet_safe, write_csv
+from buckstop.api.cli.output import spreadsheet_safe, write_csv
 
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder

@@ -23,8 +23,8 @@ from buckstop.graph.store import Store
 from buckstop.loaders import Input, Load, load
 from buckstop.loaders.diff import Change, Consequence
 
+from ..metrics import timed_load
 from .cost import Cost, priced
-from .metrics import timed_load
 from .permissions import admin, principal_of, private
 
 __all__ = ["LoadResult", "Mutation", "is_upload", "needs_preflight"]

@@ -6,9 +6,9 @@ import argparse
 
 from buckstop.queries import route
 
-from ..output import emit_json, person_line, routing_dict, say
 from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_line, routing_dict, say
 
 NAME = "route"
 HELP = "who handles an issue type on an account, and the escalation chain"

@@ -10,9 +10,9 @@ import argparse
 from buckstop.queries import Severity, audit
 
 from ..answers import audit_answer, dump
-from ..output import emit_json, say
 from ._args import day
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, say
 
 NAME = "audit"
 HELP = "list where the chain of command is broken (--strict: exit 1 on errors)"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..output import emit_json, table
 from ..stores import open_store
 from ._args import positive
 from ._common import add_store_arguments, settings_of
+from .output import emit_json, table
 
 NAME = "changes"
 HELP = "the newest changes to the org: version, when, who, what"

@@ -15,11 +15,11 @@ from pathlib import Path
 from buckstop.graph.errors import BuckstopError, BundleRefused
 from buckstop.loaders import Input, Load, load
 
-from ..output import emit_json, refused, say
-from ..progress import Bar
 from ..settings import Settings
 from ..stores import open_store
 from ._common import add_store_arguments, cli_actor
+from .output import emit_json, refused, say
+from .progress import Bar
 
 NAME = "load"
 HELP = "apply a bundle folder, or one HR people export, as one change (or nothing)"
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(load_dict(done, args.limit))
         return 2 if done.problems else 0
-    # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.output).
+    # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.cli.output).
     for note in done.notes:
         say(note)
     counts = ", ".join(

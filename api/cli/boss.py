@@ -6,9 +6,9 @@ import argparse
 
 from buckstop.queries import boss, top
 
-from ..output import emit_json, person_dict, person_line, say
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_dict, person_line, say
 from .top import EmptyOrg
 
 NAME = "boss"

@@ -7,9 +7,9 @@ import argparse
 from buckstop.queries import triage
 
 from ..answers import dump, triage_answer
-from ..output import emit_json, person_line, say
 from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_line, say
 
 NAME = "triage"
 HELP = "pick the issue type of a customer's message and route it"

@@ -6,9 +6,9 @@ import argparse
 
 from buckstop.queries import who_is_in_charge
 
-from ..output import emit_json, person_dict, person_line, say
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_dict, person_line, say
 
 NAME = "in-charge"
 HELP = "who is in charge of an account or department: its head, then the chain above"

@@ -6,9 +6,9 @@ import argparse
 
 from buckstop.queries import search
 
-from ..output import emit_json, say, table
 from ._args import positive, text
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, say, table
 
 NAME = "search"
 HELP = "search by name, handle, title, email or synonym"

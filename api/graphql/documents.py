@@ -15,7 +15,7 @@ Vocabulary:
   fragment with another once, however often they are spread), so its cost
   grows with their square: a document of more than ``max_selections`` is
   refused before validation runs.
-- A document that passes validation is then priced (:mod:`api.cost`) with the
+- A document that passes validation is then priced (:mod:`api.graphql.cost`) with the
   request's variables and refused over ``max_cost``.
 """
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..output import emit_json, table
 from ..settings import Settings, describe
+from .output import emit_json, table
 
 NAME = "settings"
 HELP = "show every setting with its environment variable and current value"

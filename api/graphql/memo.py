@@ -8,10 +8,10 @@ Vocabulary:
 - The *memo* of a request maps each question to its answer (or to the error it
   raised) and lives in the request's context under :data:`MEMO`, so it is per
   request, per caller (the caller's view is the request's), and per attempt:
-  :class:`~api.schema` starts a new memo when it asks a request again on a newer
+  :class:`~api.graphql.schema` starts a new memo when it asks a request again on a newer
   version of the org.
 
-:mod:`api.cost` prices a repeated question once, because of this.
+:mod:`api.graphql.cost` prices a repeated question once, because of this.
 """
 
 from __future__ import annotations

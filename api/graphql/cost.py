@@ -17,7 +17,7 @@ Vocabulary:
 - A *list* multiplies the cost of its selection by its size: the value of its
   ``items_argument`` (``limit``), else ``items``, the size it is assumed to have.
 - A *repeat* is a root question asked again in one document with the same
-  arguments (an alias of it): it is answered once (:mod:`api.memo`) and priced once.
+  arguments (an alias of it): it is answered once (:mod:`api.graphql.memo`) and priced once.
 - A document's *cost* is the sum over the fields of the operation that runs;
   :func:`price` computes it from the parsed document and the variables, without
   running anything. Introspection (``__schema``, ``__type``) answers from the
@@ -106,7 +106,10 @@ def costs_of(schema: GraphQLSchema) -> dict[tuple[str, str], Cost]:
 
 
 def markdown(costs: Mapping[tuple[str, str], Cost]) -> str:
-    """The table of docs/security.md: every declared cost, the questions first (``python -m buckstop.api.cost``)."""
+    """The table of docs/security.md: every declared cost, the questions first.
+
+    ``python -m buckstop.api.graphql.schema --costs`` prints it.
+    """
     order = {"Query": 0, "Mutation": 1}
     lines = ["| field | cost |", "|---|---|"]
     for type_name, name in sorted(costs, key=lambda k: (order.get(k[0], 2), k)):
@@ -262,7 +265,7 @@ class _Pricer:
         if repeats:
             question = (name, self.arguments(node))
             if question in self.asked:
-                fixed = per = 0  # answered once (api.memo)
+                fixed = per = 0  # answered once (api.graphql.memo)
             self.asked.add(question)
         if fixed or per:
             where = name if repeats else f"{parent.name}.{name}"
@@ -292,9 +295,3 @@ class _Pricer:
     def arguments(self, node: FieldNode) -> str:
         values = {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in node.arguments or ()}
         return repr(sorted(values.items()))
-
-
-if __name__ == "__main__":  # pragma: no cover - the docs' table: python -m buckstop.api.cost
-    from .schema import schema
-
-    print(markdown(costs_of(schema._schema)), end="")

@@ -1,4 +1,6 @@
-"""The ``buckstop`` command: one sub-command per module in ``api/commands``.
+"""The ``buckstop`` command: one sub-command per module beside this one.
+
+Each command module has ``NAME``, ``HELP``, ``add_arguments`` and ``run``.
 
 User errors print one line (or the list of a refused bundle's problems) to
 stderr and exit 2; so do bad arguments (argparse's own errors, made one line
@@ -6,7 +8,7 @@ here) and bad settings (:class:`api.settings.BadSetting`). An unexpected error
 prints one line and exits 1. No traceback reaches the user unless
 ``BUCKSTOP_DEBUG=1``. ``buckstop`` alone prints the help and exits 0. Errors
 quote names and values, which may hold what a terminal acts on: they are
-printed through :func:`api.output.say`, like every value.
+printed through :func:`api.cli.output.say`, like every value.
 """
 
 from __future__ import annotations
@@ -20,10 +22,45 @@ from typing import NoReturn
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
 
-from .commands import COMMANDS
+from . import (
+    audit,
+    boss,
+    chain,
+    changes,
+    in_charge,
+    load,
+    matrix,
+    mcp,
+    route,
+    search,
+    serve,
+    settings,
+    token,
+    top,
+    triage,
+)
 from .output import printable, refused, say
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "main"]
+
+#: The commands, in the order `buckstop --help` lists them.
+COMMANDS = (
+    serve,
+    load,
+    route,
+    triage,
+    chain,
+    boss,
+    top,
+    in_charge,
+    search,
+    audit,
+    matrix,
+    mcp,
+    token,
+    changes,
+    settings,
+)
 
 
 class Parser(argparse.ArgumentParser):
@@ -90,7 +127,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"buckstop: internal error: {type(err).__name__}: {err} (BUCKSTOP_DEBUG=1 shows more)", stream=sys.stderr)
         return 1
     return code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

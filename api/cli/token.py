@@ -13,9 +13,9 @@ import sys
 from buckstop.graph.access import MAX_NAME, Scope, Token, check_name, digest, new_secret, now
 from buckstop.graph.store import Store
 
-from ..output import emit_json, table
 from ..stores import open_store
 from ._common import add_store_arguments, settings_of
+from .output import emit_json, table
 
 NAME = "token"
 HELP = "create, list or revoke API tokens"

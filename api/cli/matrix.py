@@ -8,9 +8,9 @@ import sys
 from buckstop.queries import matrix
 
 from ..answers import dump, matrix_answer
-from ..output import emit_json, say, table, write_csv
 from ._args import day
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, say, table, write_csv
 
 NAME = "matrix"
 HELP = "who handles each top-level issue type on each account (--csv for a spreadsheet)"

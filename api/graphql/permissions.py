@@ -1,7 +1,7 @@
 """Field permissions of the GraphQL schema: what the public view withholds, what needs an admin.
 
 - :func:`private` marks a field the public view answers with ``null`` (or an
-  empty list): contact details and provenance. On a :class:`~api.types.Person`
+  empty list): contact details and provenance. On a :class:`~api.graphql.types.Person`
   marked public it is always answered. The schema shows such fields with the
   ``@private`` directive, so a client can tell why a value is null.
 - :func:`admin` guards a mutation or question that needs an ``admin`` token; a
@@ -24,7 +24,7 @@ from strawberry.types import Info
 
 from buckstop.graph.access import Scope
 
-from .access import ANONYMOUS, Forbidden, Principal
+from ..access import ANONYMOUS, Forbidden, Principal
 
 __all__ = ["admin", "principal_of", "private"]
 

@@ -7,8 +7,8 @@ import argparse
 from buckstop.graph.errors import BuckstopError
 from buckstop.queries import top
 
-from ..output import emit_json, person_dict, person_line, say
 from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_dict, person_line, say
 
 NAME = "top"
 HELP = "the person at the top of the organisation (exit 2 if the organisation is empty)"

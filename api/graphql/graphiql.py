@@ -3,8 +3,8 @@
 Vocabulary:
 
 - The *assets* are GraphiQL's browser files (React, ReactDOM, GraphiQL, its explorer plugin),
-  vendored byte for byte from their npm packages into ``static/graphiql/`` by
-  ``static/graphiql/refresh.sh``, which lists them with versions and sha256 in ``VERSIONS.md``.
+  vendored byte for byte from their npm packages into ``api/static/graphiql/`` by
+  ``api/static/graphiql/refresh.sh``, which lists them with versions and sha256 in ``VERSIONS.md``.
 - The *page* is ``graphiql.html``, our template: it loads the assets by URLs relative to
   ``/graphql``, so it also works under a reverse proxy's path prefix.
 - A *page request* is a GET that wants the page (:func:`wants_page`): a browser's, or any GET with
@@ -35,12 +35,12 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .media import prefers_html
+from ..media import prefers_html
 
 __all__ = ["ASSETS", "PREFIX", "PageFirst", "asset_url", "assets_mount", "page", "wants_page"]
 
 HERE = Path(__file__).parent
-ASSET_DIR = HERE / "static" / "graphiql"
+ASSET_DIR = HERE.parent / "static" / "graphiql"  # api/static: the web view's files will sit beside them
 #: Where the assets are served, from the root of the app.
 PREFIX = "/static/graphiql"
 #: The files the page loads; nothing else under ASSET_DIR is served but their LICENSE files.

@@ -1,7 +1,7 @@
 """The GraphQL schema: the questions of ``queries``, shaped for other tools.
 
 The names of ``route``, ``top``, ``chainOfCommand``, ``boss``,
-``whoIsInCharge`` and ``person`` are a contract (see ``api/schema.graphql``,
+``whoIsInCharge`` and ``person`` are a contract (see ``api/graphql/schema.graphql``,
 checked by a test): add around them, never rename them.
 
 :func:`make_schema` adds the limits of the settings (depth, aliases, tokens,
@@ -35,15 +35,15 @@ from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.store import Focus, Store
 from buckstop.queries.lookup import find_person
 
+from ..errors import ErrorShape
+from ..metrics import OperationMetrics
+from ..questions import off_loop
+from ..settings import Settings
 from .cost import LOOKUP, Cost, costs_of, priced
 from .documents import Checks
-from .errors import ErrorShape
 from .loading import Mutation
 from .memo import MEMO, AnsweredOnce
-from .metrics import OperationMetrics
 from .permissions import admin, principal_of
-from .questions import off_loop
-from .settings import Settings
 from .types import (
     Account,
     Department,
@@ -116,7 +116,7 @@ PAGE = Cost(1, items=100, items_argument="limit")
 
 
 def question(cost: Cost, description: str, extensions: Sequence[FieldExtension] = ()) -> Any:
-    """A root field: priced at ``cost`` (:mod:`api.cost`), answered once per request and arguments (:mod:`api.memo`)."""
+    """A root field: priced at ``cost`` (:mod:`.cost`), answered once per request and arguments (:mod:`.memo`)."""
     return strawberry.field(description=description, metadata=priced(cost), extensions=[*extensions, AnsweredOnce()])
 
 
@@ -290,8 +290,8 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema with the limits of ``settings``.
 
     Parsing and validating a document cost more than answering most questions,
-    so both are cached (:class:`~api.documents.Documents`: by the hash of the
-    text, bounded by bytes); a document is then priced (:mod:`api.cost`). The
+    so both are cached (:class:`~api.graphql.documents.Documents`: by the hash of the
+    text, bounded by bytes); a document is then priced (:mod:`api.graphql.cost`). The
     limits' rules are made once here, not per request: strawberry's limiters
     make a new rule class each time they are built.
     """
@@ -323,5 +323,13 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     return made
 
 
-#: The schema with the default limits; ``api/schema.graphql`` is its SDL.
+#: The schema with the default limits; ``api/graphql/schema.graphql`` is its SDL.
 schema = make_schema()
+
+
+if __name__ == "__main__":  # pragma: no cover - `make schema`, and docs/security.md's table of costs
+    import sys
+
+    from .cost import markdown
+
+    print(markdown(costs_of(schema._schema)) if "--costs" in sys.argv[1:] else schema.as_str() + "\n", end="")
