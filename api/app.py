@@ -34,8 +34,7 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from buckstop.graph.access import Scope as TokenScope
-from buckstop.graph.errors import StoreUnavailable
-from buckstop.graph.store import Focus, Store
+from buckstop.graph.store import Store
 from buckstop.queries.lookup import bound_suggestions
 
 from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
@@ -56,7 +55,7 @@ from .media import (
 from .metrics import Measured, metrics_app
 from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
 from .settings import Settings
-from .stores import open_store
+from .stores import answering_version, open_store
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -191,16 +190,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    def ready_version() -> int | None:
-        # The version alone (no records: one short query on Neo4j, where the whole org of 100k people
-        # takes seconds to read), and off the event loop, since ready() waits for the network.
-        try:
-            return the_store.read(Focus.kinds()).version if the_store.ready() else None
-        except StoreUnavailable:
-            return None
-
     async def readyz(request: Request) -> Response:
-        version = await asyncio.to_thread(ready_version)
+        version = await asyncio.to_thread(answering_version, the_store)
         if version is not None:
             return JSONResponse({"status": "ready", "backend": the_store.name, "version": version})
         return JSONResponse({"status": "unavailable", "backend": the_store.name}, status_code=503)

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from buckstop.graph import MemoryStore
+from buckstop.graph import MemoryStore, Store
 from buckstop.graph.model import Account, Person, Status
 from buckstop.graph.org import ChangeSet
 from buckstop.queries import chain_of_command, route, top
@@ -42,6 +42,18 @@ def timed(calls: list[Callable[[], object]]) -> tuple[float, float]:
         samples.append(time.perf_counter() - start)
     samples.sort()
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def measure(store: Store, people: int, pairs: list[tuple[str, str]], asked: list[str]) -> None:
+    """Print a row for each question: ``pairs`` routed, ``asked`` people's chains, the top as often."""
+    questions: dict[str, list[Callable[[], object]]] = {
+        "route": [lambda a=a, i=i: route(store, a, i, on=DAY) for a, i in pairs],
+        "chainOfCommand": [lambda p=p: chain_of_command(store, p) for p in asked],
+        "top": [lambda: top(store)] * len(asked),
+    }
+    for name, calls in questions.items():
+        p50, p99 = timed(calls)
+        print(f"| {people:,} | {name} | {p50 * 1e6:,.1f} | {p99 * 1e6:,.1f} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,14 +78,7 @@ def main(argv: list[str] | None = None) -> int:
                 store.apply(ChangeSet.of(org.records), actor="bench")
                 for account, issue in pairs[:100]:  # the org's indexes are built by the first questions
                     route(store, account, issue, on=DAY)
-                questions: dict[str, list[Callable[[], object]]] = {
-                    "route": [lambda a=a, i=i: route(store, a, i, on=DAY) for a, i in pairs],
-                    "chainOfCommand": [lambda p=p: chain_of_command(store, p) for p in asked],
-                    "top": [lambda: top(store)] * args.questions,
-                }
-                for name, calls in questions.items():
-                    p50, p99 = timed(calls)
-                    print(f"| {people:,} | {name} | {p50 * 1e6:,.1f} | {p99 * 1e6:,.1f} |", flush=True)
+                measure(store, people, pairs, asked)
             finally:
                 store.close()
     return 0
