@@ -35,6 +35,7 @@ from datetime import date
 
 from buckstop.graph.model import Account, Kind, Person, Record, Ref, Status, key
 from buckstop.graph.org import Org
+from buckstop.graph.pointers import pointers_to
 from buckstop.graph.store import WHOLE, Store
 
 from .coverage import Coverage
@@ -240,23 +241,13 @@ def _leavers(org: Org) -> Iterator[Finding]:
     left = {p.id for p in org.people.values() if p.status is Status.LEFT}
     named: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))  # person → what → keys
     run_by = {a.operated_by.id for a in org.accounts.values() if a.operated_by and a.operated_by.kind is Kind.AGENCY}
-    for d in sorted(org.departments.values(), key=lambda d: d.id):
-        if d.head_id in left:
-            named[d.head_id]["heads"].append(key(Kind.DEPARTMENT, d.id))
-    for rule in sorted(org.rules.values(), key=lambda r: r.id):
-        if rule.target.kind is Kind.PERSON and rule.target.id in left:
-            named[rule.target.id]["uses"].append(key(Kind.RULE, rule.id))
-    for account in sorted(org.accounts.values(), key=lambda a: a.id):
-        contact = account.escalation_contact
-        if contact is not None and contact.kind is Kind.PERSON and contact.id in left:
-            named[contact.id]["uses"].append(key(Kind.ACCOUNT, account.id))
-    for g in sorted(org.agencies.values(), key=lambda g: g.id):
-        if g.contract_owner_id in left and g.id not in run_by:  # else: contract-owner-left names them
-            named[g.contract_owner_id]["agencies"].append(key(Kind.AGENCY, g.id))
-    for r in sorted(org.roles.values(), key=lambda r: r.id):
-        for holder in r.holder_ids:
-            if holder in left:
-                named[holder]["roles"].append(key(Kind.ROLE, r.id))
+    for pointer in pointers_to(org, left):
+        if pointer.via is not None:  # through a role or department: the finding names that role or department
+            continue
+        what = _NAMED_AS[pointer.record.kind]
+        if what == "agencies" and pointer.record.id in run_by:  # contract-owner-left names them
+            continue
+        named[pointer.person_id][what].append(pointer.key)
     for person_id in sorted(named):
         person = org.people[person_id]
         heads, uses = named[person_id]["heads"], named[person_id]["uses"]
@@ -282,6 +273,16 @@ def _leavers(org: Org) -> Iterator[Finding]:
             "Name their successor wherever they appear (head_id in departments.csv, target in routing.csv, "
             "escalation_contact in accounts.csv, contract_owner_id in agencies.csv, holder_ids in roles.csv).",
         )
+
+
+#: How each kind of record names a leaver, as the finding words it.
+_NAMED_AS = {
+    Kind.DEPARTMENT: "heads",
+    Kind.RULE: "uses",
+    Kind.ACCOUNT: "uses",
+    Kind.AGENCY: "agencies",
+    Kind.ROLE: "roles",
+}
 
 
 def _tops(org: Org) -> Iterator[Finding]:
