@@ -33,14 +33,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from buckstop.graph.model import Account, Kind, Person, Record, Ref, Status, key
+from buckstop.graph.model import Account, Kind, Record, Ref, Status, key
 from buckstop.graph.org import Org
 from buckstop.graph.pointers import pointers_to
 from buckstop.graph.store import WHOLE, Store
 
 from .coverage import Coverage
 from .lookup import label
-from .resolve import Resolver
+from .resolve import Resolver, available, available_delegate, delegate_of
 from .routing import fallback_handlers
 from .text import describe, hidden_characters, mixed_scripts
 
@@ -158,10 +158,6 @@ def _located(org: Org, finding: Finding) -> Finding:
         if record is not None and record.source.file and str(record.source) not in rows:
             rows.append(str(record.source))
     return replace(finding, where=tuple(rows))
-
-
-def _available(org: Org, person: Person, day: date) -> bool:
-    return person.status is Status.ACTIVE and not org.is_absent(person, day)
 
 
 def _users(org: Org, ref: Ref) -> list[str]:
@@ -355,10 +351,9 @@ def _absent(org: Org, day: date) -> Iterator[Finding]:
         person = org.people.get(person_id)
         if person is None or person.status is Status.LEFT or not org.is_absent(person, day):
             continue
-        absence = org.absence_on(person_id, day)
-        delegate = org.people.get(absence.delegate_id or "") if absence else None
-        if delegate is not None and _available(org, delegate, day):
+        if available_delegate(org, person, day) is not None:
             continue
+        absence, delegate = org.absence_on(person_id, day), delegate_of(org, person, day)
         who = label(org, Kind.PERSON, person_id)
         since = f" ({absence.starts} to {absence.ends})" if absence else ""
         if delegate is not None:
@@ -414,10 +409,10 @@ def _heads(org: Org) -> Iterator[Finding]:
 def _roles(org: Org, day: date) -> Iterator[Finding]:
     for role in sorted(org.roles.values(), key=lambda r: r.id):
         holders = [org.people[h] for h in sorted(role.holder_ids) if h in org.people]
-        if any(_available(org, p, day) for p in holders):
+        if any(available(org, p, day) for p in holders):
             continue
         uses = _users(org, Ref(Kind.ROLE, role.id))
-        covered = [p for p in holders if _delegated(org, p, day)]
+        covered = [p for p in holders if available_delegate(org, p, day)]
         name = label(org, Kind.ROLE, role.id)
         if holders:
             states = ", ".join(f"{p.name} ({'left' if p.status is Status.LEFT else 'absent'})" for p in holders)
@@ -440,12 +435,6 @@ def _roles(org: Org, day: date) -> Iterator[Finding]:
             why,
             f"Name who holds it in holder_ids of {role.id} in roles.csv, or point what relies on it elsewhere.",
         )
-
-
-def _delegated(org: Org, person: Person, day: date) -> bool:
-    absence = org.absence_on(person.id, day)
-    delegate = org.people.get(absence.delegate_id or "") if absence else None
-    return delegate is not None and _available(org, delegate, day)
 
 
 def _dead_ends(org: Org, coverage: Coverage) -> Iterator[Finding]:
