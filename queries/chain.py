@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from buckstop.graph.errors import UnknownName
-from buckstop.graph.model import Kind, Person, Status
+from buckstop.graph.model import Account, Kind, Person, Ref, Status
 from buckstop.graph.org import Org
 from buckstop.graph.store import Focus, Store
 
@@ -30,6 +30,7 @@ from .lookup import find_person, known, label, suggest
 __all__ = [
     "Chain",
     "InCharge",
+    "answerable_for",
     "boss",
     "chain_above",
     "chain_of_command",
@@ -104,18 +105,18 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
     head: str | None = None
     if account is not None:
         subject = label(org, Kind.ACCOUNT, account.id)
-        operator = account.operated_by
-        if account.owner_department_id:
-            department_id = account.owner_department_id
-            notes.append(f"{subject} is owned by {label(org, Kind.DEPARTMENT, department_id)}.")
-        elif operator is not None and operator.kind is Kind.DEPARTMENT:
-            department_id = operator.id
-            notes.append(f"{subject} has no owner; it is run by {label(org, Kind.DEPARTMENT, department_id)}.")
-        elif operator is not None and operator.kind is Kind.AGENCY:
-            agency = org.agencies[operator.id]
-            head = agency.contract_owner_id
+        first = next(iter(answerable_for(org, account)), None)
+        if first is not None and first.kind is Kind.DEPARTMENT:
+            department_id = first.id
+            if first.id == account.owner_department_id:
+                notes.append(f"{subject} is owned by {label(org, Kind.DEPARTMENT, department_id)}.")
+            else:
+                notes.append(f"{subject} has no owner; it is run by {label(org, Kind.DEPARTMENT, department_id)}.")
+        elif first is not None:
+            agency = org.agencies.get(first.id)
+            head = agency.contract_owner_id if agency is not None else None
             notes.append(
-                f"{subject} has no owner; it is run by {label(org, Kind.AGENCY, agency.id)}, "
+                f"{subject} has no owner; it is run by {label(org, Kind.AGENCY, first.id)}, "
                 f"answered for by its contract owner."
             )
     else:
@@ -138,6 +139,19 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
         notes.append(f"{label(org, Kind.PERSON, head)} has left; the people above them answer for it.")
         people = people[1:] or ([org.people[org.top_id]] if org.top_id else [])
     return InCharge(subject, tuple(people), tuple(notes), org)
+
+
+def answerable_for(org: Org, account: Account) -> list[Ref]:
+    """Who answers for ``account`` inside the company, in order: its owning department, then whoever runs it.
+
+    Whoever runs it is a department other than the owner, or an agency (which answers through its contract
+    owner). Who is in charge takes the first; routing's fallback tries each in turn.
+    """
+    answerable = [Ref(Kind.DEPARTMENT, account.owner_department_id)] if account.owner_department_id else []
+    operator = account.operated_by
+    if operator is not None and operator.kind in (Kind.AGENCY, Kind.DEPARTMENT) and operator not in answerable:
+        answerable.append(operator)
+    return answerable
 
 
 def _department_named(org: Org, asked: str) -> str | None:
