@@ -25,7 +25,7 @@ from buckstop.graph.model import Account, Kind, Person, Ref, Status
 from buckstop.graph.org import Org
 from buckstop.graph.store import Focus, Store
 
-from .lookup import find_person, known, label, suggest
+from .lookup import department_named, find_person, known, label, suggest
 
 __all__ = [
     "Chain",
@@ -120,13 +120,13 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
                 f"answered for by its contract owner."
             )
     else:
-        department = _department_named(org, of)
+        department = department_named(org, of)
         if department is None:
             everything = known(org, store, Kind.ACCOUNT, Kind.DEPARTMENT)
             names = everything.account_names() + [d.name for d in everything.departments.values()]
             raise UnknownName(of, suggest(of, names))
-        subject = label(org, Kind.DEPARTMENT, department)
-        department_id = department
+        subject = label(org, Kind.DEPARTMENT, department.id)
+        department_id = department.id
     if department_id is not None:
         head = _nearest_head(org, department_id, notes)
     if head is None:
@@ -152,18 +152,6 @@ def answerable_for(org: Org, account: Account) -> list[Ref]:
     if operator is not None and operator.kind in (Kind.AGENCY, Kind.DEPARTMENT) and operator not in answerable:
         answerable.append(operator)
     return answerable
-
-
-def _department_named(org: Org, asked: str) -> str | None:
-    from buckstop.graph.org import normalize
-
-    if asked in org.departments:
-        return asked
-    wanted = normalize(asked)
-    for department in sorted(org.departments.values(), key=lambda d: d.id):
-        if wanted in (normalize(department.name), normalize(department.id)):
-            return department.id
-    return None
 
 
 def _nearest_head(org: Org, department_id: str, notes: list[str]) -> str | None:
