@@ -56,7 +56,7 @@ def dead_end_findings(org: Org, coverage: Coverage) -> Iterator[Finding]:
         issue = label(org, Kind.ISSUE_TYPE, dead.issue_type_id)
         reaching = "; ".join(
             f"{label(org, Kind.ACCOUNT, a)} → "
-            + (", ".join(p.name for p in coverage.route(a, dead.issue_type_id).handlers) or "nobody")
+            + (", ".join(p.name for p in coverage.routing_of(a, dead.issue_type_id).handlers) or "nobody")
             for a in dead.account_ids
         )
         message = f"{issue} reaches only a fallback on {len(dead.account_ids)} of {len(coverage.accounts)} accounts: "
