@@ -39,6 +39,7 @@ from buckstop.graph.store import Focus, Store
 
 __all__ = [
     "bound_suggestions",
+    "department_named",
     "find_account",
     "find_department",
     "find_issue_type",
@@ -155,6 +156,17 @@ def find_person(org: Org, asked: str, store: Store | None = None, *, private: bo
 
 def find_department(org: Org, asked: str, store: Store | None = None) -> Department:
     """A department by id or name; UnknownDepartment otherwise."""
+    department = department_named(org, asked)
+    if department is None:
+        raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
+    return department
+
+
+def department_named(org: Org, asked: str) -> Department | None:
+    """A department by id or name (the first by id when names repeat); None, without suggestions, otherwise.
+
+    For questions that take a department or something else by one name, and say so when it is neither.
+    """
     department = org.departments.get(asked.strip())
     if department is not None:
         return department
@@ -162,7 +174,7 @@ def find_department(org: Org, asked: str, store: Store | None = None) -> Departm
     for d in sorted(org.departments.values(), key=lambda d: d.id):
         if normalize(d.name) == wanted or normalize(d.id) == wanted:
             return d
-    raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
+    return None
 
 
 def label(org: Org, kind: Kind, id: str) -> str:

@@ -14,7 +14,7 @@ Vocabulary:
   in a Japanese name) make no look-alikes and are left alone.
 
 The CLI shows hidden characters as escapes (``api/cli/output.py``); the audit
-reports names that hold either (``queries/audit.py``).
+reports names that hold either (``queries/audit/names.py``).
 """
 
 from __future__ import annotations
