@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.server import free_port
+from harness.server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERIC = {"api", "graph", "queries", "loaders", "seed"}

@@ -33,7 +33,7 @@ import pytest
 from buckstop.graph import MemoryStore
 from buckstop.loaders import apply_bundle
 
-from tests.api.server import start_server, stop_server
+from harness.server import start_server, stop_server
 from tests.conftest import BACKENDS
 from tests.orgs import OrgBuilder, acme
 

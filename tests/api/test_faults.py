@@ -28,8 +28,8 @@ from buckstop.graph import MemoryStore
 from buckstop.graph.model import Kind, Person
 from buckstop.loaders import apply_bundle
 
-from bench.synth import synth, write_bundle
-from tests.api.server import Server, make_token, start_server, stop_server
+from harness.server import Server, make_token, start_server, stop_server
+from harness.synth import synth, write_bundle
 from tests.api.test_cli import buckstop
 from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
 

@@ -42,7 +42,7 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from buckstop.api.schema import schema as buckstop_schema
 
-from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
+from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
 
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).
 EXAMPLES = 40

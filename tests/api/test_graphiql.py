@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, Request, Route, expect, sync_play
 
 from buckstop.api.graphiql import ASSETS, PREFIX, asset_url
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of Chromium's own that would phone home (updates, sync, safe browsing).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.server import Server
+from harness.server import Server
 
 DAY = "2026-11-23"  # the demo org's absences are dated; fix the day so answers never drift
 

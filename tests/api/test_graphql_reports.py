@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.server import Server
+from harness.server import Server
 
 DAY = "2026-11-23"
 

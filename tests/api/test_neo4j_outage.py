@@ -19,7 +19,7 @@ from buckstop import seed
 from buckstop.graph.neo4j import Neo4jStore
 from buckstop.loaders import apply_bundle
 
-from tests.api.server import free_port, start_server, stop_server
+from harness.server import free_port, start_server, stop_server
 
 pytestmark = pytest.mark.neo4j
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 
 CARMEN = "carmen.ortiz@corvid.example"

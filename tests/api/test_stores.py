@@ -18,7 +18,7 @@ import pytest
 
 from buckstop import seed
 
-from tests.api.server import demo_store, start_server, stop_server
+from harness.server import demo_store, start_server, stop_server
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder
 
