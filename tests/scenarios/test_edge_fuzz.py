@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
-from tests.api.test_fuzz import TRACEBACK_SIGNS
+from tests.scenarios.test_fuzz import TRACEBACK_SIGNS
 
 T = TypeVar("T")
 
