@@ -115,8 +115,15 @@ def acme_memory(acme_folder: Path) -> Iterator[MemoryStore]:
 
 
 @pytest.fixture
-def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) -> Store:
-    """The Acme org as it is, for the tests that only ask it questions. Never apply to it."""
+def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) -> Iterator[Store]:
+    """The Acme org as it is, for the tests that only ask it questions. Never apply to it.
+
+    It is loaded once per backend per session; a test that applies to it fails at teardown.
+    """
     if backend == "neo4j":
-        return request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
-    return request.getfixturevalue("acme_memory")
+        store: Store = request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
+    else:
+        store = request.getfixturevalue("acme_memory")
+    before = store.changes(1)
+    yield store
+    assert store.changes(1) == before, "a test applied changes to the shared Acme org: build its own with store_of"
