@@ -22,6 +22,8 @@ import pytest
 
 from harness.server import free_port
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 GENERIC = {"api", "graph", "queries", "loaders", "seed"}
 

@@ -15,6 +15,8 @@ from buckstop.api.documents import Documents, Entry, selections, weight_of
 
 from harness.server import demo_store, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 #: Comments padding a document to just under the default body limit (1 MiB).
 PAD = 1_000_000
 

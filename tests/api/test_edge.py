@@ -19,6 +19,8 @@ import pytest
 
 from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 EDGE = {
     "BUCKSTOP_MAX_HEADER_BYTES": "8192",
     "BUCKSTOP_HEADER_TIMEOUT": "1",

@@ -26,6 +26,8 @@ from buckstop.api.graphiql import ASSETS, PREFIX, asset_url
 
 from harness.server import demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of Chromium's own that would phone home (updates, sync, safe browsing).
 CHROMIUM_ARGS = [

@@ -22,6 +22,8 @@ import pytest
 
 from harness.server import start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 AUDIT = Path(__file__).resolve().parents[2] / ".ci" / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

@@ -13,6 +13,8 @@ import pytest
 from harness.server import Server, make_token, start_server, stop_server
 from tests.loaders.samples import PEOPLE, export_bytes
 
+pytestmark = pytest.mark.slow
+
 LOAD = """
 mutation Load($file: Upload!, $managers: Upload, $dryRun: Boolean!) {
   loadPeople(file: $file, managers: $managers, dryRun: $dryRun, limit: 3) {

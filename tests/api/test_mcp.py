@@ -25,6 +25,8 @@ from buckstop.api.mcp import TOOLS
 
 from harness.server import demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 DAY = "2026-11-23"
 ROOT = Path(__file__).parents[2]
 

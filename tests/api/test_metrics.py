@@ -20,6 +20,8 @@ from buckstop.api.metrics import MAX_OPERATIONS
 from harness.server import Server, demo_store, make_token, start_server, stop_server
 from tests.loaders.samples import export_bytes
 
+pytestmark = pytest.mark.slow
+
 DOCS = Path(__file__).parents[2] / "docs" / "metrics.md"
 
 #: Every family of ours, as the parser names it (a counter without its ``_total``).

@@ -18,6 +18,8 @@ import pytest
 from harness.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 
+pytestmark = pytest.mark.slow
+
 CARMEN = "carmen.ortiz@corvid.example"
 MADE_UP = "carmen.ortis@corvid.example"  # nobody's
 HELENA = "helena.marsh@corvid.example"

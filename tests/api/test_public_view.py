@@ -23,6 +23,8 @@ from buckstop.api.schema import schema
 
 from harness.server import demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 #: The fields anyone may read: names, titles, the shape of the org, routing answers.
 PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}

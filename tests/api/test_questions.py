@@ -21,6 +21,8 @@ import pytest
 from harness.server import start_server, stop_server
 from harness.synth import load_org
 
+pytestmark = pytest.mark.slow
+
 #: People of the org: enough that orgHealth takes a while, few enough to build in seconds.
 PEOPLE = 20_000
 

@@ -22,6 +22,8 @@ from harness.server import demo_store, start_server, stop_server
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder
 
+pytestmark = pytest.mark.slow
+
 #: Every command that only reads a store, with the arguments it needs.
 READS = {
     "route": ["route", "@CorvidHelp", "refund"],

@@ -20,6 +20,8 @@ from buckstop.graph.org import ChangeSet
 from harness.server import demo_store, start_server, stop_server
 from harness.synth import synth
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parents[2]
 #: Enough people that one audit takes a while to run, few enough that the test builds the org in seconds.
 PEOPLE = 5000

@@ -32,6 +32,8 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
 from tests.scenarios.test_fuzz import TRACEBACK_SIGNS
 
+pytestmark = pytest.mark.slow
+
 T = TypeVar("T")
 
 EXAMPLES = 200

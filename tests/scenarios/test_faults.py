@@ -33,6 +33,8 @@ from harness.synth import synth, write_bundle
 from tests.api.test_cli import buckstop
 from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
 
+pytestmark = pytest.mark.slow
+
 #: Asks a server which org it holds: p250's name, and p5000, in the big org only.
 QUERY = '{ person(id: "p250") { name email } }'
 BIG_ONLY = '{ person(id: "p5000") { name } }'

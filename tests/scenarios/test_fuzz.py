@@ -44,6 +44,8 @@ from buckstop.api.schema import schema as buckstop_schema
 
 from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).
 EXAMPLES = 40
 POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE

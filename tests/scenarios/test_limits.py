@@ -12,6 +12,8 @@ import pytest
 
 from harness.server import demo_store, make_token, start_server, stop_server
 
+pytestmark = pytest.mark.slow
+
 LIMITS = {
     "BUCKSTOP_MAX_DEPTH": "6",
     "BUCKSTOP_MAX_ALIASES": "3",
