@@ -1,7 +1,7 @@
-# One command each: `make serve`, `make test`, `make lint`, `make bench`.
+# One command each: `make serve`, `make test`, `make test-fast`, `make lint`, `make bench`.
 PYTHON ?= python3
 
-.PHONY: install serve test lint bench bench-1m bench-http schema neo4j neo4j-stop
+.PHONY: install serve test test-fast lint bench bench-1m bench-http schema neo4j neo4j-stop
 
 # Also the programs some tests need besides Python (.ci/tools.sh: wrk, chromium, npm, Java and Maven):
 # each missing one is named with the tests that will skip; under CI=true the Debian ones are installed,
@@ -25,6 +25,12 @@ lint:
 # Neo4j tests when Java and Maven are here (see .ci/neo4j/README.md).
 test: install lint
 	bash .ci/neo4j/run-with.sh $(PYTHON) -m pytest
+
+# The inner loop: the graph, loader and query tests, in seconds. It leaves out the tests marked
+# `slow` (those that start a server, a `buckstop` command, a wheel build, a browser or a Neo4j);
+# the Neo4j cases run too when NEO4J_URI is set (`make neo4j`). `make test` runs everything.
+test-fast:
+	$(PYTHON) -m pytest -m "not slow" -q
 
 # A Neo4j for development: prints the NEO4J_URI to use; stop it with `make neo4j-stop`.
 neo4j:

@@ -1,7 +1,7 @@
 """The in-process questions benchmark: how long a route, a chain of command and the top take on the memory backend.
 
 ``python -m bench.route`` (part of ``make bench``) builds seeded synthetic orgs
-(:mod:`bench.synth`) of each size into a real SQLite store, asks ``--questions``
+(:mod:`harness.synth`) of each size into a real SQLite store, asks ``--questions``
 questions of each kind drawn from the org with the same seed, and prints the
 median and the 99th percentile of each, in microseconds. A route is the whole
 answer: the rule, the handlers, the escalation chain up to the top and the
@@ -28,7 +28,7 @@ from buckstop.graph.model import Account, Person, Status
 from buckstop.graph.org import ChangeSet
 from buckstop.queries import chain_of_command, route, top
 
-from bench.synth import DAY, synth
+from harness.synth import DAY, synth
 
 HEADER = "| people | question | p50 µs | p99 µs |\n|---:|---|---:|---:|"
 

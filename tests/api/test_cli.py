@@ -12,6 +12,8 @@ import pytest
 
 from buckstop import seed
 
+pytestmark = pytest.mark.slow
+
 DAY = "2026-11-23"
 
 

@@ -25,6 +25,8 @@ from buckstop.graph.memory import MemoryStore
 
 from tests.api.test_cli import buckstop
 
+pytestmark = pytest.mark.slow
+
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

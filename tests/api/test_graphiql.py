@@ -24,7 +24,9 @@ from playwright.sync_api import Browser, Page, Request, Route, expect, sync_play
 
 from buckstop.api.graphql.graphiql import ASSETS, PREFIX, asset_url
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of Chromium's own that would phone home (updates, sync, safe browsing).

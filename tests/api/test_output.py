@@ -20,6 +20,8 @@ from buckstop.api.cli.output import spreadsheet_safe, write_csv
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize(
     "cell", ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tx", "\rx"]

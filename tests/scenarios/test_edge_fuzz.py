@@ -29,8 +29,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
-from tests.api.test_fuzz import TRACEBACK_SIGNS
+from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
+from tests.scenarios.test_fuzz import TRACEBACK_SIGNS
+
+pytestmark = pytest.mark.slow
 
 T = TypeVar("T")
 

@@ -33,9 +33,11 @@ import pytest
 from buckstop.graph import MemoryStore
 from buckstop.loaders import apply_bundle
 
-from tests.api.server import start_server, stop_server
+from harness.server import start_server, stop_server
 from tests.conftest import BACKENDS
 from tests.orgs import OrgBuilder, acme
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 LOADS = 6  # B, A, B, A, B, A

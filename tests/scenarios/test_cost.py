@@ -17,8 +17,10 @@ from buckstop.api.graphql.schema import schema
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.org import ChangeSet
 
-from bench.synth import synth
-from tests.api.server import demo_store, start_server, stop_server
+from harness.server import demo_store, start_server, stop_server
+from harness.synth import synth
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).parents[2]
 #: Enough people that one audit takes a while to run, few enough that the test builds the org in seconds.

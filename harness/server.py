@@ -1,4 +1,10 @@
-"""A real buckstop server: `buckstop serve` in a child process, spoken to over real HTTP."""
+"""A real buckstop server: `buckstop serve` in a child process, spoken to over real HTTP.
+
+Vocabulary: ``start_server`` starts one on a free port and waits until ``/readyz`` answers;
+``start_public`` is the benchmarks' server (loopback, no demo org, anonymous reads);
+``stop_server`` ends one; ``Server`` asks one GraphQL questions; ``ServerLog`` reads its
+output as it comes; ``demo_store`` and ``make_token`` prepare the store file it opens.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,18 @@ from buckstop.api.stores import seed_if_empty
 from buckstop.graph.access import Scope, Token, digest, new_secret, now
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.store import Store
+
+__all__ = [
+    "Server",
+    "ServerLog",
+    "demo_store",
+    "free_port",
+    "make_token",
+    "start_public",
+    "start_server",
+    "stop_server",
+    "wait_ready",
+]
 
 
 def free_port() -> int:
@@ -48,11 +66,13 @@ def start_server(
     backend: str = "memory",
     env: dict[str, str] | None = None,
     default_store: bool = False,
+    log: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """``buckstop serve`` on the store file ``db``, ready to answer, and its URL.
 
     With ``default_store`` the server runs in ``db``'s folder with no ``BUCKSTOP_DB``, so ``db``
     (named ``buckstop.db``) is its default store: the one it loads the demo org into while empty.
+    Its output is piped (read it with :class:`ServerLog`), or written to the file ``log``.
     """
     port = free_port()
     env = {
@@ -65,35 +85,63 @@ def start_server(
     if default_store:
         assert db.name == "buckstop.db", db
         del env["BUCKSTOP_DB"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", str(port), *extra],
-        env=env,
-        cwd=db.parent if default_store else None,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "buckstop.api.cli", "serve", "--port", str(port), *extra]
+    cwd = db.parent if default_store else None
+    if log is None:
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    else:
+        with log.open("wb") as out:
+            process = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     # Generous: on a busy two-core machine a Neo4j-backed server seeding the demo org takes a while.
-    deadline = time.monotonic() + 90
+    wait_ready(process, url, "buckstop serve", seconds=90, log=log)
+    return process, url
+
+
+def start_public(db: Path, log: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """The benchmarks' server: ``buckstop serve`` on the org already in ``db``, as anyone on loopback sees it.
+
+    Bound to 127.0.0.1 with ``workers`` workers, no demo org, no access log, and anonymous reads
+    on (``auto`` turns them on for a loopback server), so a load generator needs no token.
+    """
+    extra = ("--host", "127.0.0.1", "--workers", str(workers), "--no-seed")
+    return start_server(db, *extra, env={"BUCKSTOP_ANONYMOUS_READS": "auto"}, log=log)
+
+
+def wait_ready(
+    process: subprocess.Popen[bytes], url: str, name: str, seconds: float = 90, log: Path | None = None
+) -> None:
+    """Wait until the server ``process`` at ``url`` answers ``/readyz``; stop it and raise if it cannot."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode() if process.stdout else ""
+            output = _output(process, log)
             stop_server(process)
-            raise RuntimeError(f"buckstop serve exited early:\n{output}")
+            raise RuntimeError(f"{name} exited early:\n{output}")
         try:
             if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
     stop_server(process)
-    raise RuntimeError("buckstop serve did not become ready in 90 s")
+    raise RuntimeError(f"{name} did not become ready in {seconds:.0f} s:\n{_output(process, log)}")
+
+
+def _output(process: subprocess.Popen[bytes], log: Path | None) -> str:
+    """What the server printed: its log file's tail, or what is left in its pipe (empty once it has been read)."""
+    if log is not None:
+        return log.read_text(errors="replace")[-4000:]
+    if process.stdout and not process.stdout.closed:
+        return process.stdout.read().decode(errors="replace")
+    return ""
 
 
 def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server, and kill it if it has not ended 20 s later (several workers take a while)."""
     process.terminate()
     try:
-        process.wait(timeout=10)
+        process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()

@@ -42,7 +42,9 @@ from schemathesis.specs.graphql.schemas import GraphQLSchema
 
 from buckstop.api.graphql.schema import schema as buckstop_schema
 
-from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
+from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 #: Documents Hypothesis writes per operation and run (fewer where an operation has fewer to write).
 EXAMPLES = 40

@@ -19,9 +19,9 @@ from buckstop import seed
 from buckstop.graph.neo4j import Neo4jStore
 from buckstop.loaders import apply_bundle
 
-from tests.api.server import free_port, start_server, stop_server
+from harness.server import free_port, start_server, stop_server
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.slow, pytest.mark.neo4j]
 
 SCRIPTS = Path(__file__).parents[2] / ".ci" / "neo4j"
 QUERY = '{ route(account: "@CorvidHelp", issueType: "refund", on: "2026-11-23") { handlers { id } } }'

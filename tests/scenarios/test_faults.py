@@ -28,10 +28,12 @@ from buckstop.graph import MemoryStore
 from buckstop.graph.model import Kind, Person
 from buckstop.loaders import apply_bundle
 
-from bench.synth import synth, write_bundle
-from tests.api.server import Server, make_token, start_server, stop_server
+from harness.server import Server, make_token, start_server, stop_server
+from harness.synth import synth, write_bundle
 from tests.api.test_cli import buckstop
 from tests.disks import fill, fingerprint, integrity, read_only_view, tmpfs
+
+pytestmark = pytest.mark.slow
 
 #: Asks a server which org it holds: p250's name, and p5000, in the big org only.
 QUERY = '{ person(id: "p250") { name email } }'

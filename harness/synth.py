@@ -12,8 +12,11 @@ Vocabulary:
   without delegates, and a few people who left.
 - The same ``(people, seed)`` always gives the same org, so a failure or a
   benchmark figure reproduces.
+- ``write_bundle(records, folder)`` writes the records as a bundle of CSV files;
+  ``load_org(kind, people, seed, work)`` loads a synthetic org (or the demo org)
+  into a store file and says what it holds.
 
-Used by the benchmarks (``bench/``) and by the randomised parity tests.
+Used by the benchmarks (``bench/``) and by the tests (parity, cost, faults, questions).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from buckstop import seed as demo
 from buckstop.graph.codec import encode
+from buckstop.graph.memory import MemoryStore
 from buckstop.graph.model import (
     Absence,
     Account,
@@ -40,8 +45,10 @@ from buckstop.graph.model import (
     Rule,
     Status,
 )
+from buckstop.graph.org import Org
+from buckstop.loaders import apply_bundle
 
-__all__ = ["DAY", "Synth", "synth", "write_bundle"]
+__all__ = ["DAY", "Synth", "load_org", "synth", "write_bundle"]
 
 #: The day the synthetic absences are placed around.
 DAY = date(2026, 11, 23)
@@ -280,3 +287,23 @@ def _cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def load_org(kind: str, people: int, seed_: int, work: Path) -> tuple[Path, Org, str]:
+    """The store file every server opens, its org, and a line that says what it is."""
+    db = work / "org.db"
+    if kind == "demo":
+        folder, what = demo.FOLDER, "the demo org of seed/ (Corvid Electronics)"
+    else:
+        folder = write_bundle(synth(people, seed=seed_).records, work / "bundle")
+        what = f"a synthetic org (harness.synth, --people {people}, seed {seed_})"
+    store = MemoryStore(db)
+    try:
+        apply_bundle(store, folder)
+        org = store.read()
+    finally:
+        store.close()
+    kinds = {Kind.PERSON: "people", Kind.DEPARTMENT: "departments", Kind.ACCOUNT: "accounts"}
+    kinds |= {Kind.ISSUE_TYPE: "issue types", Kind.RULE: "rules"}
+    sizes = ", ".join(f"{len(org.of_kind(k)):,} {name}" for k, name in kinds.items())
+    return db, org, f"{what}: {sizes}"

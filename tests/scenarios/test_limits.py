@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 LIMITS = {
     "BUCKSTOP_MAX_DEPTH": "6",
