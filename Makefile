@@ -1,7 +1,7 @@
-# One command each: `make serve`, `make test`, `make lint`, `make bench`.
+# One command each: `make serve`, `make test`, `make test-fast`, `make lint`, `make bench`.
 PYTHON ?= python3
 
-.PHONY: install serve test lint bench bench-1m bench-http schema neo4j neo4j-stop
+.PHONY: install serve test test-fast lint bench bench-1m bench-http schema neo4j neo4j-stop
 
 # Also the programs some tests need besides Python (.ci/tools.sh: wrk, chromium, npm, Java and Maven):
 # each missing one is named with the tests that will skip; under CI=true the Debian ones are installed,
@@ -26,6 +26,12 @@ lint:
 test: install lint
 	bash .ci/neo4j/run-with.sh $(PYTHON) -m pytest
 
+# The inner loop: the graph, loader and query tests, in seconds. It leaves out the tests marked
+# `slow` (those that start a server, a `buckstop` command, a wheel build, a browser or a Neo4j);
+# the Neo4j cases run too when NEO4J_URI is set (`make neo4j`). `make test` runs everything.
+test-fast:
+	$(PYTHON) -m pytest -m "not slow" -q
+
 # A Neo4j for development: prints the NEO4J_URI to use; stop it with `make neo4j-stop`.
 neo4j:
 	bash .ci/neo4j/start.sh
@@ -33,9 +39,11 @@ neo4j:
 neo4j-stop:
 	bash .ci/neo4j/stop.sh
 
-# The load benchmark (docs/performance.md): 10k people in every HR format, 100k in two.
-# The 1M run takes a few minutes: `make bench-1m`.
+# The questions in process at 10k and 100k people (route, chain of command, top), then the load
+# benchmark: 10k people in every HR format, 100k in two (docs/performance.md). The 1M load run takes a
+# few minutes: `make bench-1m`.
 bench:
+	$(PYTHON) -m bench.route
 	$(PYTHON) -m bench.load
 
 bench-1m:
@@ -48,4 +56,4 @@ bench-http:
 	$(PYTHON) -m bench.http
 
 schema:
-	$(PYTHON) -c "from buckstop.api.schema import schema; print(schema.as_str())" > api/schema.graphql
+	$(PYTHON) -m buckstop.api.graphql.schema > api/graphql/schema.graphql

@@ -1,7 +1,7 @@
 """The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``,
 Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
-GraphiQL's page and browser files are buckstop's own (:mod:`api.graphiql`), under ``/static/graphiql``.
+GraphiQL's page and browser files are buckstop's own (:mod:`api.graphql.graphiql`), under ``/static/graphiql``.
 
 ``create_app`` serves the store it is given, or opens the one the settings name
 (which must exist: ``buckstop serve`` makes and seeds it first, see
@@ -34,16 +34,16 @@ from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
 from buckstop.graph.access import Scope as TokenScope
-from buckstop.graph.errors import StoreUnavailable
-from buckstop.graph.store import Focus, Store
+from buckstop.graph.store import Store
 from buckstop.queries.lookup import bound_suggestions
 
-from . import graphiql
 from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
 from .errors import error_response
+from .graphql import graphiql
+from .graphql.loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
+from .graphql.schema import make_schema
 from .hosts import HostCheck
 from .limits import BodyLimit
-from .loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
 from .mcp import mcp_endpoint
 from .media import (
     GRAPHQL_RESPONSE,
@@ -54,9 +54,8 @@ from .media import (
 )
 from .metrics import Measured, metrics_app
 from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
-from .schema import make_schema
 from .settings import Settings
-from .stores import open_store
+from .stores import answering_version, open_store
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -191,16 +190,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    def ready_version() -> int | None:
-        # The version alone (no records: one short query on Neo4j, where the whole org of 100k people
-        # takes seconds to read), and off the event loop, since ready() waits for the network.
-        try:
-            return the_store.read(Focus.kinds()).version if the_store.ready() else None
-        except StoreUnavailable:
-            return None
-
     async def readyz(request: Request) -> Response:
-        version = await asyncio.to_thread(ready_version)
+        version = await asyncio.to_thread(answering_version, the_store)
         if version is not None:
             return JSONResponse({"status": "ready", "backend": the_store.name, "version": version})
         return JSONResponse({"status": "unavailable", "backend": the_store.name}, status_code=503)

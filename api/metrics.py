@@ -62,7 +62,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
-from buckstop.graph.store import Focus, Store
+from buckstop.graph.store import Store
+
+from .stores import answering_version
 
 __all__ = [
     "MAX_OPERATIONS",
@@ -287,17 +289,16 @@ def timed_load(dry_run: bool) -> Iterator[_Load]:
 
 def _refresh(store: Store) -> None:
     """Set the gauges to what ``/readyz`` would say now."""
+    version = answering_version(store)
     try:
-        up = store.ready()
-        if up:
-            org = store.read(Focus.kinds())  # the version only: no records, one short query on Neo4j
-            ORG_VERSION.set(org.version)
+        if version is not None:
+            ORG_VERSION.set(version)
             for change in store.changes(limit=1):
-                if change.version == org.version:
+                if change.version == version:
                     ORG_LOADED.set(change.at.timestamp())
     except BuckstopError:  # the store went away between the two questions
-        up = False
-    STORE_UP.set(1 if up else 0)
+        version = None
+    STORE_UP.set(0 if version is None else 1)
 
 
 def metrics_app(store: Store) -> ASGIApp:

@@ -24,14 +24,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from buckstop import seed
-from buckstop.graph.errors import NoSuchStore
+from buckstop.graph.errors import NoSuchStore, StoreUnavailable
 from buckstop.graph.memory import MemoryStore
-from buckstop.graph.store import DEMO_ACTOR, Store
+from buckstop.graph.store import DEMO_ACTOR, Focus, Store
 from buckstop.loaders import apply_bundle
 
 from .settings import Settings
 
-__all__ = ["is_default_store", "open_store", "seed_if_empty", "store_to_serve"]
+__all__ = ["answering_version", "is_default_store", "open_store", "seed_if_empty", "store_to_serve"]
 
 
 def is_default_store(settings: Settings) -> bool:
@@ -117,3 +117,15 @@ def _no_such_store(settings: Settings) -> NoSuchStore:
             "without --db or BUCKSTOP_DB for the demo org"
         )
     return NoSuchStore(str(path), fix)
+
+
+def answering_version(store: Store) -> int | None:
+    """The version of the org ``store`` answers from now; ``None`` when it cannot answer (``/readyz``, ``/metrics``).
+
+    It reads the version alone, no records: one short query on Neo4j, where the whole org of 100,000
+    people takes seconds to read. It may wait on the network: call it off the event loop.
+    """
+    try:
+        return store.read(Focus.kinds()).version if store.ready() else None
+    except StoreUnavailable:
+        return None

@@ -5,7 +5,7 @@
 
 Needs a Neo4j at NEO4J_URI (``eval "$(bash .ci/neo4j/start.sh)"`` starts one; give it
 heap for 100k people: ``BUCKSTOP_NEO4J_JAVA_OPTS="-Xms2g -Xmx6g"``, as docs/backends.md was measured). For each size
-it builds the same synthetic org (``bench.synth``, seeded), writes it as a bundle,
+it builds the same synthetic org (``harness.synth``, seeded), writes it as a bundle,
 and for each backend measures:
 
 - load: ``buckstop load`` of the bundle (parse, validate, apply, persist), once;
@@ -42,8 +42,8 @@ from buckstop.graph.model import Account
 from buckstop.loaders import apply_bundle
 from buckstop.queries import route
 
-from bench.synth import DAY, synth, write_bundle
-from tests.api.server import free_port, stop_server
+from harness.server import free_port, stop_server
+from harness.synth import DAY, synth, write_bundle
 
 __all__ = ["main", "ready_timeout"]
 

@@ -1,6 +1,6 @@
 """Synthetic people written as HR systems export them, for the load benchmark.
 
-``write_export(people, fmt, path)`` writes the people of a :func:`bench.synth.synth`
+``write_export(people, fmt, path)`` writes the people of a :func:`harness.synth.synth`
 org as one HR system's export (see docs/hr-formats.md): its header, its status
 words, managers by id, email or full name as that system names them, and
 departments by name. :data:`EXPORTS` names the formats; ``generic`` is our own

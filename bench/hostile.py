@@ -5,7 +5,7 @@
 
 Vocabulary:
 
-- the *org*: a seeded synthetic org (:mod:`bench.synth`, ``--people``, ``--seed``),
+- the *org*: a seeded synthetic org (:mod:`harness.synth`, ``--people``, ``--seed``),
   loaded into a SQLite file that one real ``buckstop serve`` (one worker, no
   token: the public view, loopback only) answers from;
 - a *question*: one GraphQL document asking one costly thing once (``orgHealth``,
@@ -45,7 +45,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.http import load_org, start, stop
+from harness.server import start_public, stop_server
+from harness.synth import load_org
 
 __all__ = ["ATTACKS", "Attack", "Outcome", "main", "outcome_of"]
 
@@ -280,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         print(f"bench.hostile: building {args.people:,} people …", file=sys.stderr, flush=True)
         db, _, what = load_org("synth", args.people, args.seed, work)
-        process, url = start("buckstop", 1, db, work / "serve.log")
+        process, url = start_public(db, work / "serve.log")
         try:
             for each in chosen:
                 print(f"bench.hostile: {each.name} …", file=sys.stderr, flush=True)
@@ -290,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
                 sent = f"{len(documents)} documents at once" if each.flood else f"{args.aliases} aliases"
                 rows.append(Row(each.name, sent, took_alone, took, outcome, probe.worst))
         finally:
-            stop(process)
+            stop_server(process)
         log = (work / "serve.log").read_text(errors="replace")
     print(f"bench.hostile on {date.today().isoformat()}: {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"org: {what}")

@@ -5,7 +5,7 @@
 
 Vocabulary:
 
-- the *org*: a seeded synthetic org (:mod:`bench.synth`, ``--people``, ``--seed``) or the
+- the *org*: a seeded synthetic org (:mod:`harness.synth`, ``--people``, ``--seed``) or the
   demo org of ``seed/`` (``--org demo``), loaded once into a SQLite file that every
   server of the run opens;
 - the *mix*: ``--bodies`` GraphQL request bodies drawn once with the seed, six in ten
@@ -38,11 +38,9 @@ import platform
 import random
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -52,13 +50,11 @@ from typing import Any
 import httpx
 import uvicorn
 
-from buckstop import seed
-from buckstop.graph import MemoryStore
 from buckstop.graph.model import Account, IssueType, Kind, Person, Status
 from buckstop.graph.org import Org
-from buckstop.loaders import apply_bundle
 
-from bench.synth import DAY, synth, write_bundle
+from harness.server import free_port, start_public, stop_server, wait_ready
+from harness.synth import DAY, load_org
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = Path(__file__).with_suffix(".lua")
@@ -91,26 +87,6 @@ class Cell:
 
 
 # -- the org and the mix ------------------------------------------------------------------
-
-
-def load_org(kind: str, people: int, seed_: int, work: Path) -> tuple[Path, Org, str]:
-    """The store file every server opens, its org, and a line that says what it is."""
-    db = work / "org.db"
-    if kind == "demo":
-        folder, what = seed.FOLDER, "the demo org of seed/ (Corvid Electronics)"
-    else:
-        folder = write_bundle(synth(people, seed=seed_).records, work / "bundle")
-        what = f"a synthetic org (bench.synth, --people {people}, seed {seed_})"
-    store = MemoryStore(db)
-    try:
-        apply_bundle(store, folder)
-        org = store.read()
-    finally:
-        store.close()
-    kinds = {Kind.PERSON: "people", Kind.DEPARTMENT: "departments", Kind.ACCOUNT: "accounts"}
-    kinds |= {Kind.ISSUE_TYPE: "issue types", Kind.RULE: "rules"}
-    sizes = ", ".join(f"{len(org.of_kind(k)):,} {name}" for k, name in kinds.items())
-    return db, org, f"{what}: {sizes}"
 
 
 def draw_bodies(org: Org, count: int, seed_: int, on: date | None) -> list[dict[str, Any]]:
@@ -158,57 +134,18 @@ def _issue(record: object) -> IssueType:
 # -- servers -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def server_command(server: str, workers: int, port: int, db: Path) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment of one cell's server, bound to 127.0.0.1."""
-    if server == "ceiling":
-        command = ["-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--workers", str(workers), "--log-level", "warning"]
-        return [sys.executable, *command], dict(os.environ)
-    command = ["-m", "buckstop.api.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
-    env = {
-        **os.environ,
-        "BUCKSTOP_DB": str(db),
-        "BUCKSTOP_BACKEND": "memory",
-        "BUCKSTOP_LOG_LEVEL": "warning",
-        "BUCKSTOP_ANONYMOUS_READS": "auto",  # on, for a server bound to loopback
-    }
-    return [sys.executable, *command, "--no-seed"], env
-
-
 def start(server: str, workers: int, db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start one cell's server and wait until it answers ``/readyz``; the process and its base URL."""
+    if server != "ceiling":
+        return start_public(db, log, workers)
     port = free_port()
-    command, env = server_command(server, workers, port, db)
+    command = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning"]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{server} exited early:\n{log.read_text()}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    stop(process)
-    raise RuntimeError(f"{server} did not answer /readyz in 60 s:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    wait_ready(process, url, server, seconds=60, log=log)
+    return process, url
 
 
 # -- the load generator ----------------------------------------------------------------------
@@ -254,7 +191,7 @@ def measure(
         run_wrk(args.wrk, url, bodies_file, args.warmup, args.connections)  # every worker up, caches warm
         figures, cpu = run_wrk(args.wrk, url, bodies_file, args.seconds, args.connections)
     finally:
-        stop(process)
+        stop_server(process)
     seconds = figures["duration_us"] / 1e6
     errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout", "graphql"))
     return Cell(

@@ -1,6 +1,6 @@
 """The load benchmark: a full load of an HR export (parse, validate, apply, persist), then routing.
 
-For each size and format, a seeded synthetic org (:mod:`bench.synth`) is
+For each size and format, a seeded synthetic org (:mod:`harness.synth`) is
 written as a bundle whose ``people.csv`` is that HR system's export
 (:mod:`bench.exports`). A fresh process then loads it into a new SQLite file
 with ``loaders.load`` (what ``buckstop load`` does) and times it, reads its
@@ -33,7 +33,7 @@ from pathlib import Path
 from buckstop.graph.model import Absence, Account, Agency, Department, Kind, Person, Record, Ref, Role, Rule
 
 from bench.exports import EXPORTS, write_export
-from bench.synth import DAY, synth, write_bundle
+from harness.synth import DAY, synth, write_bundle
 
 ROUTES = 2000
 HEADER = """\
@@ -58,7 +58,7 @@ def prepare(size: int, fmt: str, root: Path) -> Path:
 
 
 def _email(id: str | None) -> str | None:
-    return f"{id}@synth.example" if id else None  # bench.synth's email of a person
+    return f"{id}@synth.example" if id else None  # harness.synth's email of a person
 
 
 def _by_email(record: Record) -> Record:

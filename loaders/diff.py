@@ -10,10 +10,11 @@ Vocabulary:
   other column of a person changing: the name, e-mail, phone, location, or
   whether they are public.
 - A *routing consequence* is a rule, account, agency or department that now
-  points at someone who has just left: a rule's target person, a role holder
-  of a rule's target role, a department head; an account's escalation contact;
-  an agency's contract owner. Routing goes around them (see queries.resolve),
-  but someone should fix the record.
+  points at someone who has just left, as :mod:`graph.pointers` defines it: a
+  rule's target or an account's escalation contact (a person, or the holders of
+  the role, the head of the department it names), an agency's contract owner, a
+  department's head. A role holding them is not one by itself. Routing goes
+  around them (see queries.resolve), but someone should fix the record.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 
-from buckstop.graph.model import Kind, Person, Ref, Status
+from buckstop.graph.model import Account, Agency, Department, Kind, Person, Rule, Status
 from buckstop.graph.org import Org
+from buckstop.graph.pointers import pointers_to
 
 __all__ = ["Change", "Consequence", "Diff", "diff"]
 
@@ -192,48 +194,23 @@ def _by_person_id(person: Person) -> str:
 
 
 def _consequences(org: Org, leavers: dict[str, Person]) -> Iterator[Consequence]:
-    def left(ref: Ref | None) -> list[Person]:
-        """The leavers a target or contact reference now leads to."""
-        if ref is None:
-            return []
-        if ref.kind is Kind.PERSON:
-            return [leavers[ref.id]] if ref.id in leavers else []
-        if ref.kind is Kind.ROLE and ref.id in org.roles:
-            return [leavers[h] for h in org.roles[ref.id].holder_ids if h in leavers]
-        if ref.kind is Kind.DEPARTMENT and ref.id in org.departments:
-            head = org.departments[ref.id].head_id
-            return [leavers[head]] if head in leavers else []
-        return []
-
-    for rule in sorted(org.rules.values(), key=lambda r: r.id):
-        for person in left(rule.target):
-            scope = str(rule.scope) if rule.scope else "the organisation"
-            yield Consequence(
-                Kind.RULE,
-                rule.id,
-                person,
-                f"rule {rule.id} ({rule.issue_type_id} on {scope}) goes to {rule.target}: {_who(person)} has left",
-            )
-    for account in sorted(org.accounts.values(), key=lambda a: a.id):
-        for person in left(account.escalation_contact):
-            yield Consequence(
-                Kind.ACCOUNT,
-                account.id,
-                person,
-                f"account {account.handle} ({account.id}) escalates to {account.escalation_contact}: "
-                f"{_who(person)} has left",
-            )
-    for agency in sorted(org.agencies.values(), key=lambda g: g.id):
-        if agency.contract_owner_id in leavers:
-            person = leavers[agency.contract_owner_id]
-            message = f"agency {agency.name} ({agency.id}): contract owner {_who(person)} has left"
-            yield Consequence(Kind.AGENCY, agency.id, person, message)
-    for department in sorted(org.departments.values(), key=lambda d: d.id):
-        if department.head_id in leavers:
-            person = leavers[department.head_id]
-            yield Consequence(
-                Kind.DEPARTMENT,
-                department.id,
-                person,
-                f"department {department.name} ({department.id}): head {_who(person)} has left",
-            )
+    for pointer in pointers_to(org, leavers):
+        person = leavers[pointer.person_id]
+        match pointer.record:
+            case Rule() as rule:
+                scope = str(rule.scope) if rule.scope else "the organisation"
+                message = (
+                    f"rule {rule.id} ({rule.issue_type_id} on {scope}) goes to {rule.target}: {_who(person)} has left"
+                )
+            case Account() as account:
+                message = (
+                    f"account {account.handle} ({account.id}) escalates to {account.escalation_contact}: "
+                    f"{_who(person)} has left"
+                )
+            case Agency() as agency:
+                message = f"agency {agency.name} ({agency.id}): contract owner {_who(person)} has left"
+            case Department() as department:
+                message = f"department {department.name} ({department.id}): head {_who(person)} has left"
+            case _:  # a role's holder: a consequence only where a rule or an account names the role (above)
+                continue
+        yield Consequence(pointer.record.kind, pointer.record.id, person, message)

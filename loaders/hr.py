@@ -32,15 +32,16 @@ from .table import Row, Table
 
 __all__ = ["COMMON_STATUSES", "FIELDS", "PRESETS", "Preset", "column_map"]
 
-A, B, L = Status.ACTIVE, Status.ABSENT, Status.LEFT
-
 #: Status words of every system (lower case).
 COMMON_STATUSES: Mapping[str, Status] = {
-    **dict.fromkeys(("active", "employed", "current", "enabled", "true", "yes", "1"), A),
-    **dict.fromkeys(("absent", "leave", "on leave", "leave of absence", "parental leave", "sabbatical"), B),
-    **dict.fromkeys(("onboarding", "hired", "accepted", "pending", "not started", "pre-hire"), B),
-    **dict.fromkeys(("left", "inactive", "terminated", "former", "disabled", "false", "no", "0", "archived"), L),
-    **dict.fromkeys(("deleted", "resigned", "retired", "offboarded", "suspended"), L),
+    **dict.fromkeys(("active", "employed", "current", "enabled", "true", "yes", "1"), Status.ACTIVE),
+    **dict.fromkeys(("absent", "leave", "on leave", "leave of absence", "parental leave", "sabbatical"), Status.ABSENT),
+    # Hired but not started: in the org, but routing goes around them (docs/decisions.md, "Statuses").
+    **dict.fromkeys(("onboarding", "hired", "accepted", "pending", "not started", "pre-hire"), Status.ABSENT),
+    **dict.fromkeys(
+        ("left", "inactive", "terminated", "former", "disabled", "false", "no", "0", "archived"), Status.LEFT
+    ),
+    **dict.fromkeys(("deleted", "resigned", "retired", "offboarded", "suspended"), Status.LEFT),
 }
 
 _LIST = re.compile(r"[;,|\n]")
@@ -165,7 +166,7 @@ BAMBOOHR = Preset(
     phone=_columns("workPhone", "mobilePhone"),
     location=_columns("location"),
     keys=_columns("employeeNumber"),
-    statuses={"leave of absence": B, "inactive": L, "terminated": L},
+    statuses={"leave of absence": Status.ABSENT, "inactive": Status.LEFT, "terminated": Status.LEFT},
     shown_statuses="Active, Inactive (left), Leave of Absence (absent), Terminated (left)",
 )
 
@@ -184,7 +185,7 @@ WORKDAY = Preset(
     phone=_columns("Phone_-_Work", "Work_Phone"),
     location=_columns("Location", "Work_Location"),
     manager_list=True,
-    statuses={"on leave": B, "leave of absence": B, "terminated": L},
+    statuses={"on leave": Status.ABSENT, "leave of absence": Status.ABSENT, "terminated": Status.LEFT},
     shown_statuses="Active, On Leave (absent), Terminated (left)",
 )
 
@@ -203,7 +204,7 @@ GOOGLE = Preset(
     location=_columns("Building ID", "Work Address"),
     keys=_columns("Email Address [Required]"),
     # A suspended account cannot act on anything: for routing the person has left.
-    statuses={"suspended": L, "archived": L},
+    statuses={"suspended": Status.LEFT, "archived": Status.LEFT},
     shown_statuses="Active, Suspended (left), Archived (left)",
 )
 
@@ -221,7 +222,7 @@ RIPPLING = Preset(
     status=_columns("Employment status", "Status"),
     phone=_columns("Work phone", "Phone number"),
     location=_columns("Work location", "Location"),
-    statuses={"terminated": L, "hired": B, "accepted": B, "on leave": B},
+    statuses={"terminated": Status.LEFT, "hired": Status.ABSENT, "accepted": Status.ABSENT, "on leave": Status.ABSENT},
     shown_statuses="Active, On leave (absent), Hired or Accepted (absent until they start), Terminated (left)",
 )
 
@@ -240,7 +241,7 @@ PERSONIO = Preset(
     phone=_columns("Phone", "Work phone"),
     location=_columns("Office", "Location"),
     keys=_columns("Email"),
-    statuses={"leave": B, "onboarding": B, "inactive": L},
+    statuses={"leave": Status.ABSENT, "onboarding": Status.ABSENT, "inactive": Status.LEFT},
     shown_statuses="Active, Leave (absent), Onboarding (absent until they start), Inactive (left)",
 )
 
@@ -260,7 +261,7 @@ ENTRA = Preset(
     phone=_columns("telephoneNumber", "mobilePhone"),
     location=_columns("officeLocation", "city"),
     keys=_columns("userPrincipalName"),
-    statuses={"true": A, "false": L},
+    statuses={"true": Status.ACTIVE, "false": Status.LEFT},
     shown_statuses="True (active) or False (left)",
 )
 

@@ -21,16 +21,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from buckstop.graph.errors import UnknownName
-from buckstop.graph.model import Kind, Person, Status
+from buckstop.graph.model import Account, Kind, Person, Ref, Status
 from buckstop.graph.org import Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
-from .lookup import find_person, known, label, suggest
+from .lookup import department_named, find_person, known, label, suggest
 
 __all__ = [
     "Chain",
     "InCharge",
+    "answerable_for",
     "boss",
     "chain_above",
     "chain_of_command",
@@ -105,28 +106,28 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
     head: str | None = None
     if account is not None:
         subject = label(org, Kind.ACCOUNT, account.id)
-        operator = account.operated_by
-        if account.owner_department_id:
-            department_id = account.owner_department_id
-            notes.append(f"{subject} is owned by {label(org, Kind.DEPARTMENT, department_id)}.")
-        elif operator is not None and operator.kind is Kind.DEPARTMENT:
-            department_id = operator.id
-            notes.append(f"{subject} has no owner; it is run by {label(org, Kind.DEPARTMENT, department_id)}.")
-        elif operator is not None and operator.kind is Kind.AGENCY:
-            agency = org.agencies[operator.id]
-            head = agency.contract_owner_id
+        first = next(iter(answerable_for(org, account)), None)
+        if first is not None and first.kind is Kind.DEPARTMENT:
+            department_id = first.id
+            if first.id == account.owner_department_id:
+                notes.append(f"{subject} is owned by {label(org, Kind.DEPARTMENT, department_id)}.")
+            else:
+                notes.append(f"{subject} has no owner; it is run by {label(org, Kind.DEPARTMENT, department_id)}.")
+        elif first is not None:
+            agency = org.agencies.get(first.id)
+            head = agency.contract_owner_id if agency is not None else None
             notes.append(
-                f"{subject} has no owner; it is run by {label(org, Kind.AGENCY, agency.id)}, "
+                f"{subject} has no owner; it is run by {label(org, Kind.AGENCY, first.id)}, "
                 f"answered for by its contract owner."
             )
     else:
-        department = _department_named(org, of)
+        department = department_named(org, of)
         if department is None:
             everything = known(org, store, Kind.ACCOUNT, Kind.DEPARTMENT)
             names = everything.account_names() + [d.name for d in everything.departments.values()]
             raise UnknownName(of, suggest(of, names))
-        subject = label(org, Kind.DEPARTMENT, department)
-        department_id = department
+        subject = label(org, Kind.DEPARTMENT, department.id)
+        department_id = department.id
     if department_id is not None:
         head = _nearest_head(org, department_id, notes)
     if head is None:
@@ -141,9 +142,17 @@ def who_is_in_charge(store: Store, of: str, *, on: date | None = None) -> InChar
     return InCharge(subject, tuple(people), tuple(notes), org)
 
 
-def _department_named(org: Org, asked: str) -> str | None:
-    found = org.find_department(asked)  # by key: a partial org's departments are not all to scan
-    return found.id if found is not None else None
+def answerable_for(org: Org, account: Account) -> list[Ref]:
+    """Who answers for ``account`` inside the company, in order: its owning department, then whoever runs it.
+
+    Whoever runs it is a department other than the owner, or an agency (which answers through its contract
+    owner). Who is in charge takes the first; routing's fallback tries each in turn.
+    """
+    answerable = [Ref(Kind.DEPARTMENT, account.owner_department_id)] if account.owner_department_id else []
+    operator = account.operated_by
+    if operator is not None and operator.kind in (Kind.AGENCY, Kind.DEPARTMENT) and operator not in answerable:
+        answerable.append(operator)
+    return answerable
 
 
 def _nearest_head(org: Org, department_id: str, notes: list[str]) -> str | None:

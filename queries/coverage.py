@@ -52,7 +52,8 @@ class Coverage:
         }
         self.used = {r.rule.id for r in self.routes.values() if r.rule is not None}
 
-    def route(self, account_id: str, issue_type_id: str) -> Routing:
+    def routing_of(self, account_id: str, issue_type_id: str) -> Routing:
+        """The routing of one pair, computed with the others when the coverage was made (nothing is routed again)."""
         return self.routes[(account_id, issue_type_id)]
 
     def dead_ends(self) -> list[DeadEnd]:
@@ -62,7 +63,7 @@ class Coverage:
         dead: dict[tuple[str, str], tuple[str, str | None]] = {}  # (account, issue) → its group
         for account in self.accounts:
             for issue in self.issue_types:
-                answer = self.route(account.id, issue.id)
+                answer = self.routing_of(account.id, issue.id)
                 if not answer.fallback:
                     continue
                 broader = dead.get((account.id, issue.parent_id or ""))
@@ -85,7 +86,7 @@ class Coverage:
 
     def beaten_by(self, rule: Rule) -> list[str]:
         """The rules chosen instead of ``rule`` for its issue type on the accounts in its scope, by id."""
-        chosen = (self.route(a.id, rule.issue_type_id).rule for a in self.in_scope(rule))
+        chosen = (self.routing_of(a.id, rule.issue_type_id).rule for a in self.in_scope(rule))
         return sorted({r.id for r in chosen if r is not None and r.id != rule.id})
 
 

@@ -39,6 +39,7 @@ from buckstop.graph.store import Focus, Store
 
 __all__ = [
     "bound_suggestions",
+    "department_named",
     "find_account",
     "find_department",
     "find_issue_type",
@@ -155,10 +156,18 @@ def find_person(org: Org, asked: str, store: Store | None = None, *, private: bo
 
 def find_department(org: Org, asked: str, store: Store | None = None) -> Department:
     """A department by id or name; UnknownDepartment otherwise."""
-    department = org.find_department(asked)
-    if department is not None:
-        return department
-    raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
+    department = department_named(org, asked)
+    if department is None:
+        raise UnknownDepartment(asked, suggest(asked, known(org, store, Kind.DEPARTMENT).department_index))
+    return department
+
+
+def department_named(org: Org, asked: str) -> Department | None:
+    """A department by id or name (the first by id when names repeat); None, without suggestions, otherwise.
+
+    For questions that take a department or something else by one name, and say so when it is neither.
+    """
+    return org.find_department(asked)  # by key: a partial org's departments are not all there to scan
 
 
 def label(org: Org, kind: Kind, id: str) -> str:

@@ -5,6 +5,8 @@ Vocabulary:
 - A person is *available* on a day when their status is ``active`` and no
   recorded absence covers that day. People who have *left* never handle
   anything.
+- An absent person is *covered* on a day when the delegate their absence
+  names is available: :func:`available_delegate`.
 - A *substitution* replaces someone unavailable: an absent person by their
   active delegate, else by their manager (resolved the same way); a vacant
   role by its department; a department without a head by its parent.
@@ -20,7 +22,26 @@ from buckstop.graph.org import Org
 
 from .lookup import label
 
-__all__ = ["Resolver"]
+__all__ = ["Resolver", "available", "available_delegate", "delegate_of"]
+
+
+def available(org: Org, person: Person, day: date) -> bool:
+    """Whether ``person`` can act on ``day``: active, and no absence of theirs covers it."""
+    return person.status is Status.ACTIVE and not org.is_absent(person, day)
+
+
+def delegate_of(org: Org, person: Person, day: date) -> Person | None:
+    """The delegate named by ``person``'s absence on ``day``, available or not; None without one."""
+    absence = org.absence_on(person.id, day)
+    if absence is None or absence.delegate_id is None:
+        return None
+    return org.people.get(absence.delegate_id)
+
+
+def available_delegate(org: Org, person: Person, day: date) -> Person | None:
+    """The delegate who covers ``person`` on ``day``: the one their absence names, if available."""
+    delegate = delegate_of(org, person, day)
+    return delegate if delegate is not None and available(org, delegate, day) else None
 
 
 class Resolver:
@@ -35,7 +56,7 @@ class Resolver:
         return label(self.org, kind, id)
 
     def available(self, person: Person) -> bool:
-        return person.status is Status.ACTIVE and not self.org.is_absent(person, self.day)
+        return available(self.org, person, self.day)
 
     def target(self, ref: Ref) -> list[str]:
         """The ids of the people who handle ``ref``, sorted."""
@@ -54,10 +75,7 @@ class Resolver:
         return "is absent"
 
     def _delegate(self, person: Person) -> Person | None:
-        absence = self.org.absence_on(person.id, self.day)
-        if absence is None or absence.delegate_id is None:
-            return None
-        delegate = self.org.people.get(absence.delegate_id)
+        delegate = delegate_of(self.org, person, self.day)
         if delegate is None:
             return None
         if not self.available(delegate):

@@ -29,7 +29,7 @@ from buckstop.graph.org import Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
-from .chain import chain_above
+from .chain import answerable_for, chain_above
 from .lookup import find_account, find_issue_type, label
 from .resolve import Resolver
 
@@ -159,7 +159,8 @@ def _describe(org: Org, account: Account, issue: IssueType, asked: str) -> str:
 
 
 def fallback_handlers(org: Org, account: Account, resolver: Resolver) -> list[str]:
-    """Who answers on ``account`` when no rule does: its contact, its owner's head, whoever runs it, the top."""
+    """Who answers on ``account`` when no rule does: its contact, else who answers for it, each in turn
+    (:func:`~queries.chain.answerable_for`: its owner's head, whoever runs it), else the top."""
     notes = resolver.notes
     contact = account.escalation_contact
     if contact is not None:
@@ -167,28 +168,26 @@ def fallback_handlers(org: Org, account: Account, resolver: Resolver) -> list[st
         handlers = resolver.target(contact)
         if handlers:
             return handlers
-    if account.owner_department_id is not None:
-        notes.append(
-            "Fallback: the head of the owning department "
-            f"{label(org, Kind.DEPARTMENT, account.owner_department_id)} handles it."
-        )
-        handlers = resolver.department(account.owner_department_id)
-        if handlers:
-            return handlers
-    operator = account.operated_by
-    if operator is not None and operator.kind is Kind.AGENCY:
-        agency = org.agencies.get(operator.id)
-        if agency is not None and agency.contract_owner_id is not None:
+    for answerable in answerable_for(org, account):
+        if answerable.kind is Kind.AGENCY:
+            agency = org.agencies.get(answerable.id)
+            if agency is None or agency.contract_owner_id is None:
+                continue
             notes.append(
                 f"Fallback: {label(org, Kind.AGENCY, agency.id)} runs it; its contract owner "
                 f"{label(org, Kind.PERSON, agency.contract_owner_id)} answers for it."
             )
             handlers = resolver.person(agency.contract_owner_id)
-            if handlers:
-                return handlers
-    elif operator is not None and operator.kind is Kind.DEPARTMENT and operator.id != account.owner_department_id:
-        notes.append(f"Fallback: the head of {label(org, Kind.DEPARTMENT, operator.id)}, which runs it, handles it.")
-        handlers = resolver.department(operator.id)
+        elif answerable.id == account.owner_department_id:
+            notes.append(
+                f"Fallback: the head of the owning department {label(org, Kind.DEPARTMENT, answerable.id)} handles it."
+            )
+            handlers = resolver.department(answerable.id)
+        else:
+            notes.append(
+                f"Fallback: the head of {label(org, Kind.DEPARTMENT, answerable.id)}, which runs it, handles it."
+            )
+            handlers = resolver.department(answerable.id)
         if handlers:
             return handlers
     if org.top_id is not None:

@@ -13,8 +13,8 @@ Vocabulary:
   Cyrillic ``а`` reads as ``Paypal`` and is not it. Other mixes (Latin and Han
   in a Japanese name) make no look-alikes and are left alone.
 
-The CLI shows hidden characters as escapes (``api/output.py``); the audit
-reports names that hold either (``queries/audit.py``).
+The CLI shows hidden characters as escapes (``api/cli/output.py``); the audit
+reports names that hold either (``queries/audit/names.py``).
 """
 
 from __future__ import annotations

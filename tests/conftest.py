@@ -7,12 +7,18 @@ read with only its declared reach, as Neo4j does: :mod:`graph.focused`) and of
 Neo4j, and must get the same answer.
 Neo4j is the server at ``NEO4J_URI`` (``make test`` starts one); without it the
 Neo4j cases skip, saying why -- except under ``CI=true``, where they fail.
+
+A test that starts a process (a server, a ``buckstop`` command, ``mount``, a browser, a
+Neo4j) is marked ``slow``, so that ``python -m pytest -m "not slow"`` is the inner loop
+of a few seconds. The mark is checked, not trusted: a test that is not marked ``slow``
+and starts a process anyway (while it is set up or runs) fails, naming what it started.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,43 @@ from tests.orgs import OrgBuilder, acme
 BACKENDS = ["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)]
 #: The stores a question is asked of: the backends, and the memory backend read through each focus's reach.
 STORES = ["memory", "focused", pytest.param("neo4j", marks=pytest.mark.neo4j)]
+
+# The audit events (docs.python.org, "Audit events table") of starting a process, in any of Python's ways.
+_PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.system", "os.posix_spawn", "os.spawn", "os.exec", "os.fork"})
+_started: list[str] = []
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    # Called for every audited event of the session, so it only looks, and only at a set.
+    if event in _PROCESS_EVENTS:
+        _started.append(f"{event} {args[1] if event == 'subprocess.Popen' and len(args) > 1 else ''}".strip())
+
+
+sys.addaudithook(_audit)  # a hook cannot be removed; it stays for the session, and costs a set lookup
+
+
+def _watch_processes(item: pytest.Item) -> Generator[None, object, object]:
+    """Run a phase of ``item``; fail it if it started a process without being marked ``slow``."""
+    _started.clear()
+    result = yield
+    if _started and item.get_closest_marker("slow") is None:
+        started, _ = _started[0], _started.clear()
+        pytest.fail(
+            f"{item.nodeid} started a process ({started[:200]}) but is not marked slow: "
+            "mark it @pytest.mark.slow (or the module, pytestmark) so that `pytest -m 'not slow'` stays fast",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _watch_processes(item))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _watch_processes(item))
 
 
 class Neo4jServer:
@@ -126,8 +169,15 @@ def acme_memory(acme_folder: Path) -> Iterator[MemoryStore]:
 
 
 @pytest.fixture
-def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) -> Store:
-    """The Acme org as it is, for the tests that only ask it questions. Never apply to it."""
+def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) -> Iterator[Store]:
+    """The Acme org as it is, for the tests that only ask it questions. Never apply to it.
+
+    It is loaded once per backend per session; a test that applies to it fails at teardown.
+    """
     if backend == "neo4j":
-        return request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
-    return focused_if(backend, request.getfixturevalue("acme_memory"))
+        store: Store = request.getfixturevalue("neo4j_server").load(acme_folder, holds="acme")
+    else:
+        store = focused_if(backend, request.getfixturevalue("acme_memory"))
+    before = store.changes(1)
+    yield store
+    assert store.changes(1) == before, "a test applied changes to the shared Acme org: build its own with store_of"

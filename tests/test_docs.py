@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from buckstop import seed
-from buckstop.api.commands import COMMANDS
+from buckstop.api.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "seed" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -36,6 +36,15 @@ def test_the_readme_lists_every_command() -> None:
     assert missing == []
 
 
+def test_the_readme_names_every_make_target() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    targets = re.findall(r"^([a-z][\w-]*):", makefile, re.M)
+    readme = (ROOT / "README.md").read_text()
+    missing = [t for t in targets if not re.search(rf"\bmake {re.escape(t)}(?![\w-])", readme)]
+    assert targets and missing == []
+
+
+@pytest.mark.slow
 def test_the_matrix_csv_shown_in_the_audit_page_is_real_output(tmp_path: Path) -> None:
     page = (ROOT / "docs" / "audit.md").read_text()
     shown = [line for line in page.splitlines() if line.startswith("acc-")]

@@ -20,7 +20,9 @@ def _modules() -> list[str]:
     for package in PACKAGES:
         names.append(package)
         path = importlib.import_module(package).__path__
-        names += [info.name for info in pkgutil.walk_packages(path, prefix=f"{package}.")]
+        walked = pkgutil.walk_packages(path, prefix=f"{package}.")
+        # A __main__ module runs its program when imported: it is the program, not a library.
+        names += [info.name for info in walked if not info.name.endswith(".__main__")]
     return sorted(names)
 
 

@@ -20,7 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.server import free_port
+from harness.server import free_port
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERIC = {"api", "graph", "queries", "loaders", "seed"}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.api.server import Server, demo_store, make_token, start_server, stop_server
+from harness.server import Server, demo_store, make_token, start_server, stop_server
 from tests.conftest import BACKENDS
 
 

@@ -22,9 +22,11 @@ from buckstop import seed
 from buckstop.api.settings import Settings
 from buckstop.graph.access import digest, new_secret
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
 from tests.loaders.samples import export_bytes
+
+pytestmark = pytest.mark.slow
 
 PEOPLE = "{ people(limit: 500) { id name title public email phone location source } }"
 # Carmen Ortiz is not public; Helena Marsh (the top) is.

@@ -12,6 +12,8 @@ import pytest
 
 from buckstop import seed
 
+pytestmark = pytest.mark.slow
+
 DAY = "2026-11-23"
 
 
@@ -116,7 +118,7 @@ def test_settings_lists_environment_variables(tmp_path: Path) -> None:
 
 
 def test_settings_doc_is_current() -> None:
-    from buckstop.api.commands.settings import markdown
+    from buckstop.api.cli.settings import markdown
 
     doc = Path(__file__).parents[2] / "docs" / "settings.md"
     assert doc.read_text() == markdown(), "run: buckstop settings --markdown > docs/settings.md"

@@ -19,11 +19,13 @@ import httpx
 import pytest
 
 from buckstop import seed
-from buckstop.api.commands import COMMANDS
+from buckstop.api.cli.main import COMMANDS
 from buckstop.api.settings import Settings, env_name
 from buckstop.graph.memory import MemoryStore
 
 from tests.api.test_cli import buckstop
+
+pytestmark = pytest.mark.slow
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

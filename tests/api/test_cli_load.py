@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.api.test_cli import buckstop
 from tests.loaders.samples import PEOPLE, Sample, write_sample
+
+pytestmark = pytest.mark.slow
 
 
 def test_an_hr_export_loads_in_one_command_and_prints_what_changed(tmp_path: Path) -> None:

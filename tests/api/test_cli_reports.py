@@ -17,6 +17,8 @@ from buckstop import seed
 from tests.api.test_cli import DAY, buckstop
 from tests.orgs import OrgBuilder
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -11,9 +11,11 @@ import httpx
 import pytest
 from graphql import parse
 
-from buckstop.api.documents import Documents, Entry, selections, weight_of
+from buckstop.api.graphql.documents import Documents, Entry, selections, weight_of
 
-from tests.api.server import demo_store, start_server, stop_server
+from harness.server import demo_store, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 #: Comments padding a document to just under the default body limit (1 MiB).
 PAD = 1_000_000

@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.api.server import ServerLog, demo_store, make_token, start_server, stop_server
+from harness.server import ServerLog, demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 EDGE = {
     "BUCKSTOP_MAX_HEADER_BYTES": "8192",

@@ -22,9 +22,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
 
-from buckstop.api.graphiql import ASSETS, PREFIX, asset_url
+from buckstop.api.graphql.graphiql import ASSETS, PREFIX, asset_url
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Headless, and nothing of Chromium's own that would phone home (updates, sync, safe browsing).

@@ -20,7 +20,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import start_server, stop_server
+from harness.server import start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 AUDIT = Path(__file__).resolve().parents[2] / ".ci" / "graphql-http"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

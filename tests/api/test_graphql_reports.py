@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.api.server import Server
+import pytest
+
+from harness.server import Server
+
+pytestmark = pytest.mark.slow
 
 DAY = "2026-11-23"
 

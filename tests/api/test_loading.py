@@ -10,8 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import Server, make_token, start_server, stop_server
+from harness.server import Server, make_token, start_server, stop_server
 from tests.loaders.samples import PEOPLE, export_bytes
+
+pytestmark = pytest.mark.slow
 
 LOAD = """
 mutation Load($file: Upload!, $managers: Upload, $dryRun: Boolean!) {

@@ -23,7 +23,9 @@ from mcp.client.streamable_http import streamable_http_client
 
 from buckstop.api.mcp import TOOLS
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 DAY = "2026-11-23"
 ROOT = Path(__file__).parents[2]

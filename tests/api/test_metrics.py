@@ -17,8 +17,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from buckstop.api.metrics import MAX_OPERATIONS
 
-from tests.api.server import Server, demo_store, make_token, start_server, stop_server
+from harness.server import Server, demo_store, make_token, start_server, stop_server
 from tests.loaders.samples import export_bytes
+
+pytestmark = pytest.mark.slow
 
 DOCS = Path(__file__).parents[2] / "docs" / "metrics.md"
 

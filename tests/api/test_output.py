@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from buckstop.api.output import spreadsheet_safe, write_csv
+from buckstop.api.cli.output import spreadsheet_safe, write_csv
 
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(

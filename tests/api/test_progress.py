@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from buckstop.api.progress import Bar
+from buckstop.api.cli.progress import Bar
 
 
 def test_the_bar_draws_reading_then_each_later_phase_on_its_own_line():

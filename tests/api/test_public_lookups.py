@@ -15,8 +15,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http
+
+pytestmark = pytest.mark.slow
 
 CARMEN = "carmen.ortiz@corvid.example"
 MADE_UP = "carmen.ortis@corvid.example"  # nobody's

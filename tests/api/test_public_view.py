@@ -18,10 +18,12 @@ import httpx
 import pytest
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
 
-from buckstop.api.permissions import AdminDirective, PrivateDirective
-from buckstop.api.schema import schema
+from buckstop.api.graphql.permissions import AdminDirective, PrivateDirective
+from buckstop.api.graphql.schema import schema
 
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
 
 #: The fields anyone may read: names, titles, the shape of the org, routing answers.
 PUBLIC = {

@@ -18,8 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from bench.http import load_org
-from tests.api.server import start_server, stop_server
+from harness.server import start_server, stop_server
+from harness.synth import load_org
+
+pytestmark = pytest.mark.slow
 
 #: People of the org: enough that orgHealth takes a while, few enough to build in seconds.
 PEOPLE = 20_000

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from buckstop.api.schema import schema
+from buckstop.api.graphql.schema import schema
 
-SDL = Path(__file__).parents[2] / "api" / "schema.graphql"
+SDL = Path(__file__).parents[2] / "api" / "graphql" / "schema.graphql"
 
-REGENERATE = 'python -c "from api.schema import schema; print(schema.as_str())" > api/schema.graphql'
+REGENERATE = "make schema"
 
 
 def test_schema_matches_the_committed_sdl() -> None:

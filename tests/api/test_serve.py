@@ -16,9 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.server import start_server, stop_server
+from harness.server import start_server, stop_server
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in /proc (Linux)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the workers in /proc (Linux)"),
+]
 
 
 def workers_of(pid: int) -> list[int]:

@@ -27,6 +27,8 @@ from tests.api.test_cli import buckstop
 from tests.api.test_stores import READS, serve_output
 from tests.disks import fingerprint
 
+pytestmark = pytest.mark.slow
+
 
 def empty(db: Path) -> None:
     db.write_bytes(b"")

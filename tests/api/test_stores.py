@@ -18,9 +18,11 @@ import pytest
 
 from buckstop import seed
 
-from tests.api.server import demo_store, start_server, stop_server
+from harness.server import demo_store, start_server, stop_server
 from tests.api.test_cli import buckstop
 from tests.orgs import OrgBuilder
+
+pytestmark = pytest.mark.slow
 
 #: Every command that only reads a store, with the arguments it needs.
 READS = {

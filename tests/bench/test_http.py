@@ -21,6 +21,8 @@ from buckstop.loaders import apply_bundle
 
 from bench.http import CHAIN, ROUTE, TOP, draw_bodies
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -170,6 +170,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_load_killed_mid_transaction_leaves_the_previous_org(tmp_path, open_store):
     path = tmp_path / "org.db"
     store = open_store(refresh_seconds=0)
@@ -279,6 +280,7 @@ ALTERNATE = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_readers_see_one_whole_version_while_another_process_loads(tmp_path, open_store):
     folders, expected = two_versions(tmp_path, open_store)
     reader = open_store(refresh_seconds=0)
@@ -304,6 +306,7 @@ def too_big() -> ChangeSet:
     return ChangeSet.of([Person(f"p{i:05}", f"Person {i}", title="x" * 300) for i in range(6_000)], kinds=list(Kind))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("leave_kib", "sqlite_says"),
     [(4, "SQLITE_FULL"), (16, "SQLITE_IOERR_SHMSIZE")],  # with 16 KiB free, SQLite can start but not grow -shm
@@ -318,6 +321,7 @@ def test_a_new_store_on_a_full_disk_says_the_disk_is_full(tmp_path, leave_kib, s
         assert list(disk.glob("org.db*")) == []  # not left behind, to be refused as an empty file next time
 
 
+@pytest.mark.slow
 def test_a_change_that_does_not_fit_on_the_disk_changes_nothing(tmp_path):
     with tmpfs(tmp_path / "disk", "1m") as disk:
         store = MemoryStore(disk / "org.db", refresh_seconds=0)
@@ -340,6 +344,7 @@ def test_a_change_that_does_not_fit_on_the_disk_changes_nothing(tmp_path):
             again.close()
 
 
+@pytest.mark.slow
 def test_a_read_only_file_answers_and_refuses_every_change(tmp_path):
     writable = tmp_path / "rw"
     writable.mkdir()
@@ -372,6 +377,7 @@ def test_a_read_only_file_answers_and_refuses_every_change(tmp_path):
     assert fingerprint(writable) == before
 
 
+@pytest.mark.slow
 def test_a_read_only_view_of_a_store_in_use_follows_its_changes(tmp_path, open_store):
     writer = open_store("rw/org.db")  # open, so its log and index stay beside the file
     apply_bundle(writer, billing_to("person:p-ann").write(tmp_path / "one"))
@@ -386,6 +392,7 @@ def test_a_read_only_view_of_a_store_in_use_follows_its_changes(tmp_path, open_s
             reader.close()
 
 
+@pytest.mark.slow
 def test_a_read_only_file_whose_log_holds_changes_is_refused_not_read_stale(tmp_path, open_store):
     writer = open_store("rw/org.db")
     apply_bundle(writer, billing_to("person:p-ann").write(tmp_path / "bundle"))  # in the log, not yet in the file

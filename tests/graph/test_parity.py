@@ -1,6 +1,6 @@
 """Parity on random orgs: the memory backend and Neo4j give identical answers, explanation included.
 
-Orgs come from ``bench.synth`` (seeded: department depth and span, vacant roles,
+Orgs come from ``harness.synth`` (seeded: department depth and span, vacant roles,
 absences with and without delegates, leavers, agency-run accounts, rules at every
 scope), and the questions are drawn with a seeded generator, so a failure
 names its seed and reproduces.
@@ -17,7 +17,7 @@ from buckstop.graph import MemoryStore
 from buckstop.loaders import apply_bundle
 from buckstop.queries import Routing, chain_of_command, route, search, top, who_is_in_charge
 
-from bench.synth import DAY, synth, write_bundle
+from harness.synth import DAY, synth, write_bundle
 
 pytestmark = pytest.mark.neo4j
 

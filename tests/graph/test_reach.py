@@ -1,6 +1,6 @@
 """Declared reaches: the focused memory store and Neo4j fetch the same records, and an under-fetch raises.
 
-The property test draws, on seeded random orgs (``bench.synth``), names for every
+The property test draws, on seeded random orgs (``harness.synth``), names for every
 :class:`~graph.reach.Reach` (ids, handles, names, e-mail addresses, synonyms,
 fragments, and a few names nobody has) and holds that the records the focused
 memory store's interpretation reaches are exactly those Neo4j's compiled Cypher
@@ -25,7 +25,7 @@ from buckstop.graph.reach import Hop
 from buckstop.loaders import apply_bundle
 from buckstop.queries import boss, chain_of_command
 
-from bench.synth import synth, write_bundle
+from harness.synth import synth, write_bundle
 from tests.orgs import OrgBuilder
 
 UNKNOWN = ("nobody-at-all", "@NoSuchHandle", "zz unknown zz")

@@ -254,6 +254,7 @@ def stored_state(db: Path) -> tuple[int, tuple[object, ...], dict[tuple[Kind, st
         store.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(REFUSALS))
 def test_buckstop_load_refuses_a_bad_file_in_one_message_with_exit_2(case, cli_runs):
     run = cli_runs[case]
@@ -270,6 +271,7 @@ def test_buckstop_load_refuses_a_bad_file_in_one_message_with_exit_2(case, cli_r
     assert stored_state(run.db) == run.before
 
 
+@pytest.mark.slow
 def test_buckstop_load_dry_run_of_undecodable_bytes_prints_the_diff_and_the_problem(cli_runs):
     result = cli_runs["mixed-encodings --dry-run"].result
     assert result.returncode == 2, result.stderr
@@ -280,6 +282,7 @@ def test_buckstop_load_dry_run_of_undecodable_bytes_prints_the_diff_and_the_prob
     assert stored_state(cli_runs["mixed-encodings --dry-run"].db) == cli_runs["mixed-encodings"].before
 
 
+@pytest.mark.slow
 def test_buckstop_load_takes_formula_cells_as_text(cli_runs):
     run = cli_runs["formulas"]
     assert run.result.returncode == 0, run.result.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from buckstop.queries import Severity, audit
-from buckstop.queries.audit import KINDS
+from buckstop.queries.audit import FINDING_KINDS
 
 from tests.orgs import DAY, OrgBuilder
 
@@ -316,7 +316,7 @@ def test_an_org_with_every_defect_gets_every_kind_of_finding(store_of):
     org.person("p-eve", "Eve\x1b[2J", department="d-mkt", manager="p-mia")
     org.department("d-lookalike", "Mаrketing", parent="d-co", head="p-mia")
     kinds = {f.kind for f in findings(store_of(org))}
-    assert kinds == set(KINDS)
+    assert kinds == set(FINDING_KINDS)
 
 
 def test_findings_are_worst_first_and_every_kind_is_documented(store_of):
@@ -326,7 +326,7 @@ def test_findings_are_worst_first_and_every_kind_is_documented(store_of):
     severities = [f.severity for f in result.findings]
     assert severities == sorted(severities, key=list(Severity).index)
     assert result.errors == 1
-    assert set(KINDS) >= {f.kind for f in result.findings}
+    assert set(FINDING_KINDS) >= {f.kind for f in result.findings}
 
 
 def test_the_demo_org_shows_findings_people_recognise(corvid):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from buckstop.graph.errors import UnknownName, UnknownPerson
+from buckstop.graph.model import Kind, Ref
 from buckstop.queries import boss, chain_of_command, top, who_is_in_charge
+from buckstop.queries.chain import answerable_for
 
 from tests.orgs import OrgBuilder, acme, ids
 
@@ -190,3 +194,16 @@ def test_a_contract_owner_who_left_is_not_in_charge(store_of):
 def test_a_head_who_left_with_nobody_above_gives_way_to_the_top(store_of):
     org = acme().change("people.csv", "p-cora", status="left")
     assert ids(who_is_in_charge(store_of(org), "Acme").people) == ["p-omar"]
+
+
+def test_who_answers_for_an_account_owner_first_then_whoever_runs_it(acme_memory):
+    org = acme_memory.read()
+    answerable = {a: [str(r) for r in answerable_for(org, org.accounts[a])] for a in sorted(org.accounts)}
+    assert answerable == {
+        "acc-deals": ["department:d-mkt", "agency:ag-bright"],
+        "acc-help": ["department:d-support"],  # run by its owner: named once
+        "acc-promo": ["agency:ag-bright"],
+        "acc-t2": ["department:d-tier2"],
+    }
+    run_by_ops = replace(org.accounts["acc-t2"], operated_by=Ref(Kind.DEPARTMENT, "d-ops"))
+    assert answerable_for(org, run_by_ops) == [Ref(Kind.DEPARTMENT, "d-tier2"), Ref(Kind.DEPARTMENT, "d-ops")]

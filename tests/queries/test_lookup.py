@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+
 import pytest
 
 from buckstop.graph import Kind
@@ -11,6 +13,8 @@ from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus
 from buckstop.queries import boss, chain_of_command
 from buckstop.queries.lookup import (
+    bound_suggestions,
+    department_named,
     find_account,
     find_department,
     find_issue_type,
@@ -71,6 +75,18 @@ def test_find_department_by_id_or_name(org):
     assert find_department(org, "MARKETING").id == "d-mkt"
     with pytest.raises(UnknownDepartment, match="did you mean 'Marketing'"):
         find_department(org, "Marketting")
+
+
+def test_department_named_is_find_department_without_the_error(org):
+    assert department_named(org, " customer  SUPPORT ") == find_department(org, "d-support")
+
+    def miss_then_find() -> None:  # in a context of its own: the bound would outlive the test otherwise
+        bound_suggestions(1)
+        assert department_named(org, "Marketting") is None  # spends no suggestion: its caller words the error
+        with pytest.raises(UnknownDepartment, match="did you mean 'Marketing'"):
+            find_department(org, "Marketting")
+
+    contextvars.copy_context().run(miss_then_find)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from buckstop.graph.codec import parse_ref
-from buckstop.queries.resolve import Resolver
+from buckstop.queries.resolve import Resolver, available_delegate, delegate_of
 
 from tests.orgs import DAY, OrgBuilder, acme
 
@@ -23,6 +23,18 @@ def test_available_means_active_and_not_away_on_the_day(store_of):
     people = r.org.people
     assert [r.available(people[p]) for p in ("p-sue", "p-ann", "p-bob", "p-lou")] == [True, False, False, False]
     assert Resolver(r.org, DAY + timedelta(days=1)).available(people["p-ann"])
+
+
+def test_an_absence_covered_by_its_delegate_only_while_the_delegate_is_available(store_of):
+    org = acme().absence("p-ann", DAY, DAY, delegate="p-bob").absence("p-sue", DAY, DAY, delegate="p-ann")
+    org = org.absence("p-bob", DAY + timedelta(days=1), DAY + timedelta(days=1))
+    r = resolver(store_of, org)
+    people = r.org.people
+    assert available_delegate(r.org, people["p-ann"], DAY) == people["p-bob"]
+    assert delegate_of(r.org, people["p-sue"], DAY) == people["p-ann"]
+    assert available_delegate(r.org, people["p-sue"], DAY) is None  # Ann is away herself
+    assert delegate_of(r.org, people["p-ann"], DAY + timedelta(days=1)) is None  # back: no absence, no delegate
+    assert available_delegate(r.org, people["p-max"], DAY) is None
 
 
 def test_target_resolves_each_kind_of_reference(store_of):

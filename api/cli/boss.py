@@ -1,0 +1,41 @@
+"""``buckstop boss [PERSON]``: a person's manager; with no person, the boss of everyone."""
+
+from __future__ import annotations
+
+import argparse
+
+from buckstop.queries import boss, top
+
+from ._args import text
+from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_dict, person_line, say
+from .top import EmptyOrg
+
+NAME = "boss"
+HELP = "a person's manager, or with no person the top of the organisation"
+EXAMPLE = """\
+examples:
+  buckstop boss p-carmen-ortiz
+  buckstop boss                  # the top of the organisation
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "person", nargs="?", type=text, help="person id, email or full name (default: the top of the organisation)"
+    )
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_for_questions(args)
+    found, _ = boss(store, args.person) if args.person is not None else top(store)
+    if found is None and args.person is None:
+        raise EmptyOrg()
+    if args.json:
+        emit_json(person_dict(found) if found else None)
+    elif found is None:
+        say(f"{args.person} has no manager: they are at the top of the organisation.")
+    else:
+        say(person_line(found))
+    return 0

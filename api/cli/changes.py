@@ -1,0 +1,49 @@
+"""``buckstop changes``: the log of loads, newest first: version, when, who, what."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..stores import open_store
+from ._args import positive
+from ._common import add_store_arguments, settings_of
+from .output import emit_json, table
+
+NAME = "changes"
+HELP = "the newest changes to the org: version, when, who, what"
+EXAMPLE = """\
+examples:
+  buckstop changes --limit 5
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=positive, default=20, help="how many, 1 or more (default 20)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = open_store(settings_of(args))
+    try:
+        changes = store.changes(limit=args.limit)
+    finally:
+        store.close()
+    if args.json:
+        emit_json(
+            [
+                {
+                    "version": c.version,
+                    "at": c.at.isoformat(),
+                    "actor": c.actor,
+                    "summary": c.summary,
+                    "records": c.records,
+                }
+                for c in changes
+            ]
+        )
+    elif changes:
+        rows = [(str(c.version), c.at.isoformat(timespec="seconds"), c.actor, c.summary) for c in changes]
+        print(table(rows, ("version", "at", "who", "what")))
+    else:
+        print("no changes yet: the store is empty")
+    return 0

@@ -1,0 +1,130 @@
+"""``buckstop load PATH``: apply a bundle folder or one HR export whole, and say what changed.
+
+PATH is a bundle folder, or one people file: our ``people.csv`` or an HR system's
+export (BambooHR, Workday, Google Workspace, Rippling, Personio, Entra ID),
+recognised by its header. The load prints its notes and its diff (joiners,
+leavers, movers, title changes, routing consequences); ``--dry-run`` prints the
+diff and every problem and applies nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from buckstop.graph.errors import BuckstopError, BundleRefused
+from buckstop.loaders import Input, Load, load
+
+from ..settings import Settings
+from ..stores import open_store
+from ._common import add_store_arguments, cli_actor
+from .output import emit_json, refused, say
+from .progress import Bar
+
+NAME = "load"
+HELP = "apply a bundle folder, or one HR people export, as one change (or nothing)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="a bundle folder, or one people file (an HR export)")
+    parser.add_argument("--dry-run", action="store_true", help="show the changes and problems, apply nothing")
+    parser.add_argument("--managers", help="a two-column file (person, manager) for an export with no managers")
+    parser.add_argument("--columns", help="a column map (field,column) for an export of any other header")
+    parser.add_argument("--limit", type=int, default=20, help="people shown per section of the diff (default 20)")
+    add_store_arguments(parser)
+
+
+#: How a one-file load is given its auxiliary files: the flags, for the loader's hints.
+FLAGS = {"managers.csv": "--managers FILE", "columns.csv": "--columns FILE"}
+
+
+def _source(args: argparse.Namespace) -> str | dict[str, Input]:
+    """What to load, checked before any store is opened or made: every path named must exist."""
+    if not args.path.strip():
+        raise BuckstopError("PATH is empty; name a bundle folder or a people file")
+    path = Path(args.path)
+    if not path.exists():
+        raise BuckstopError(f"no such file or folder {args.path!r}")
+    for flag, given in (("--managers", args.managers), ("--columns", args.columns)):
+        if given is not None and not Path(given).is_file():
+            what = "is a folder, not a file" if Path(given).is_dir() else "no such file"
+            raise BuckstopError(f"{flag} {given!r}: {what}")
+    if not (args.managers or args.columns):
+        return str(args.path)
+    if not path.is_file():
+        raise BuckstopError(
+            f"--managers and --columns go with one people file, and {args.path!r} is a folder; "
+            "put managers.csv or columns.csv in the folder instead"
+        )
+    inputs = {"people.csv": Input(path.name, path)}
+    for name, given in (("managers.csv", args.managers), ("columns.csv", args.columns)):
+        if given:
+            inputs[name] = Input(Path(given).name, Path(given))
+    return inputs
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings().with_overrides(db=args.db)
+    source = _source(args)  # a missing file is refused before a store is made for it
+    made = settings.backend == "memory" and not Path(settings.db).exists()
+    store = open_store(settings, create=True)  # a load may make its store (see api.stores)
+    bar = Bar()
+    done: Load | None = None
+    try:
+        supply = FLAGS if isinstance(source, dict) or Path(source).is_file() else None
+        done = load(store, source, dry_run=args.dry_run, actor=cli_actor(), progress=bar, supply=supply)
+    finally:
+        bar.close()
+        store.close()
+        if made and (done is None or done.applied is None):
+            _remove(settings.db)  # a load that applied nothing leaves no store behind
+    assert done is not None  # load returned (it raises otherwise)
+    if args.json:
+        emit_json(load_dict(done, args.limit))
+        return 2 if done.problems else 0
+    # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.cli.output).
+    for note in done.notes:
+        say(note)
+    counts = ", ".join(
+        f"{len(items):,} {kind.value}" for kind, items in sorted(done.bundle.changes.records.items()) if items
+    )
+    if done.applied is None:
+        problems = len(done.problems)
+        verdict = f"has {problems:,} problem{'' if problems == 1 else 's'}" if problems else "is valid"
+        say(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
+    else:
+        say(f"loaded {args.path}: {counts}; the org is now version {done.applied.version} in {settings.db}")
+    for line in done.diff.lines(args.limit):
+        say(line)
+    if done.problems:
+        refused(BundleRefused(done.problems))
+        return 2
+    return 0
+
+
+def _remove(db: Path) -> None:
+    """Remove a store file this command made, with SQLite's log and index beside it."""
+    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        path.unlink(missing_ok=True)
+
+
+def load_dict(done: Load, limit: int) -> dict[str, object]:
+    """A load as JSON: notes, problems, and the diff (each list at most ``limit`` long)."""
+    d = done.diff
+    return {
+        "applied": done.applied is not None,
+        "version": done.applied.version if done.applied else None,
+        "notes": done.notes,
+        "problemCount": len(done.problems),
+        "problems": [str(p) for p in BundleRefused(done.problems).problems[:limit]],
+        "summary": d.summary(),
+        "joiners": [p.id for p in d.joiners[:limit]],
+        "leavers": [p.id for p in d.leavers[:limit]],
+        "moves": [{"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.moves[:limit]],
+        "titleChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.title_changes[:limit]],
+        "statusChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.status_changes[:limit]],
+        "otherChanges": [
+            {"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.other_changes[:limit]
+        ],
+        "consequences": [c.message for c in d.consequences[:limit]],
+    }

@@ -1,0 +1,56 @@
+"""``buckstop triage ACCOUNT MESSAGE``: which issue type a customer's words are about, and who handles it."""
+
+from __future__ import annotations
+
+import argparse
+
+from buckstop.queries import triage
+
+from ..answers import dump, triage_answer
+from ._args import day, text
+from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, person_line, say
+
+NAME = "triage"
+HELP = "pick the issue type of a customer's message and route it"
+EXAMPLE = """\
+examples:
+  buckstop triage @CorvidHelp "I want my money back"
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("account", type=text, help="account id or handle, e.g. @CorvidHelp")
+    parser.add_argument("message", type=text, help="the customer's message, quoted")
+    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    answer = triage(store_for_questions(args), args.account, args.message, on=args.on)
+    if args.json:
+        emit_json(dump(triage_answer(answer)))
+        return 0
+    if answer.issue_type is None:
+        say(f"Unclassified on {answer.account.handle} — FALLBACK")
+    else:
+        marks = " — AMBIGUOUS" if answer.ambiguous else ""
+        marks += " — FALLBACK (no rule applies)" if answer.fallback else ""
+        say(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
+    if answer.candidates:
+        say()
+        say("Candidates:")
+        for candidate in answer.candidates:
+            said = ", ".join(f"{m.words!r}" for m in candidate.matches)
+            say(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
+    say()
+    say("Handled by:")
+    for person in answer.handlers:
+        say(f"  {person_line(person)}")
+    say("Escalation:")
+    for step in answer.escalation:
+        say(f"  {step.level}. {person_line(step.person)}{'  (absent)' if step.absent else ''}")
+    say("Why:")
+    for line in answer.explanation:
+        say(f"  - {line}")
+    return 0

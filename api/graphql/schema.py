@@ -1,0 +1,336 @@
+"""The GraphQL schema: the questions of ``queries``, shaped for other tools.
+
+The names of ``route``, ``top``, ``chainOfCommand``, ``boss``,
+``whoIsInCharge`` and ``person`` are a contract (see ``api/graphql/schema.graphql``,
+checked by a test): add around them, never rename them.
+
+:func:`make_schema` adds the limits of the settings (depth, aliases, tokens,
+introspection); every list of the API is a page of at most ``max_page_size``.
+The context of a request holds the store, the settings and the principal
+(see :mod:`api.access`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.types import ExecutionResult, Info
+
+from buckstop import queries
+from buckstop.graph.errors import BuckstopError
+from buckstop.graph.org import Org
+from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
+from buckstop.graph.reach import Reach
+from buckstop.graph.store import Focus, Store
+from buckstop.queries.lookup import find_person
+
+from ..errors import ErrorShape
+from ..metrics import OperationMetrics
+from ..questions import off_loop
+from ..settings import Settings
+from .cost import LOOKUP, Cost, costs_of, priced
+from .documents import Checks
+from .loading import Mutation
+from .memo import MEMO, AnsweredOnce
+from .permissions import admin, principal_of
+from .types import (
+    Account,
+    Department,
+    Hit,
+    IssueType,
+    OrgHealth,
+    Person,
+    ResponsibilityMatrix,
+    Role,
+    Routing,
+    View,
+)
+
+__all__ = ["PageTooLarge", "make_schema", "schema"]
+
+T = TypeVar("T")
+
+
+class PageTooLarge(BuckstopError):
+    code = "PAGE_TOO_LARGE"
+
+    def __init__(self, limit: int, most: int) -> None:
+        super().__init__(f"limit {limit} is over the largest page, {most}; ask for the rest with `offset`")
+
+
+def _limit(info: Info, limit: int | None, default: int) -> int:
+    """``limit``, refused if it is over the largest page the settings allow; unset, ``default`` or that page."""
+    settings: Settings = info.context.get("settings") or Settings()
+    if limit is None:
+        return min(default, settings.max_page_size)
+    if limit > settings.max_page_size:
+        raise PageTooLarge(limit, settings.max_page_size)
+    return max(limit, 0)
+
+
+def _page(info: Info, items: list[T], offset: int, limit: int | None, default: int = 100) -> list[T]:
+    """``items[offset:offset+limit]``, refusing a page larger than the settings allow."""
+    start = max(offset, 0)
+    return items[start : start + _limit(info, limit, default)]
+
+
+Offset = Annotated[int, strawberry.argument(description="How many items to skip.")]
+Limit = Annotated[
+    int | None,
+    strawberry.argument(
+        description="How many items at most (default 100, or 20 where noted; at most `max_page_size`)."
+    ),
+]
+
+
+def _store(info: Info) -> Store:
+    store: Store = info.context["store"]
+    return store
+
+
+def _private(info: Info) -> bool:
+    """Whether the caller may find people by private names: the public view may not (see :mod:`queries.lookup`)."""
+    return principal_of(info).reads_private
+
+
+def _view(info: Info, org: Org) -> View:
+    return View(org, _store(info))
+
+
+#: A person by id, address or name: one lookup, hit or miss (a miss asks the org's name index for
+#: near names, graph/names.py, rather than comparing the name with every name).
+BY_NAME = LOOKUP
+#: A page of a list: each item costs its selection.
+PAGE = Cost(1, items=100, items_argument="limit")
+
+
+def question(cost: Cost, description: str, extensions: Sequence[FieldExtension] = ()) -> Any:
+    """A root field: priced at ``cost`` (:mod:`.cost`), answered once per request and arguments (:mod:`.memo`)."""
+    return strawberry.field(description=description, metadata=priced(cost), extensions=[*extensions, AnsweredOnce()])
+
+
+@strawberry.type(name="Change", description="One applied change to the org.")
+class ChangeEntry:
+    version: int = strawberry.field(description="The org version it made.")
+    at: datetime
+    actor: str = strawberry.field(description="Who: the token's name, or cli:USER for a command on the server.")
+    summary: str = strawberry.field(description="What, in one line.")
+    records: int = strawberry.field(description="How many records the change carried.")
+
+    @classmethod
+    def of(cls, change: Any) -> ChangeEntry:
+        return cls(
+            version=change.version, at=change.at, actor=change.actor, summary=change.summary, records=change.records
+        )
+
+
+@strawberry.type
+class Query:
+    @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
+    @off_loop
+    def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
+        answer = queries.route(_store(info), account, issue_type, on=on)
+        return Routing.of(answer, _view(info, answer.org))
+
+    @question(LOOKUP, "The person at the top of the organisation: the name on the door.")
+    @off_loop
+    def top(self, info: Info) -> Person | None:
+        person, org = queries.top(_store(info))
+        return Person.of(person, _view(info, org)) if person else None
+
+    @question(Cost(1, items=10), "The people above a person (id, email or name), nearest first.")
+    @off_loop
+    def chain_of_command(self, info: Info, person: strawberry.ID) -> list[Person]:
+        chain = queries.chain_of_command(_store(info), str(person), private=_private(info))
+        view = _view(info, chain.org)
+        return [Person.of(p, view) for p in chain.above]
+
+    @question(BY_NAME, "A person's manager (the nearest who has not left).")
+    @off_loop
+    def boss(self, info: Info, of: strawberry.ID) -> Person | None:
+        person, org = queries.boss(_store(info), str(of), private=_private(info))
+        return Person.of(person, _view(info, org)) if person else None
+
+    @question(Cost(1, items=10), "An account's or department's head, then the chain above.")
+    @off_loop
+    def who_is_in_charge(self, info: Info, of: str) -> list[Person]:
+        answer = queries.who_is_in_charge(_store(info), of)
+        view = _view(info, answer.org)
+        return [Person.of(p, view) for p in answer.people]
+
+    @question(BY_NAME, "One person by id, email or unique name.")
+    @off_loop
+    def person(self, info: Info, id: strawberry.ID) -> Person | None:
+        store = _store(info)
+        org = store.read(Focus(Reach.PERSON, (str(id),)))
+        return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
+
+    @question(
+        Cost(1, per_thousand_people=200, items=20, items_argument="limit"),
+        "Search people, departments, roles, accounts, agencies and issue types.",
+    )
+    @off_loop
+    def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
+        hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)), private=_private(info))
+        view = _view(info, org)
+        return [Hit.of(hit, view) for hit in hits]
+
+    @question(PAGE, "Accounts by id, a page at a time.")
+    @off_loop
+    def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:
+        org = _store(info).read(Focus.kinds("account"))
+        view = _view(info, org)
+        return [Account.of(a, view) for _, a in _page(info, sorted(org.accounts.items()), offset, limit)]
+
+    @question(PAGE, "Departments by id, a page at a time.")
+    @off_loop
+    def departments(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Department]:
+        org = _store(info).read(Focus.kinds("department"))
+        view = _view(info, org)
+        return [Department.of(d, view) for _, d in _page(info, sorted(org.departments.items()), offset, limit)]
+
+    @question(PAGE, "Roles by id, a page at a time.")
+    @off_loop
+    def roles(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Role]:
+        org = _store(info).read(Focus.kinds("role"))
+        view = _view(info, org)
+        return [Role.of(r, view) for _, r in _page(info, sorted(org.roles.items()), offset, limit)]
+
+    @question(PAGE, "The issue taxonomy by id, a page at a time.")
+    @off_loop
+    def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[IssueType]:
+        org = _store(info).read(Focus.kinds("issue_type"))
+        view = _view(info, org)
+        return [IssueType.of(i, view) for _, i in _page(info, sorted(org.issue_types.items()), offset, limit)]
+
+    @question(PAGE, "People by id, a page at a time.")
+    @off_loop
+    def people(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Person]:
+        org = _store(info).read(Focus.kinds("person"))
+        view = _view(info, org)
+        return [Person.of(org.people[i], view) for i in _page(info, sorted(org.people), offset, limit)]
+
+    @question(Cost(1, items=20, items_argument="limit"), "The newest changes to the org: who, when, what.", admin())
+    @off_loop
+    def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
+        found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
+        return [ChangeEntry.of(c) for c in found[max(offset, 0) :]]
+
+    @question(
+        Cost(1, per_thousand_people=300), "The chain-of-command audit of the whole org: every finding, worst first."
+    )
+    @off_loop
+    def org_health(
+        self,
+        info: Info,
+        on: date | None = None,
+        severity: Annotated[
+            queries.Severity, strawberry.argument(description="Only findings at least this severe.")
+        ] = queries.Severity.INFO,
+    ) -> OrgHealth:
+        return OrgHealth.of(queries.audit(_store(info), on=on), severity)
+
+    @question(
+        Cost(1, per_thousand_people=150),
+        "Who handles each top-level issue type on each account, and which only fall back.",
+    )
+    @off_loop
+    def responsibility_matrix(self, info: Info, on: date | None = None) -> ResponsibilityMatrix:
+        result = queries.matrix(_store(info), on=on)
+        return ResponsibilityMatrix.of(result, _view(info, result.org))
+
+
+class _Schema(strawberry.Schema):
+    async def execute(  # type: ignore[override]
+        self, query: str | None, variable_values: dict[str, Any] | None = None, context_value: Any = None, **rest: Any
+    ) -> ExecutionResult:
+        """Answer the whole request from one version of the org (:mod:`graph.pinned`).
+
+        The store of the context is pinned for each attempt; a request that
+        saw the org change between two of its questions, and wrote nothing, is
+        asked again.
+        """
+        store = context_value.get("store") if isinstance(context_value, dict) else None
+        if store is None:
+            return await super().execute(query, variable_values, context_value, **rest)
+        for _ in range(ATTEMPTS):
+            pinned = context_value["store"] = Pinned(store)
+            context_value[MEMO] = {}  # answers of an older version are not this attempt's
+            try:
+                result = await super().execute(query, variable_values, context_value, **rest)
+            finally:
+                context_value["store"] = store
+            if pinned.wrote or not _org_changed(result):
+                break
+        return result
+
+    def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:
+        """Log nothing here: :class:`~api.errors.ErrorShape` logs the unexpected errors, with their request id.
+
+        (strawberry would log every error with a traceback, a client's typo included.)
+        """
+
+
+def _org_changed(result: ExecutionResult) -> bool:
+    return any((e.extensions or {}).get("code") == OrgChanged.code for e in result.errors or ())
+
+
+def make_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits of ``settings``.
+
+    Parsing and validating a document cost more than answering most questions,
+    so both are cached (:class:`~api.graphql.documents.Documents`: by the hash of the
+    text, bounded by bytes); a document is then priced (:mod:`api.graphql.cost`). The
+    limits' rules are made once here, not per request: strawberry's limiters
+    make a new rule class each time they are built.
+    """
+    settings = settings or Settings()
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection:
+        rules.extend(DisableIntrospection().validation_rules)
+    checks = Checks(
+        costs={},
+        max_bytes=settings.document_cache_bytes,
+        max_selections=settings.max_selections,
+        max_cost=settings.max_cost,
+        max_items=settings.max_page_size,
+    )
+    # Factories, not instances: strawberry makes a fresh extension for each request.
+    # The rules join the document's on_operation, before the checks read them on_validate.
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        OperationMetrics,  # first, so it finishes last and reads the errors ErrorShape shaped
+        ErrorShape,
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: AddValidationRules(rules),
+        checks.extension,
+    ]
+    made = _Schema(query=Query, mutation=Mutation, extensions=extensions)
+    checks.costs = costs_of(made._schema)
+    return made
+
+
+#: The schema with the default limits; ``api/graphql/schema.graphql`` is its SDL.
+schema = make_schema()
+
+
+if __name__ == "__main__":  # pragma: no cover - `make schema`, and docs/security.md's table of costs
+    import sys
+
+    from .cost import markdown
+
+    print(markdown(costs_of(schema._schema)) if "--costs" in sys.argv[1:] else schema.as_str() + "\n", end="")

@@ -1,0 +1,88 @@
+"""The in-process questions benchmark: how long a route, a chain of command and the top take on the memory backend.
+
+``python -m bench.route`` (part of ``make bench``) builds seeded synthetic orgs
+(:mod:`harness.synth`) of each size into a real SQLite store, asks ``--questions``
+questions of each kind drawn from the org with the same seed, and prints the
+median and the 99th percentile of each, in microseconds. A route is the whole
+answer: the rule, the handlers, the escalation chain up to the top and the
+explanation (``queries.route``), as GraphQL, the CLI and MCP ask it.
+
+The figures are what a change to the questions is held to: run it before and
+after (on one machine, in one sitting: the machine is shared, so compare medians
+measured side by side) and quote both in docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from buckstop.graph import MemoryStore, Store
+from buckstop.graph.model import Account, Person, Status
+from buckstop.graph.org import ChangeSet
+from buckstop.queries import chain_of_command, route, top
+
+from harness.synth import DAY, synth
+
+HEADER = "| people | question | p50 µs | p99 µs |\n|---:|---|---:|---:|"
+
+
+def timed(calls: list[Callable[[], object]]) -> tuple[float, float]:
+    """The median and the 99th percentile of ``calls``, each run once, in seconds."""
+    samples = []
+    for call in calls:
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def measure(store: Store, people: int, pairs: list[tuple[str, str]], asked: list[str]) -> None:
+    """Print a row for each question: ``pairs`` routed, ``asked`` people's chains, the top as often."""
+    questions: dict[str, list[Callable[[], object]]] = {
+        "route": [lambda a=a, i=i: route(store, a, i, on=DAY) for a, i in pairs],
+        "chainOfCommand": [lambda p=p: chain_of_command(store, p) for p in asked],
+        "top": [lambda: top(store)] * len(asked),
+    }
+    for name, calls in questions.items():
+        p50, p99 = timed(calls)
+        print(f"| {people:,} | {name} | {p50 * 1e6:,.1f} | {p99 * 1e6:,.1f} |", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--questions", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    sizes = ", ".join(f"{people:,}" for people in args.people)
+    print(f"bench.route: {sizes} people, seed {args.seed}, {args.questions} questions of each kind", flush=True)
+    print(HEADER, flush=True)
+    for people in args.people:
+        org = synth(people, seed=args.seed)
+        rng = random.Random(args.seed)
+        handles = {r.id: r.handle for r in org.records if isinstance(r, Account)}
+        staff = [r.id for r in org.records if isinstance(r, Person) and r.status is not Status.LEFT]
+        pairs = [(handles[rng.choice(org.accounts)], rng.choice(org.issue_types)) for _ in range(args.questions)]
+        asked = [rng.choice(staff) for _ in range(args.questions)]
+        with tempfile.TemporaryDirectory() as tmp:
+            store = MemoryStore(Path(tmp) / "org.db")
+            try:
+                store.apply(ChangeSet.of(org.records), actor="bench")
+                for account, issue in pairs[:100]:  # the org's indexes are built by the first questions
+                    route(store, account, issue, on=DAY)
+                measure(store, people, pairs, asked)
+            finally:
+                store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
