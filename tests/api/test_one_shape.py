@@ -310,3 +310,18 @@ def test_a_dry_run_load_is_one_shape_on_the_command_line_and_in_graphql(org: Org
     assert "errors" not in body, body["errors"]
     assert missing_from_json(tree, schema._schema.mutation_type.fields["loadPeople"].type) == []
     assert same(answer, body["data"]["loadPeople"]) == []
+
+
+def test_the_public_view_withholds_the_same_fields_in_the_tool_and_in_graphql(org: Org) -> None:
+    arguments = {"account": "@CorvidDeals", "issue": "press", "on": DAY}
+    [result] = ask(over_http(org.server.url), ("route", arguments))  # no token: the public view
+    answer = result.structured_content
+    handler = answer["handlers"][0]
+    assert handler["public"] is False and (handler["email"], handler["source"]) == (None, None)
+    assert answer["rule"]["source"] is None and all(f["source"] is None for f in answer["provenance"][:2])
+    anonymous = Server(org.server.url, org.db)
+    try:
+        part = Part("route", f'account: "@CorvidDeals", issueType: "press", on: "{DAY}"')
+        compare_with_graphql(anonymous, tree_of(answers.RouteAnswer), answer, part)
+    finally:
+        anonymous.client.close()
