@@ -33,13 +33,23 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.access import Token, digest
 from buckstop.graph.errors import BrokenToken, BuckstopError, StoreUnavailable
-from buckstop.graph.model import Person
+from buckstop.graph.model import Person, Record
 from buckstop.graph.store import Store
 from buckstop.queries.lookup import shows_private
 
 from .errors import error_response
 
-__all__ = ["ANONYMOUS", "LOCAL", "Access", "Forbidden", "Guarded", "Principal", "current", "may_see_private"]
+__all__ = [
+    "ANONYMOUS",
+    "LOCAL",
+    "Access",
+    "Forbidden",
+    "Guarded",
+    "Principal",
+    "current",
+    "may_see_private",
+    "may_see_source",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,17 @@ def may_see_private(person: Person, principal: Principal | None = None) -> bool:
     The same rule decides what a lookup may match on (:func:`queries.lookup.shows_private`).
     """
     return shows_private(person, private=(principal or current.get()).reads_private)
+
+
+def may_see_source(record: Record | None = None, principal: Principal | None = None) -> bool:
+    """Whether ``principal`` (default: the current one) may see where ``record`` was loaded from (file:row).
+
+    The rule of GraphQL's ``@private`` fields: a person's as :func:`may_see_private`; any other
+    record's (a rule's row, an audit finding's rows, ``record`` None) only with a reading token.
+    """
+    if isinstance(record, Person):
+        return may_see_private(record, principal)
+    return (principal or current.get()).reads_private
 
 
 class Forbidden(BuckstopError):

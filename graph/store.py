@@ -55,6 +55,10 @@ class Focus:
     reach: Reach
     names: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.reach, Reach):  # a bare name would read who knows what: every reach is declared
+            raise TypeError(f"a focus needs a declared Reach, not {self.reach!r}")
+
     @classmethod
     def kinds(cls, *kinds: str) -> Focus:
         """Every record of these kinds (``"account"``, ``"department"``…)."""

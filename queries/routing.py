@@ -33,7 +33,7 @@ from .chain import answerable_for, chain_above
 from .lookup import find_account, find_issue_type, label
 from .resolve import Resolver
 
-__all__ = ["EscalationStep", "Routing", "escalation_of", "fallback_handlers", "route", "route_in"]
+__all__ = ["EscalationStep", "Routing", "escalation_of", "fallback_handlers", "fallback_in", "route", "route_in"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Routing:
     """The answer to "who handles issue type T on account A?", with its reasons."""
 
     account: Account
-    issue_type: IssueType
+    issue_type: IssueType | None  # None only for a message no issue type matched (:func:`fallback_in`)
     rule: Rule | None
     fallback: bool
     handlers: tuple[Person, ...]
@@ -74,6 +74,16 @@ def route(store: Store, account: str, issue_type: str, *, on: date | None = None
 def route_in(org: Org, account: Account, issue_type: IssueType, *, on: date) -> Routing:
     """Route within an org already read whole: the audit and the matrix route every pair of one org."""
     return _route(org, account, issue_type, issue_type.name, on)
+
+
+def fallback_in(org: Org, account: Account, *, on: date) -> Routing:
+    """Where an issue of no known type goes on ``account``: its fallback (triage's unclassified message)."""
+    resolver = Resolver(org, on)
+    resolver.notes.append(f"Unclassified on {label(org, Kind.ACCOUNT, account.id)}: it goes to the fallback.")
+    people = tuple(org.people[h] for h in sorted(set(fallback_handlers(org, account, resolver))))
+    escalation = escalation_of(org, people, on, resolver.notes)
+    top = escalation[-1].person if escalation else None
+    return Routing(account, None, None, True, people, escalation, top, tuple(resolver.notes), on, org)
 
 
 def _scopes(org: Org, account: Account) -> list[tuple[Ref | None, str]]:

@@ -28,18 +28,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from buckstop.graph.errors import BuckstopError
-from buckstop.graph.model import Account, IssueType, Kind, Person, Rule
+from buckstop.graph.model import Account, IssueType, Kind
 from buckstop.graph.org import Org, normalize
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 
 from .lookup import find_account, label
-from .resolve import Resolver
-from .routing import EscalationStep, Routing, escalation_of, fallback_handlers, route
+from .routing import Routing, fallback_in, route
 
 __all__ = ["BlankMessage", "Candidate", "Match", "Triage", "stem", "triage", "words"]
 
@@ -76,22 +75,35 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Triage:
-    """The issue type a message is about (if any), who handles it, and why."""
+    """The issue type a message is about (if any), and its route: who handles it, and why.
 
-    account: Account
+    The route is the one answer to "who handles it": of the chosen issue type, or, for an
+    unclassified message, the account's fallback (a route with no issue type).
+    """
+
     message: str
-    issue_type: IssueType | None  # None: unclassified
     candidates: tuple[Candidate, ...]
     ambiguous: bool
-    routing: Routing | None  # the route of the chosen issue type; None when unclassified
-    fallback: bool
-    rule: Rule | None
-    handlers: tuple[Person, ...]
-    escalation: tuple[EscalationStep, ...]
-    top: Person | None
-    explanation: tuple[str, ...]
-    day: date
-    org: Org = field(compare=False, repr=False)  # the org the answer was read from
+    notes: tuple[str, ...]  # how the message was read; the route's own reasons follow in `explanation`
+    routing: Routing
+
+    @property
+    def account(self) -> Account:
+        return self.routing.account
+
+    @property
+    def issue_type(self) -> IssueType | None:
+        """The issue type chosen; None when unclassified."""
+        return self.routing.issue_type
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        """Why, in order: how the message was read, then why the route goes where it goes."""
+        return (*self.notes, *self.routing.explanation)
+
+    @property
+    def org(self) -> Org:
+        return self.routing.org
 
     @property
     def matched(self) -> tuple[Match, ...]:
@@ -145,26 +157,14 @@ def triage(store: Store, account: str, message: str, *, on: date | None = None, 
     candidates = _candidates(taxonomy, found)
     notes = _explain(taxonomy, candidates, found)
     if not candidates:
-        return _unclassified(store, the_account, message, notes, day)
+        # An unclassified message needs the account's fallback people, not a route's part of the org:
+        # a question name no backend focuses on reads the whole org.
+        org = store.read(Focus(Reach.TRIAGE, (the_account.id,)))
+        return Triage(message, (), False, tuple(notes), fallback_in(org, org.accounts[the_account.id], on=day))
     chosen = candidates[0]
     routing = route(store, the_account.id, chosen.issue_type.id, on=day)
     ambiguous = len(candidates) > 1 and candidates[1].score == chosen.score
-    return Triage(
-        account=routing.account,
-        message=message,
-        issue_type=routing.issue_type,
-        candidates=tuple(candidates[: max(limit, 1)]),
-        ambiguous=ambiguous,
-        routing=routing,
-        fallback=routing.fallback,
-        rule=routing.rule,
-        handlers=routing.handlers,
-        escalation=routing.escalation,
-        top=routing.top,
-        explanation=(*notes, *routing.explanation),
-        day=day,
-        org=routing.org,
-    )
+    return Triage(message, tuple(candidates[: max(limit, 1)]), ambiguous, tuple(notes), routing)
 
 
 def _matches(org: Org, found: list[tuple[str, str]]) -> Iterator[Match]:
@@ -217,30 +217,3 @@ def _explain(org: Org, candidates: list[Candidate], found: list[tuple[str, str]]
     else:
         notes.append(f"Triaged as {name}.")
     return notes
-
-
-def _unclassified(store: Store, account: Account, message: str, notes: list[str], day: date) -> Triage:
-    # An unclassified message needs the account's fallback people and the chain above them.
-    org = store.read(Focus(Reach.TRIAGE, (account.id,)))
-    account = org.accounts[account.id]
-    resolver = Resolver(org, day)
-    resolver.notes.extend(notes)
-    resolver.notes.append(f"Unclassified on {label(org, Kind.ACCOUNT, account.id)}: it goes to the fallback.")
-    handlers = tuple(org.people[h] for h in sorted(set(fallback_handlers(org, account, resolver))))
-    escalation = escalation_of(org, handlers, day, resolver.notes)
-    return Triage(
-        account=account,
-        message=message,
-        issue_type=None,
-        candidates=(),
-        ambiguous=False,
-        routing=None,
-        fallback=True,
-        rule=None,
-        handlers=handlers,
-        escalation=escalation,
-        top=escalation[-1].person if escalation else None,
-        explanation=tuple(resolver.notes),
-        day=day,
-        org=org,
-    )

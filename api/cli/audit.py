@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         emit_json(dump(answer))
     else:
         for finding in answer.findings:
-            say(f"{_MARK[Severity(finding.severity)]}  {finding.kind}: {finding.message}")
+            say(f"{_MARK[Severity[finding.severity]]}  {finding.kind}: {finding.message}")
             say(f"    why: {finding.why}")
             say(f"    fix: {finding.fix}")
             if finding.where:

@@ -6,9 +6,10 @@ import argparse
 
 from buckstop.queries import chain_of_command
 
+from ..answers import chain_answer, dump
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
-from .output import emit_json, person_dict, person_line, say
+from .output import emit_json, person_line, say
 
 NAME = "chain"
 HELP = "the chain of command above a person (id, email or name)"
@@ -25,9 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    chain = chain_of_command(store_for_questions(args), args.person)
+    store = store_for_questions(args)
+    chain = chain_of_command(store, args.person)
     if args.json:
-        emit_json({"person": person_dict(chain.person), "above": [person_dict(p) for p in chain.above]})
+        emit_json(dump(chain_answer(chain, store)))
         return 0
     say(person_line(chain.person))
     for level, person in enumerate(chain.above, start=1):

@@ -6,9 +6,10 @@ import argparse
 
 from buckstop.queries import who_is_in_charge
 
+from ..answers import dump, in_charge_answer
 from ._args import text
 from ._common import add_store_arguments, store_for_questions
-from .output import emit_json, person_dict, person_line, say
+from .output import emit_json, person_line, say
 
 NAME = "in-charge"
 HELP = "who is in charge of an account or department: its head, then the chain above"
@@ -25,15 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    answer = who_is_in_charge(store_for_questions(args), args.name)
+    store = store_for_questions(args)
+    answer = who_is_in_charge(store, args.name)
     if args.json:
-        emit_json(
-            {
-                "of": answer.of,
-                "people": [person_dict(p) for p in answer.people],
-                "explanation": list(answer.explanation),
-            }
-        )
+        emit_json(dump(in_charge_answer(answer, store)))
         return 0
     say(f"In charge of {answer.of}:")
     for level, person in enumerate(answer.people):

@@ -15,6 +15,7 @@ from pathlib import Path
 from buckstop.graph.errors import BuckstopError, BundleRefused
 from buckstop.loaders import Input, Load, load
 
+from ..answers import dump, load_answer
 from ..settings import Settings
 from ..stores import open_store
 from ._common import add_store_arguments, cli_actor
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             _remove(settings.db)  # a load that applied nothing leaves no store behind
     assert done is not None  # load returned (it raises otherwise)
     if args.json:
-        emit_json(load_dict(done, args.limit))
+        emit_json(dump(load_answer(done, args.limit)))
         return 2 if done.problems else 0
     # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.cli.output).
     for note in done.notes:
@@ -106,25 +107,3 @@ def _remove(db: Path) -> None:
     """Remove a store file this command made, with SQLite's log and index beside it."""
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
-
-
-def load_dict(done: Load, limit: int) -> dict[str, object]:
-    """A load as JSON: notes, problems, and the diff (each list at most ``limit`` long)."""
-    d = done.diff
-    return {
-        "applied": done.applied is not None,
-        "version": done.applied.version if done.applied else None,
-        "notes": done.notes,
-        "problemCount": len(done.problems),
-        "problems": [str(p) for p in BundleRefused(done.problems).problems[:limit]],
-        "summary": d.summary(),
-        "joiners": [p.id for p in d.joiners[:limit]],
-        "leavers": [p.id for p in d.leavers[:limit]],
-        "moves": [{"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.moves[:limit]],
-        "titleChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.title_changes[:limit]],
-        "statusChanges": [{"id": c.person.id, "old": c.old, "new": c.new} for c in d.status_changes[:limit]],
-        "otherChanges": [
-            {"id": c.person.id, "field": c.field, "old": c.old, "new": c.new} for c in d.other_changes[:limit]
-        ],
-        "consequences": [c.message for c in d.consequences[:limit]],
-    }

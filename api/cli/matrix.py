@@ -32,9 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = matrix(store_for_questions(args), on=args.on)
+    store = store_for_questions(args)
+    result = matrix(store, on=args.on)
     if args.json:
-        emit_json(dump(matrix_answer(result)))
+        emit_json(dump(matrix_answer(result, store)))
     elif args.csv:
         rows = (
             (

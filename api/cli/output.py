@@ -18,19 +18,15 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from buckstop.graph.codec import encode
 from buckstop.graph.errors import BundleRefused
 from buckstop.graph.model import Person
-from buckstop.queries.routing import Routing
 from buckstop.queries.text import HIDDEN
 
 __all__ = [
     "emit_json",
-    "person_dict",
     "person_line",
     "printable",
     "refused",
-    "routing_dict",
     "say",
     "spreadsheet_safe",
     "table",
@@ -100,26 +96,6 @@ def person_line(person: Person) -> str:
     extra = f", {person.title}" if person.title else ""
     status = "" if person.status.value == "active" else f" [{person.status.value}]"
     return printable(f"{person.name} ({person.id}{extra}){status}")
-
-
-def person_dict(person: Person) -> dict[str, Any]:
-    return encode(person)
-
-
-def routing_dict(answer: Routing) -> dict[str, Any]:
-    return {
-        "account": encode(answer.account),
-        "issueType": encode(answer.issue_type),
-        "rule": encode(answer.rule) if answer.rule else None,
-        "fallback": answer.fallback,
-        "handlers": [person_dict(p) for p in answer.handlers],
-        "escalation": [
-            {"level": s.level, "absent": s.absent, "person": person_dict(s.person)} for s in answer.escalation
-        ],
-        "top": person_dict(answer.top) if answer.top else None,
-        "explanation": list(answer.explanation),
-        "day": answer.day.isoformat(),
-    }
 
 
 def emit_json(value: Any) -> None:

@@ -6,9 +6,10 @@ import argparse
 
 from buckstop.queries import route
 
+from ..answers import dump, route_answer
 from ._args import day, text
 from ._common import add_store_arguments, store_for_questions
-from .output import emit_json, person_line, routing_dict, say
+from .output import emit_json, person_line, say
 
 NAME = "route"
 HELP = "who handles an issue type on an account, and the escalation chain"
@@ -27,11 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    answer = route(store_for_questions(args), args.account, args.issue, on=args.on)
+    store = store_for_questions(args)
+    answer = route(store, args.account, args.issue, on=args.on)
     if args.json:
-        emit_json(routing_dict(answer))
+        emit_json(dump(route_answer(answer, store)))
         return 0
-    title = f"{answer.issue_type.name} on {answer.account.handle}"
+    title = f"{answer.issue_type.name if answer.issue_type else 'Unclassified'} on {answer.account.handle}"
     say(title + (" — FALLBACK (no rule applies)" if answer.fallback else ""))
     say()
     say("Handled by:")

@@ -6,6 +6,7 @@ import argparse
 
 from buckstop.queries import search
 
+from ..answers import dump, find_answer
 from ._args import positive, text
 from ._common import add_store_arguments, store_for_questions
 from .output import emit_json, say, table
@@ -26,9 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    hits, _ = search(store_for_questions(args), args.text, limit=args.limit)
+    hits, org = search(store_for_questions(args), args.text, limit=args.limit)
     if args.json:
-        emit_json([{"kind": h.kind.value, "id": h.id, "name": h.name, "matched": h.matched} for h in hits])
+        emit_json(dump(find_answer(hits, org, args.text)))
     elif hits:
         print(table([(h.kind.value, h.id, h.name, h.matched) for h in hits], ("kind", "id", "name", "matched")))
     else:

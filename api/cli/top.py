@@ -7,8 +7,9 @@ import argparse
 from buckstop.graph.errors import BuckstopError
 from buckstop.queries import top
 
+from ..answers import dump, top_answer
 from ._common import add_store_arguments, store_for_questions
-from .output import emit_json, person_dict, person_line, say
+from .output import emit_json, person_line, say
 
 NAME = "top"
 HELP = "the person at the top of the organisation (exit 2 if the organisation is empty)"
@@ -32,11 +33,12 @@ class EmptyOrg(BuckstopError):
 
 
 def run(args: argparse.Namespace) -> int:
-    found, _ = top(store_for_questions(args))
+    store = store_for_questions(args)
+    found, org = top(store)
     if found is None:
         raise EmptyOrg()
     if args.json:
-        emit_json(person_dict(found))
+        emit_json(dump(top_answer(found, org, store)))
     else:
         say(person_line(found))
     return 0

@@ -27,15 +27,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    answer = triage(store_for_questions(args), args.account, args.message, on=args.on)
+    store = store_for_questions(args)
+    answer = triage(store, args.account, args.message, on=args.on)
     if args.json:
-        emit_json(dump(triage_answer(answer)))
+        emit_json(dump(triage_answer(answer, store)))
         return 0
     if answer.issue_type is None:
         say(f"Unclassified on {answer.account.handle} — FALLBACK")
     else:
         marks = " — AMBIGUOUS" if answer.ambiguous else ""
-        marks += " — FALLBACK (no rule applies)" if answer.fallback else ""
+        marks += " — FALLBACK (no rule applies)" if answer.routing.fallback else ""
         say(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
     if answer.candidates:
         say()
@@ -45,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
             say(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
     say()
     say("Handled by:")
-    for person in answer.handlers:
+    for person in answer.routing.handlers:
         say(f"  {person_line(person)}")
     say("Escalation:")
-    for step in answer.escalation:
+    for step in answer.routing.escalation:
         say(f"  {step.level}. {person_line(step.person)}{'  (absent)' if step.absent else ''}")
     say("Why:")
     for line in answer.explanation:

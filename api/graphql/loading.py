@@ -18,11 +18,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
-from buckstop.graph.errors import BundleRefused
 from buckstop.graph.store import Store
-from buckstop.loaders import Input, Load, load
-from buckstop.loaders.diff import Change, Consequence
+from buckstop.loaders import Input, load
 
+from .. import answers
 from ..metrics import timed_load
 from .cost import Cost, priced
 from .permissions import admin, principal_of, private
@@ -47,104 +46,57 @@ def needs_preflight(headers: Any) -> bool:
     return content_type.startswith("multipart/form-data") and not any(h in headers for h in PREFLIGHT_HEADERS)
 
 
-@strawberry.type(description="A person in a diff: who, and where they come from in the file.")
+# The result types are made from the answer models of api.answers (field names, types and descriptions),
+# so `loadPeople` and `buckstop load --json` give one shape from one builder (answers.load_answer).
+
+
+@strawberry.experimental.pydantic.type(model=answers.PersonRef, description=answers.PersonRef.__doc__)
 class PersonRef:
     id: strawberry.ID
-    name: str
-    title: str | None
-    source: str | None = strawberry.field(description="file:row of the export.", extensions=private())
+    name: strawberry.auto
+    title: strawberry.auto
+    source: strawberry.auto = strawberry.field(extensions=private())
 
 
-def _ref(person: Any) -> PersonRef:
-    return PersonRef(
-        id=strawberry.ID(person.id),
-        name=person.name,
-        title=person.title,
-        source=str(person.source) if person.source.file else None,
-    )
-
-
-@strawberry.type(description="One field of one person, before and after.")
+@strawberry.experimental.pydantic.type(model=answers.PersonChange, description=answers.PersonChange.__doc__)
 class PersonChange:
     person: PersonRef
-    field: str = strawberry.field(
-        description="`department`, `manager`, `title`, `status`, or another column: `name`, `email`, `public`, "
-        "`phone`, `location`."
-    )
-    old: str | None
-    new: str | None
-
-    @classmethod
-    def of(cls, change: Change) -> PersonChange:
-        return cls(person=_ref(change.person), field=change.field, old=change.old, new=change.new)
+    field: strawberry.auto
+    old: strawberry.auto
+    new: strawberry.auto
 
 
-@strawberry.type(description="A rule, account, agency or department that now points at someone who has left.")
+@strawberry.experimental.pydantic.type(model=answers.RoutingConsequence, description=answers.RoutingConsequence.__doc__)
 class RoutingConsequence:
-    kind: str
+    kind: strawberry.auto
     id: strawberry.ID
     leaver: PersonRef
-    message: str
-
-    @classmethod
-    def of(cls, consequence: Consequence) -> RoutingConsequence:
-        return cls(
-            kind=consequence.kind.value,
-            id=strawberry.ID(consequence.id),
-            leaver=_ref(consequence.leaver),
-            message=consequence.message,
-        )
+    message: strawberry.auto
 
 
-@strawberry.type(description="What a load changes about people. Each list holds at most `limit` entries.")
+@strawberry.experimental.pydantic.type(model=answers.PeopleDiff, description=answers.PeopleDiff.__doc__)
 class PeopleDiff:
-    summary: str
-    joiner_count: int
-    leaver_count: int
-    mover_count: int
+    summary: strawberry.auto
+    joiner_count: strawberry.auto
+    leaver_count: strawberry.auto
+    mover_count: strawberry.auto
     joiners: list[PersonRef]
     leavers: list[PersonRef]
-    moves: list[PersonChange] = strawberry.field(description="Department and manager changes.")
+    moves: list[PersonChange]
     title_changes: list[PersonChange]
     status_changes: list[PersonChange]
-    other_changes: list[PersonChange] = strawberry.field(
-        description="Every other column that changed: name, email, public, phone, location."
-    )
+    other_changes: list[PersonChange]
     consequences: list[RoutingConsequence]
 
 
-@strawberry.type(description="The outcome of a load (or, with dryRun, of what it would do).")
+@strawberry.experimental.pydantic.type(model=answers.LoadAnswer, description=answers.LoadAnswer.__doc__)
 class LoadResult:
-    applied: bool
-    version: int | None = strawberry.field(description="The org's version after the load; null on a dry run.")
-    notes: list[str] = strawberry.field(description="How the file was read: its format, encoding, what was made.")
-    problem_count: int
-    problems: list[str] = strawberry.field(description="The first `limit` problems, as file:row [column]: message.")
+    applied: strawberry.auto
+    version: strawberry.auto
+    notes: strawberry.auto
+    problem_count: strawberry.auto
+    problems: strawberry.auto
     diff: PeopleDiff
-
-    @classmethod
-    def of(cls, done: Load, limit: int) -> LoadResult:
-        d = done.diff
-        return cls(
-            applied=done.applied is not None,
-            version=done.applied.version if done.applied else None,
-            notes=list(done.notes),
-            problem_count=len(done.problems),
-            problems=[str(p) for p in BundleRefused(done.problems).problems[:limit]],
-            diff=PeopleDiff(
-                summary=d.summary(),
-                joiner_count=len(d.joiners),
-                leaver_count=len(d.leavers),
-                mover_count=len(d.movers),
-                joiners=[_ref(p) for p in d.joiners[:limit]],
-                leavers=[_ref(p) for p in d.leavers[:limit]],
-                moves=[PersonChange.of(c) for c in d.moves[:limit]],
-                title_changes=[PersonChange.of(c) for c in d.title_changes[:limit]],
-                status_changes=[PersonChange.of(c) for c in d.status_changes[:limit]],
-                other_changes=[PersonChange.of(c) for c in d.other_changes[:limit]],
-                consequences=[RoutingConsequence.of(c) for c in d.consequences[:limit]],
-            ),
-        )
 
 
 async def _input(name: str, upload: Any) -> Input:
@@ -184,4 +136,4 @@ class Mutation:
             done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor, supply=ARGUMENTS)
             if done.applied is not None:
                 timing.outcome = "applied"
-        return LoadResult.of(done, max(0, min(limit, 10_000)))
+        return LoadResult.from_pydantic(answers.load_answer(done, max(0, min(limit, 10_000))))

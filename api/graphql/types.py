@@ -7,21 +7,19 @@ org as the question itself, never from a newer one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from buckstop.graph import model
-from buckstop.graph.model import Kind, key
-from buckstop.graph.org import Org
-from buckstop.graph.store import Focus, Store
+from buckstop.graph.model import Kind
 from buckstop.queries import routing
 from buckstop.queries.audit import Audit, Severity
 from buckstop.queries.audit import Finding as AuditFinding
 from buckstop.queries.matrix import Matrix
 from buckstop.queries.search import Hit as SearchHit
 
+from ..view import View
 from .cost import LOOKUP, Cost, priced
 from .permissions import private
 
@@ -45,26 +43,6 @@ __all__ = [
 
 
 Status = strawberry.enum(model.Status, name="Status", description="A person's employment status.")
-
-
-@dataclass(frozen=True)
-class View:
-    """The org a question was answered from, and the store to read what that part lacks.
-
-    A remote store answers with the part of the org the question needs; a client
-    may ask for more (a handler's department's head), which is read by key.
-    """
-
-    org: Org
-    store: Store | None = None
-
-    def get(self, kind: Kind, id: str | None) -> Any:
-        if not id:
-            return None
-        found = self.org.fetched(kind, id)
-        if found is None and self.org.partial and self.store is not None:
-            found = self.store.read(Focus.nodes(key(kind, id))).get(kind, id)
-        return found
 
 
 @strawberry.type(description="Someone in the organisation.")
@@ -287,9 +265,16 @@ class Routing:
             explanation=list(answer.explanation),
             rule=Rule.of(answer.rule, view) if answer.rule else None,
             account=Account.of(answer.account, view),
-            issue_type=IssueType.of(answer.issue_type, view),
+            issue_type=IssueType.of(_classified(answer), view),
             day=answer.day.isoformat(),
         )
+
+
+def _classified(answer: routing.Routing) -> model.IssueType:
+    """The issue type of a route: always there for GraphQL's ``route`` (only triage routes without one)."""
+    if answer.issue_type is None:
+        raise ValueError("a route without an issue type has no GraphQL Routing")
+    return answer.issue_type
 
 
 Node = Annotated[

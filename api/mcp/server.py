@@ -114,7 +114,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         on: On = None,
     ) -> answers.RouteAnswer:
         """Who handles an issue type on an account, the escalation chain above them up to the top, and why."""
-        return answers.route_answer(queries.route(store, account, issue, on=on))
+        return answers.route_answer(queries.route(store, account, issue, on=on), store)
 
     def triage(
         account: Account,
@@ -126,25 +126,25 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         Says which words matched, lists the top candidates (`ambiguous` when they tie), and routes an
         unclassified message to the account's fallback, saying so. Deterministic.
         """
-        return answers.triage_answer(queries.triage(store, account, message, on=on))
+        return answers.triage_answer(queries.triage(store, account, message, on=on), store)
 
     def chain_of_command(
         person: Annotated[str, Field(description="The person: id, email or full name.")],
     ) -> answers.ChainAnswer:
         """The people above a person, their manager first, up to the top of the organisation."""
-        return answers.chain_answer(queries.chain_of_command(store, person, private=current.get().reads_private))
+        return answers.chain_answer(queries.chain_of_command(store, person, private=current.get().reads_private), store)
 
     def who_is_in_charge(
         of: Annotated[str, Field(description="An account (id or handle) or a department (id or name).")],
         on: On = None,
     ) -> answers.InChargeAnswer:
         """Who is in charge of an account or a department: its head, then the chain above them."""
-        return answers.in_charge_answer(queries.who_is_in_charge(store, of, on=on))
+        return answers.in_charge_answer(queries.who_is_in_charge(store, of, on=on), store)
 
     def top() -> answers.TopAnswer:
         """The person at the top of the organisation: the answer to "who is your CEO?"."""
         person, org = queries.top(store)
-        return answers.top_answer(person, org)
+        return answers.top_answer(person, org, store)
 
     def find(
         text: Annotated[str, Field(description="A name, handle, title, email or synonym, or part of one.")],
@@ -170,7 +170,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
 
     def responsibility_matrix(on: On = None) -> answers.MatrixAnswer:
         """Who handles each top-level issue type on each account, and which of those only reach a fallback."""
-        return answers.matrix_answer(queries.matrix(store, on=on))
+        return answers.matrix_answer(queries.matrix(store, on=on), store)
 
     return [route, triage, chain_of_command, who_is_in_charge, top, find, audit, responsibility_matrix]
 

@@ -50,6 +50,9 @@ def test_route_json_is_machine_readable(db: Path) -> None:
     assert answer["fallback"] is True
     assert [h["id"] for h in answer["handlers"]] == ["p-hugo-lambert"]
     assert answer["top"]["name"] == "Helena Marsh"
+    assert answer["top"]["department"] == {"id": "dept-corvid", "name": "Corvid Electronics"}  # nested, as in GraphQL
+    assert answer["rule"] is None and answer["issueType"]["parent"] is None
+    assert {"explanation", "provenance", "orgVersion"} <= set(answer)
 
 
 def test_unknown_names_exit_2_with_one_line_and_suggestions(db: Path) -> None:
@@ -80,7 +83,7 @@ def test_search_finds_by_synonym(db: Path) -> None:
     result = buckstop("search", "money back", "--json", db=db)
     assert {"kind": "issue_type", "id": "it-refund", "name": "Refund", "matched": "money back"} in json.loads(
         result.stdout
-    )
+    )["hits"]
 
 
 def test_refused_load_lists_every_problem_and_changes_nothing(db: Path, tmp_path: Path) -> None:

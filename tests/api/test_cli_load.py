@@ -40,12 +40,13 @@ def test_an_hr_export_loads_in_one_command_and_prints_what_changed(tmp_path: Pat
     result = buckstop("load", str(again), "--json", db=db)
     answer = json.loads(result.stdout)
     assert answer["applied"] is True and answer["version"] == 2
-    assert answer["leavers"] == ["1006"]
-    assert answer["moves"] == [{"id": "1004", "field": "manager", "old": "1003", "new": "1002"}]
+    assert [p["id"] for p in answer["diff"]["leavers"]] == ["1006"]
+    [move] = answer["diff"]["moves"]
+    assert (move["person"]["id"], move["field"], move["old"], move["new"]) == ("1004", "manager", "1003", "1002")
     boss = buckstop("boss", "Ann Lee", "--json", db=db)
-    assert json.loads(boss.stdout)["id"] == "1002"
+    assert json.loads(boss.stdout)["boss"]["id"] == "1002"
     person = json.loads(buckstop("chain", "1004", "--json", db=db).stdout)["person"]
-    assert person["source"] == ["people.csv", 5]  # where HR finds Ann in their export
+    assert person["source"] == "people.csv:5"  # where HR finds Ann in their export, file:row as in GraphQL
 
 
 def test_an_entra_export_takes_its_managers_from_a_second_file(tmp_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_a_rename_and_a_new_email_show_in_the_dry_run_the_load_and_the_log(tmp_p
     result = buckstop("load", str(people), db=db)
     assert all(line in result.stdout.splitlines() for line in shown), result.stdout
     answer = json.loads(buckstop("load", str(people), "--json", "--dry-run", db=db).stdout)
-    assert answer["otherChanges"] == []  # loaded already: nothing changes again
+    assert answer["diff"]["otherChanges"] == []  # loaded already: nothing changes again
     log = json.loads(buckstop("changes", "--json", db=db).stdout)
     assert log[0]["summary"] == "bundle people.csv: 2 person; 2 other changes"
     assert log[1]["summary"] == "bundle people.csv: 2 person; 2 joiners"

@@ -52,7 +52,7 @@ def test_audit_strict_fails_on_errors_only(db: Path, tmp_path: Path) -> None:
 def test_audit_json_and_severity(db: Path) -> None:
     result = buckstop("audit", "--on", DAY, "--severity", "error", "--json", db=db)
     answer = json.loads(result.stdout)
-    assert answer["counts"] == {"error": 2, "warning": 5, "info": 1}
+    assert (answer["errorCount"], answer["warningCount"], answer["infoCount"]) == (2, 5, 1)
     assert [f["kind"] for f in answer["findings"]] == ["contract-owner-left", "several-tops"]
     assert answer["findings"][1]["where"] == ["people.csv:59", "people.csv:2"]
 
@@ -95,7 +95,7 @@ def test_triage_prints_the_issue_type_candidates_and_route(db: Path) -> None:
     assert "  1  Product safety  ('overheating')" in result.stdout
     answer = json.loads(buckstop("triage", "@CorvidHelp", "where is my order??", "--json", "--on", DAY, db=db).stdout)
     assert answer["issueType"]["name"] == "Delivery"
-    assert [h["id"] for h in answer["handlers"]] == ["p-kenji-watanabe"]
+    assert [h["id"] for h in answer["route"]["handlers"]] == ["p-kenji-watanabe"]
 
 
 def test_triage_errors_are_one_line(db: Path) -> None:

@@ -155,13 +155,13 @@ def test_triage_says_which_words_matched(session: Session) -> None:
     assert answer["issueType"]["id"] == "it-refund"
     assert answer["unclassified"] is False and answer["ambiguous"] is False
     assert [(m["term"], m["words"]) for m in answer["matched"]] == [("charge", "charged"), ("money back", "money back")]
-    assert [h["id"] for h in answer["handlers"]] == ["p-tomas-herrera"]
+    assert [h["id"] for h in answer["route"]["handlers"]] == ["p-tomas-herrera"]
 
 
 def test_triage_of_an_unmatched_message_falls_back_and_says_so(session: Session) -> None:
     answer = call(session, "triage", account="@CorvidDeals", message="hi, anyone there?", on=DAY).structured_content
-    assert answer["unclassified"] is True and answer["fallback"] is True and answer["issueType"] is None
-    assert [h["id"] for h in answer["handlers"]] == ["p-chloe-dubois", "p-nadia-haddad"]
+    assert answer["unclassified"] is True and answer["route"]["fallback"] is True and answer["issueType"] is None
+    assert [h["id"] for h in answer["route"]["handlers"]] == ["p-chloe-dubois", "p-nadia-haddad"]
     assert any("goes to the fallback" in line for line in answer["explanation"])
 
 
@@ -194,9 +194,9 @@ def test_audit_and_matrix(session: Session) -> None:
             ("responsibility_matrix", {"on": DAY}),
         )
     )
-    assert audit["counts"] == {"error": 2, "warning": 5, "info": 1}
+    assert (audit["errorCount"], audit["warningCount"], audit["infoCount"]) == (2, 5, 1)
     assert [f["kind"] for f in audit["findings"][:2]] == ["contract-owner-left", "several-tops"]
-    assert [f["severity"] for f in errors["findings"]] == ["error", "error"]
+    assert [f["severity"] for f in errors["findings"]] == ["ERROR", "ERROR"]
     assert len(matrix["cells"]) == 64
     assert sum(c["fallback"] for c in matrix["cells"]) == 10
 

@@ -118,7 +118,7 @@ def test_the_audit_flags_hidden_characters_and_look_alikes(db: Path) -> None:
     paul = next(f for f in findings if f["kind"] == "look-alike-name")
     assert "'Pаul' has Cyrillic 'а' (U+0430 CYRILLIC SMALL LETTER A) among Latin letters" in paul["message"]
     assert paul["fix"].startswith("Retype the name of p-paul in people.csv in one alphabet")
-    assert paul["where"] == ["people.csv:5"] and paul["severity"] == "warning"
+    assert paul["where"] == ["people.csv:5"] and paul["severity"] == "WARNING"
     eve = [f["message"] for f in findings if f["nodes"] == ["person:p-eve"] and f["kind"].startswith("hidden")]
     assert eve == [
         "The name of person p-eve, 'Eve\\x1b[2J\\x1b[H', holds hidden characters: U+001B.",

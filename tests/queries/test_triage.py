@@ -56,9 +56,9 @@ def test_a_synonym_in_inflected_form_picks_the_issue_type_and_says_which_words(s
     answer = triage(store_of(routed()), "@AcmeHelp", "Where are my REFUNDS? I paid twice", on=DAY)
     assert answer.issue_type.id == "it-refund"
     assert [(m.term, m.words) for m in answer.matched] == [("Refund", "REFUNDS")]
-    assert answer.rule.id == "r-refund"
-    assert ids(answer.handlers) == ["p-sue"]
-    assert answer.fallback is False and answer.ambiguous is False
+    assert answer.routing.rule.id == "r-refund"
+    assert ids(answer.routing.handlers) == ["p-sue"]
+    assert answer.routing.fallback is False and answer.ambiguous is False
     assert "The message says 'REFUNDS' for 'Refund' ('Refund')." in answer.explanation
     assert any("Rule r-refund applies" in line for line in answer.explanation)
 
@@ -99,9 +99,9 @@ def test_candidates_are_limited(store_of):
 def test_an_unmatched_message_goes_to_the_fallback_and_says_so(store_of):
     answer = triage(store_of(routed()), "@AcmeDeals", "Hello, is anyone there?", on=DAY)
     assert answer.issue_type is None and answer.candidates == () and answer.matched == ()
-    assert answer.fallback is True and answer.rule is None
-    assert ids(answer.handlers) == ["p-max"]  # the account's escalation contact
-    assert [s.person.id for s in answer.escalation] == ["p-max", "p-mia", "p-cora"]
+    assert answer.routing.fallback is True and answer.routing.rule is None
+    assert ids(answer.routing.handlers) == ["p-max"]  # the account's escalation contact
+    assert [s.person.id for s in answer.routing.escalation] == ["p-max", "p-mia", "p-cora"]
     assert answer.explanation[0] == "No issue type's name or synonym occurs in the message (4 words read)."
     assert "Unclassified on @AcmeDeals (twitter): it goes to the fallback." in answer.explanation
 
@@ -109,15 +109,15 @@ def test_an_unmatched_message_goes_to_the_fallback_and_says_so(store_of):
 def test_the_fallback_counts_absences_on_the_day(store_of):
     org = routed().absence("p-max", DAY - timedelta(days=1), DAY + timedelta(days=1), delegate="p-mia")
     answer = triage(store_of(org), "@AcmeDeals", "hello", on=DAY)
-    assert ids(answer.handlers) == ["p-mia"]
-    assert triage(store_of(org), "@AcmeDeals", "hello", on=DAY + timedelta(days=5)).handlers[0].id == "p-max"
+    assert ids(answer.routing.handlers) == ["p-mia"]
+    assert triage(store_of(org), "@AcmeDeals", "hello", on=DAY + timedelta(days=5)).routing.handlers[0].id == "p-max"
 
 
 def test_a_matched_issue_type_with_no_rule_is_a_routing_fallback(store_of):
     answer = triage(store_of(acme()), "@AcmeHelp", "I need a quote", on=DAY)
     assert answer.issue_type.id == "it-sales"
-    assert answer.fallback is True  # no rule for Sales enquiry: the route's own fallback
-    assert ids(answer.handlers) == ["p-max"]
+    assert answer.routing.fallback is True  # no rule for Sales enquiry: the route's own fallback
+    assert ids(answer.routing.handlers) == ["p-max"]
 
 
 def test_unknown_account_and_blank_message_are_errors(store_of):
