@@ -183,6 +183,22 @@ WITH meta, top, COLLECT {
 
 _TOP: LiteralString = _META + "WITH meta, top, [] AS seeds" + _CLOSURE
 
+# commonManager: the people or departments named (each as _PERSON and _IN_CHARGE find them), their chains.
+_PARTIES: LiteralString = (
+    _META
+    + """
+WITH meta, top, COLLECT {
+  UNWIND $asked AS x MATCH (n:Person {id: x.name}) RETURN n
+  UNION UNWIND $asked AS x MATCH (n:Person {id_norm: x.norm}) RETURN n
+  UNION UNWIND $asked AS x MATCH (n:Person {email_norm: x.norm}) RETURN n
+  UNION UNWIND $asked AS x MATCH (n:Person {name_norm: x.norm}) RETURN n
+  UNION UNWIND $asked AS x MATCH (n:Department) WHERE n.id = x.name OR n.id_norm = x.norm OR n.name_norm = x.norm
+    RETURN n
+} AS seeds
+"""
+    + _CLOSURE
+)
+
 _IN_CHARGE: LiteralString = (
     _META
     + """
@@ -409,6 +425,11 @@ def _query_for(focus: Focus) -> tuple[LiteralString, dict[str, Any]]:
         return _PERSON, {"name": names[0].strip(), "norm": normalize(names[0])}
     if focus.question == "top":
         return _TOP, {}
+    if focus.question == "common_manager" and names:
+        bare = [
+            n.strip().removeprefix("person:").removeprefix("department:") for n in names
+        ]  # person:ID, department:ID
+        return _PARTIES, {"asked": [{"name": n, "norm": normalize(n)} for n in bare]}
     if focus.question == "in_charge" and names:
         return _IN_CHARGE, {"name": names[0].strip(), "norm": normalize(names[0])}
     if focus.question == "search" and names:

@@ -69,6 +69,11 @@ KINDS: dict[str, str] = {
     "rule-never-matches": "a routing rule that no account and issue type ever reaches",
     "hidden-characters-in-name": "a name holding control characters, escape sequences or bidi controls",
     "look-alike-name": "a name with a word that mixes look-alike alphabets (a Cyrillic а in a Latin name)",
+    # Of the org's shape, read as a graph (queries/structure.py):
+    "not-connected-to-top": "a part of the org that nothing links to the top",
+    "span-of-control-outlier": "a person with far more direct reports than the org's norm",
+    "depth-outlier": "a person far more levels below the top than the org's norm",
+    "single-point-of-failure": "a person every escalation path of many accounts passes through",
 }
 
 _ORDER = {severity: i for i, severity in enumerate(Severity)}
@@ -115,6 +120,8 @@ def audit(store: Store, *, on: date | None = None) -> Audit:
 
 def audit_org(org: Org, *, on: date) -> Audit:
     """Audit an org already read whole."""
+    from .structure import structural_findings  # it builds on this module's Finding
+
     coverage = Coverage(org, on)
     found = [
         *_accounts(org, on),
@@ -127,6 +134,7 @@ def audit_org(org: Org, *, on: date) -> Audit:
         *_rules(org, coverage),
         *_deceptive_names(org),
     ]
+    found += structural_findings(org, coverage, found)
     located = [_located(org, f) for f in found]
     located.sort(key=lambda f: (_ORDER[f.severity], _KIND_ORDER[f.kind], f.nodes))
     return Audit(tuple(located), on, org)
