@@ -65,7 +65,13 @@ _END = "\0end"  # the virtual end after every chain: no key has a NUL
 
 def structural_findings(org: Org, coverage: Coverage, others: Sequence[Finding]) -> list[Finding]:
     """Every finding of this module's kinds; ``others`` are the audit's other findings, not to be repeated."""
-    return [*_single_points(org, coverage), *_spans(org), *_depths(org), *_disconnected(org, others)]
+    managers = _effective_managers(org)  # a walk per person: once, for spans and depths
+    return [
+        *_single_points(org, coverage),
+        *_spans(org, managers),
+        *_depths(org, managers),
+        *_disconnected(org, others),
+    ]
 
 
 # -- single points of failure -----------------------------------------------------------
@@ -160,9 +166,9 @@ def _bound(values: list[int], floor: int) -> float:
     return max(q3 + 3 * (q3 - q1) + 1e-9, floor)
 
 
-def _spans(org: Org) -> Iterator[Finding]:
+def _spans(org: Org, managers: dict[str, str | None]) -> Iterator[Finding]:
     reports: dict[str, int] = defaultdict(int)
-    for manager in _effective_managers(org).values():
+    for manager in managers.values():
         if manager is not None:
             reports[manager] += 1
     bound = _bound(list(reports.values()), SPAN_FLOOR)
@@ -182,8 +188,7 @@ def _spans(org: Org) -> Iterator[Finding]:
             )
 
 
-def _depths(org: Org) -> Iterator[Finding]:
-    managers = _effective_managers(org)
+def _depths(org: Org, managers: dict[str, str | None]) -> Iterator[Finding]:
     top = org.top_id
     if top is None:
         return
@@ -235,12 +240,17 @@ def _disconnected(org: Org, others: Sequence[Finding]) -> Iterator[Finding]:
     for record in org.records():
         if record.kind is Kind.ABSENCE:  # absences are not nodes, nor are their delegations links
             continue
-        node = key(record.kind, record.id)
-        parts.union(node, *(end for source, target, _ in edges_of(record) for end in (source, target)))
+        parts[key(record.kind, record.id)]  # a node with no reference is a part of its own
+        for source, target, _ in edges_of(record):
+            parts.union(source, target)
     top = parts[key(Kind.PERSON, org.top_id)]
+    apart: dict[str, list[str]] = defaultdict(list)  # only the nodes outside the top's part: it holds nearly all
+    for node in list(parts.parents):
+        if parts[node] != top:
+            apart[parts[node]].append(node)
     named = {node for finding in others for node in finding.nodes}
-    for part in sorted((sorted(p) for p in parts.to_sets()), key=lambda p: p[0]):
-        if parts[part[0]] == top or all(node in named for node in part):
+    for part in sorted((sorted(p) for p in apart.values()), key=lambda p: p[0]):
+        if all(node in named for node in part):
             continue
         shown = part[:_LISTED]
         yield Finding(
