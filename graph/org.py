@@ -372,7 +372,7 @@ class Org:
         """Which nodes are linked, in either direction: keys only, for paths over the whole org.
 
         The :attr:`graph` carries every record and every edge's kind; at 200,000 people it
-        takes about 320 MB and 11 s to build, this one about 170 MB and 9 s. A path found here
+        takes about 320 MB and 6 s to build, this one about 170 MB and 3 s. A path found here
         is explained from the records at its ends (:func:`edges_of`). Absences are not nodes,
         and the delegations they carry are not links: they hold for some days only.
         """
