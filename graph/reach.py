@@ -145,6 +145,7 @@ class Reach(enum.Enum):
     TRIAGE = "triage"  # names: account (an unclassified message goes to the account's fallback)
     PERSON = "person"  # names: a person (chain, boss, a person by id)
     PEOPLE = "people"  # names: several people
+    PARTIES = "parties"  # names: several people or departments (a department stands for its head)
     TOP = "top"  # no names
     IN_CHARGE = "in_charge"  # names: an account or a department
     SEARCH = "search"  # names: the searched text
@@ -172,6 +173,7 @@ _SPECS: dict[Reach, Spec] = {
     Reach.TRIAGE: Spec((Seed(Seeds.KEYS, frozenset([A]), 0), _TOP), (*_ACCOUNT, *_CLOSURE), absences=True),
     Reach.PERSON: Spec((Seed(Seeds.KEYS, frozenset([P]), 0), _TOP), _CLOSURE, absences=True),
     Reach.PEOPLE: Spec((Seed(Seeds.KEYS, frozenset([P])), _TOP), _CLOSURE, absences=True),
+    Reach.PARTIES: Spec((Seed(Seeds.KEYS, frozenset([P, D])), _TOP), _CLOSURE, absences=True),
     Reach.TOP: Spec((_TOP,), _CLOSURE, absences=True),
     Reach.IN_CHARGE: Spec(
         (Seed(Seeds.KEYS, frozenset([A]), 0), Seed(Seeds.KEYS, frozenset([D]), 0), _TOP),

@@ -34,6 +34,8 @@ from buckstop.graph.org import Org
 from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
+from buckstop.queries.common import common_manager
+from buckstop.queries.connection import connection
 from buckstop.queries.lookup import find_person
 
 from ..errors import ErrorShape
@@ -42,6 +44,7 @@ from ..questions import off_loop
 from ..settings import Settings
 from .cost import LOOKUP, Cost, costs_of, priced
 from .documents import Checks
+from .graph_types import CommonManager, Connection
 from .loading import Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
@@ -176,6 +179,20 @@ class Query:
         store = _store(info)
         org = store.read(Focus(Reach.PERSON, (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
+
+    @question(Cost(2), "The lowest manager above two people (or two departments' heads), with both paths.")
+    @off_loop
+    def common_manager(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> CommonManager:
+        answer = common_manager(_store(info), str(a), str(b), private=_private(info))
+        return CommonManager.of(answer, _view(info, answer.org))
+
+    @question(
+        Cost(1, per_thousand_people=100),
+        "The shortest explained path between two nodes (names, handles or kind:id), hop by hop; reads the whole org.",
+    )
+    @off_loop
+    def connection(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str) -> Connection:
+        return Connection.of(connection(_store(info), from_, to, private=_private(info)))
 
     @question(
         Cost(1, per_thousand_people=200, items=20, items_argument="limit"),

@@ -31,8 +31,10 @@ from buckstop import queries
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.model import Kind
 from buckstop.graph.store import Store
+from buckstop.queries.common import common_manager as common_manager_of
+from buckstop.queries.connection import connection as connection_of
 
-from .. import answers
+from .. import answers, answers_graph
 from ..access import current
 from ..errors import extensions_for
 from ..metrics import note_operation
@@ -57,6 +59,8 @@ unknown name is an error that suggests near names.
 - `chain_of_command`, `who_is_in_charge` and `top` answer "who is above them?" and "who is your CEO?".
 - `find` looks people, accounts and issue types up; `audit` and `responsibility_matrix` are for \
 the people who run the accounts.
+- `common_manager` names who can settle an issue that straddles two people or departments; \
+`connection` explains how two things of the org are linked, hop by hop.
 Every answer carries `explanation` (say why when you hand a case on) and `provenance` (where \
 each fact came from). Give customers the names of `public` people only. `on` is an ISO date; \
 absences count on that day (default today). The tools only read."""
@@ -172,11 +176,51 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         """Who handles each top-level issue type on each account, and which of those only reach a fallback."""
         return answers.matrix_answer(queries.matrix(store, on=on), store)
 
-    return [route, triage, chain_of_command, who_is_in_charge, top, find, audit, responsibility_matrix]
+    # -- the graph questions (queries/common.py, queries/connection.py) --
+
+    def common_manager(
+        a: Annotated[str, Field(description="A person (id, email or name) or a department (id or name).")],
+        b: Annotated[str, Field(description="Another person or department.")],
+    ) -> answers_graph.CommonManagerAnswer:
+        """The lowest manager above two people (or two departments' heads): who can settle what straddles them."""
+        private = current.get().reads_private
+        return answers_graph.common_manager_answer(common_manager_of(store, a, b, private=private), store)
+
+    def connection(
+        start: Annotated[str, Field(description="A name, handle, email or key (person:ID, account:ID…).")],
+        end: Annotated[str, Field(description="Another one.")],
+    ) -> answers_graph.ConnectionAnswer:
+        """How two things of the org are connected: the shortest path, each hop with its edge kind and bundle row."""
+        private = current.get().reads_private
+        return answers_graph.connection_answer(connection_of(store, start, end, private=private))
+
+    return [
+        route,
+        triage,
+        chain_of_command,
+        who_is_in_charge,
+        top,
+        find,
+        audit,
+        responsibility_matrix,
+        common_manager,
+        connection,
+    ]
 
 
 #: The names of the tools, in the order they are listed.
-TOOLS = ("route", "triage", "chain_of_command", "who_is_in_charge", "top", "find", "audit", "responsibility_matrix")
+TOOLS = (
+    "route",
+    "triage",
+    "chain_of_command",
+    "who_is_in_charge",
+    "top",
+    "find",
+    "audit",
+    "responsibility_matrix",
+    "common_manager",
+    "connection",
+)
 
 
 def build_server(store: Store, questions: Questions | None = None) -> MCPServer:

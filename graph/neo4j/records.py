@@ -22,7 +22,7 @@ from buckstop.graph.codec import decode, encode
 from buckstop.graph.model import Kind, Record
 from buckstop.graph.org import Org, match_keys, normalize, search_names
 
-__all__ = ["KINDS", "LABELS", "org_of", "properties", "record_of"]
+__all__ = ["KIND_OF_LABEL", "LABELS", "org_of", "properties", "record_of"]
 
 LABELS: dict[Kind, str] = {
     Kind.DEPARTMENT: "Department",
@@ -34,7 +34,7 @@ LABELS: dict[Kind, str] = {
     Kind.RULE: "Rule",
     Kind.ABSENCE: "Absence",
 }
-KINDS = {label: kind for kind, label in LABELS.items()}
+KIND_OF_LABEL = {label: kind for kind, label in LABELS.items()}
 
 _DERIVED = frozenset({"kind", "keys", "id_norm", "name_norm", "email_norm", "search"})
 
@@ -59,7 +59,7 @@ def properties(record: Record) -> dict[str, Any]:
 
 
 def record_of(labels: list[str], props: dict[str, Any]) -> Record:
-    kind = next(KINDS[label] for label in labels if label in KINDS)
+    kind = next(KIND_OF_LABEL[label] for label in labels if label in KIND_OF_LABEL)
     data = {k: v for k, v in props.items() if k not in _DERIVED}
     if kind is Kind.ABSENCE:
         data.pop("id", None)  # derived from person and start

@@ -23,7 +23,8 @@ Vocabulary:
   shows is checked (ids, names, titles, handles, synonyms).
 
 The findings are grouped by subject: :mod:`.accounts`, :mod:`.people`,
-:mod:`.rules` (roles, dead ends, unused rules) and :mod:`.names`; their shared
+:mod:`.rules` (roles, dead ends, unused rules), :mod:`.names` and :mod:`.shape` (the org's
+shape read as a graph: single points of failure, outliers, parts not linked to the top); their shared
 shape is :mod:`.core`.
 
 >>> audit(store, on=date(2026, 11, 23)).errors  # doctest: +SKIP
@@ -44,6 +45,7 @@ from .core import FINDING_KINDS, Audit, Finding, Severity
 from .names import name_findings
 from .people import absence_findings, head_findings, leaver_findings, top_findings
 from .rules import dead_end_findings, role_findings, unused_rule_findings
+from .shape import structural_findings
 
 __all__ = ["FINDING_KINDS", "Audit", "Finding", "Severity", "audit", "audit_org"]
 
@@ -70,6 +72,7 @@ def audit_org(org: Org, *, on: date) -> Audit:
         *unused_rule_findings(org, coverage),
         *name_findings(org),
     ]
+    found += structural_findings(org, coverage, found)  # after the others: it does not repeat what they name
     located = [_located(org, f) for f in found]
     located.sort(key=lambda f: (_ORDER[f.severity], _KIND_ORDER[f.kind], f.nodes))
     return Audit(tuple(located), on, org)

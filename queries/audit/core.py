@@ -41,6 +41,11 @@ FINDING_KINDS: dict[str, str] = {
     "rule-never-matches": "a routing rule that no account and issue type ever reaches",
     "hidden-characters-in-name": "a name holding control characters, escape sequences or bidi controls",
     "look-alike-name": "a name with a word that mixes look-alike alphabets (a Cyrillic а in a Latin name)",
+    # Of the org's shape, read as a graph (.shape):
+    "not-connected-to-top": "a part of the org that nothing links to the top",
+    "span-of-control-outlier": "a person with far more direct reports than the org's norm",
+    "depth-outlier": "a person far more levels below the top than the org's norm",
+    "single-point-of-failure": "a person every escalation path of many accounts passes through",
 }
 
 

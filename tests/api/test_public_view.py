@@ -28,7 +28,8 @@ pytestmark = pytest.mark.slow
 #: The fields anyone may read: names, titles, the shape of the org, routing answers.
 PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}
-    | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"},
+    | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
+    | {"commonManager", "connection"},
     "Person": {"id", "name", "title", "public", "status", "department", "manager"},
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
@@ -43,6 +44,9 @@ PUBLIC = {
     "OrgHealth": {"day", "errorCount", "warningCount", "infoCount", "findings"},
     "MatrixCell": {"account", "issueType", "rule", "fallback", "handlers", "explanation"},
     "ResponsibilityMatrix": {"day", "accounts", "issueTypes", "cells", "fallbacks"},
+    "CommonManager": {"a", "b", "manager", "pathA", "pathB", "explanation"},
+    "Connection": {"start", "end", "connected", "nodes", "hops", "explanation"},
+    "Hop": {"at", "to", "kind", "forward", "record"},
 }
 #: Types reachable only through a field that needs an admin token.
 ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"}
@@ -109,6 +113,8 @@ QUERY = f"""{{
   orgHealth {{ findings {{ where }} }}
   responsibilityMatrix {{ cells {{ rule {{ source }} handlers {{ {PERSON} }} }} }}
   search(text: "a", limit: 100) {{ node {{ ... on Person {{ {PERSON} }} }} }}
+  commonManager(a: "Liam Walsh", b: "Carmen Ortiz") {{ a {{ {PERSON} }} manager {{ {PERSON} }} pathB {{ {PERSON} }} }}
+  connection(from: "@CorvidDeals", to: "Helena Marsh") {{ hops {{ source }} }}
 }}"""
 
 
