@@ -76,7 +76,8 @@ def common_manager(store: Store, a: str, b: str, *, private: bool = True) -> Com
 
     ``private`` as in :func:`~queries.chain.chain_of_command`: without it, nobody is found by a private e-mail address.
     """
-    org = store.read(Focus(Reach.PARTIES, (a, b)))
+    # The reach matches names and ids; ``person:ID`` and ``department:ID`` are asked by their id.
+    org = store.read(Focus(Reach.PARTIES, tuple(_bare(name) for name in (a, b))))
     notes: list[str] = []
     first = _party(org, a, store, private, notes)
     second = _party(org, b, store, private, notes)
@@ -126,6 +127,11 @@ def lowest_common_manager(org: Org, a: str, b: str) -> tuple[str | None, list[st
     if manager is None:
         return None, [], []
     return manager, _up_to(chains[a], manager), _up_to(chains[b], manager)
+
+
+def _bare(asked: str) -> str:
+    kind, colon, id = asked.strip().partition(":")
+    return id if colon and kind in (Kind.PERSON, Kind.DEPARTMENT) else asked
 
 
 def _up_to(chain: list[str], manager: str) -> list[str]:

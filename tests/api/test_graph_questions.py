@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.api.server import Server
+import pytest
+
+from harness.server import Server
 from tests.api.test_cli import buckstop, db  # noqa: F401 - db is a fixture
 from tests.api.test_mcp import Session, ask, http_server, session, stdio_db  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.slow  # real servers and commands
 
 COMMON = """
 query Common($a: ID!, $b: ID!) {

@@ -26,9 +26,11 @@ from buckstop import seed
 from buckstop.api import answers
 from buckstop.api.graphql.schema import schema
 
-from tests.api.server import Server, make_token, start_server, stop_server
+from harness.server import Server, make_token, start_server, stop_server
 from tests.api.test_cli import buckstop
 from tests.api.test_mcp import ask, over_http
+
+pytestmark = pytest.mark.slow  # real servers and commands
 
 DAY = "2026-11-23"
 
