@@ -9,6 +9,8 @@ Vocabulary:
   vote for their language when a message's language is guessed.
 - *Generic* words (``issue``, ``request``, ``problème`` …) say that something is a case, not what
   it is about: an issue type's name keeps its meaning without them ("Technical issue").
+- A concept *part of* another (``arrival`` of ``delivery``: "not received") is owned by every
+  issue type that owns the other; it is weighed lower because it says less on its own.
 - ``boss`` is the concept of the boss question; its phrases are taken before any other.
 """
 
@@ -37,6 +39,7 @@ class Lexicon:
     stop: dict[str, frozenset[str]]  # language -> its stop words
     stop_words: frozenset[str]  # every language's
     generic: frozenset[str]
+    parts: dict[str, str]  # a weak concept -> the concept whose owners own it too
 
     def phrase(self, text: str, concepts: frozenset[str], languages: frozenset[str]) -> Phrase | None:
         """``text`` as a phrase meaning ``concepts`` (None when it has no words)."""
@@ -59,13 +62,15 @@ def lexicon() -> Lexicon:
     stop = {lang: frozenset(words(data["_stop"][lang])) for lang in LANGUAGES}
     stop_words = frozenset().union(*stop.values())
     generic = frozenset(words(data["_generic"]["all"]))
-    empty = Lexicon(PhraseIndex(), {}, stop, stop_words, generic)
+    empty = Lexicon(PhraseIndex(), {}, stop, stop_words, generic, {})
     phrases: list[Phrase] = []
     weights: dict[str, float] = {}
     for concept, entry in data.items():
         if concept.startswith("_"):
             continue
         weights[concept] = float(entry.get("weight", 1.0))
+        if "part_of" in entry:
+            empty.parts[concept] = entry["part_of"]
         for lang in LANGUAGES:
             for text in entry.get(lang, ()):
                 # A lexicon word keys as itself and its stem in its own language: another language's
@@ -73,9 +78,7 @@ def lexicon() -> Lexicon:
                 said = words(text)
                 if not said:
                     continue
-                word_keys = tuple(
-                    frozenset((w,)) if w in stop_words else frozenset((w, _stem(w, lang))) for w in said
-                )
+                word_keys = tuple(_keys(w, lang, stop_words) for w in said)
                 phrases.append(Phrase(text, word_keys, frozenset((concept,)), frozenset((lang,)), concept == BOSS))
                 for w, k in zip(said, word_keys, strict=True):
                     if w not in stop_words:
@@ -86,5 +89,10 @@ def lexicon() -> Lexicon:
     return empty
 
 
-def _stem(word: str, language: str) -> str:
-    return stem(word, language) if len(word) >= 3 else word
+def _keys(word: str, language: str, stop_words: frozenset[str]) -> frozenset[str]:
+    # A stem that is some language's stop word ("quemado" → "quem", Portuguese "who") would meet that
+    # stop word in every message: the word keys as itself alone then.
+    if word in stop_words or len(word) < 3:
+        return frozenset((word,))
+    stemmed = stem(word, language)
+    return frozenset((word,)) if stemmed in stop_words else frozenset((word, stemmed))

@@ -17,7 +17,7 @@ Vocabulary:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -57,7 +57,7 @@ class PhraseIndex:
     by_first_key: dict[str, list[Phrase]] = field(default_factory=dict)
     known_keys: set[str] = field(default_factory=set)
     spellings: dict[str, frozenset[str]] = field(default_factory=dict)  # a known folded word -> its keys
-    _choices: list[str] | None = None
+    _choices: dict[str, list[str]] | None = None  # the known spellings by their first letter
 
     def add(self, phrase: Phrase) -> None:
         """Index ``phrase`` by the keys of its first word."""
@@ -76,24 +76,47 @@ class PhraseIndex:
     def correct(self, word: str) -> frozenset[str] | None:
         """The keys of the known word ``word`` is a typo of, if one is near enough.
 
-        Within one edit (a transposition counts one) from five letters on, two from nine on.
+        Within one edit (a transposition counts one) from six letters on, two from ten on, with
+        the first letter right: shorter words and other first letters meet too many real words
+        of the seven languages ("store" is not a typo of "story", nor "rendez" of "vendez").
         """
-        if len(word) < 5:
+        if len(word) < 6:
             return None
         if self._choices is None:
-            self._choices = sorted(self.spellings)
-        cutoff = 2 if len(word) >= 9 else 1
-        best = process.extractOne(word, self._choices, scorer=OSA.distance, score_cutoff=cutoff)
+            self._choices = {}
+            for known in sorted(self.spellings):
+                self._choices.setdefault(known[0], []).append(known)
+        cutoff = 2 if len(word) >= 10 else 1
+        choices = self._choices.get(word[0], [])
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=cutoff)
         return self.spellings[best[0]] if best else None
 
-    def find(self, tokens: Sequence[frozenset[str]], said: Sequence[str]) -> list[Found]:
-        """The phrases taken from a message of ``tokens`` (the keys of each word), first taken first."""
+    def split(self, word: str) -> frozenset[str] | None:
+        """The keys of the longest known word that begins or ends a compound ``word``.
+
+        German and Dutch join nouns ("Ersatzgerät", "Stroomstoring"): a known word of five letters
+        or more that the compound starts or ends with, three letters or more left over, stands for it.
+        """
+        for size in range(len(word) - 3, 4, -1):
+            found = self.spellings.get(word[:size]) or self.spellings.get(word[-size:])
+            if found is not None:
+                return found
+        return None
+
+    def find(
+        self, tokens: Sequence[frozenset[str]], said: Sequence[str], languages: Collection[str] = ()
+    ) -> list[Found]:
+        """The phrases taken from a message of ``tokens`` (the keys of each word), first taken first.
+
+        With ``languages``, only the lexicon's phrases of those languages count (an org's own
+        terms always do): a German "reden" is not a Spanish "red".
+        """
         occurrences: list[tuple[Phrase, tuple[int, ...]]] = []
         for start, token_keys in enumerate(tokens):
             seen: set[int] = set()
             for key in token_keys:
                 for phrase in self.by_first_key.get(key, ()):
-                    if id(phrase) in seen:
+                    if id(phrase) in seen or (languages and phrase.languages and phrase.languages.isdisjoint(languages)):
                         continue
                     seen.add(id(phrase))
                     positions = _occurs(phrase, tokens, start)

@@ -78,8 +78,10 @@ def stem(word: str, language: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def keys(word: str, stop: bool = False) -> frozenset[str]:
-    """The keys of a folded ``word``: itself and, unless it is a stop word, its stem in every language."""
+def keys(word: str, stop: bool = False, languages: tuple[str, ...] = ()) -> frozenset[str]:
+    """The keys of a folded ``word``: itself and, unless it is a stop word, its stem in each of
+    ``languages`` (every language of :data:`LANGUAGES` when none are given)."""
     if stop or len(word) < 3:
         return frozenset((word,))
-    return frozenset((word, *(s.stemWord(word) for s in _STEMMERS.values())))
+    stemmers = [_STEMMERS[lang] for lang in languages] if languages else _STEMMERS.values()
+    return frozenset((word, *(s.stemWord(word) for s in stemmers)))

@@ -13,7 +13,7 @@ Vocabulary:
   Refund (a kind of Billing) scores both, Billing one. A type is a *candidate* when it owns a
   concept the message says; ties go to the narrower type, then by id.
 - The *confidence* grows with the best score and shrinks with the runner-up's (a broader type
-  of the best is no rival): ``s1 / (s1 + ½) × (1 − ½ · s2 / s1)``. Below the vocabulary's
+  of the best is no rival): ``s1 / (s1 + ½) × (1 − ½ · (s2 / s1)²)``. Below the vocabulary's
   *threshold* the verdict is unclassified: the route goes to the fallback, and says why.
 - The *boss question* is asked when the message says the concept ``boss`` (any phrasing of "who is
   in charge", in any language of the lexicon); it is flagged whatever the types are called, and
@@ -115,11 +115,11 @@ class Vocabulary:
         spellings: dict[str, frozenset[str]] = {}
         for t in by_id.values():
             concepts = own.setdefault(t.id, set())
-            said = [t.name, *t.synonyms]
-            for term in said:
+            for term in (t.name, *t.synonyms):
                 concepts |= _read_term(lex, term, org_phrases, spellings, literal=True)
             for example in (*getattr(t, "examples", ()), *extra.get(t.id, ())):
                 concepts |= _read_term(lex, example, org_phrases, spellings, literal=False)
+            concepts |= {part for part, whole in lex.parts.items() if whole in concepts}
         types = {tid: _lineage(by_id, own, tid) for tid in by_id}
         index = PhraseIndex()
         for phrase in merge([*lex.index.phrases, *org_phrases]):
@@ -135,13 +135,14 @@ class Vocabulary:
         if not said:
             raise BlankMessage()
         stop = self._lexicon.stop_words
+        languages = self._stemming_languages(said)
         tokens = []
         for w in said:
-            k = keys(w, w in stop)
+            k = keys(w, w in stop, languages)
             if k.isdisjoint(self._index.known_keys) and w not in stop and not w.isdigit():
-                k = k | (self._index.correct(w) or frozenset())
+                k = k | (self._index.correct(w) or self._index.split(w) or frozenset())
             tokens.append(k)
-        found = self._index.find(tokens, said)
+        found = self._index.find(tokens, said, languages)
         found.sort(key=lambda f: f.positions[0])
         said_concepts: dict[str, float] = {}
         for f in found:
@@ -155,6 +156,22 @@ class Vocabulary:
         evidence = self._evidence(found, chosen)
         why = self._why(boss, chosen, confidence, evidence, ranked)
         return Verdict(boss, chosen, round(confidence, 3), evidence, tuple(ranked[:5]), language, why)
+
+    def _stemming_languages(self, said: list[str]) -> tuple[str, ...]:
+        """The languages to stem in: English and the one the stop words say, else all of them.
+
+        Stemming a word in a language it is not in makes false friends ("charger" is French for
+        "to charge"); when the message's stop words name its language, only that one and English
+        (the language of brands and borrowed words) are used.
+        """
+        votes = dict.fromkeys(LANGUAGES, 0)
+        for w in said:
+            for lang, stop in self._lexicon.stop.items():
+                votes[lang] += w in stop
+        ranked = sorted(votes.items(), key=lambda v: -v[1])
+        if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+            return ()
+        return ("en",) if ranked[0][0] == "en" else ("en", ranked[0][0])
 
     # -- scoring --------------------------------------------------------------------------------
 
@@ -183,7 +200,7 @@ class Vocabulary:
         broader = self._types[best.issue_type_id].broader
         rival = next((s.score for s in ranked[1:] if s.issue_type_id not in broader), 0.0)
         s1 = best.score
-        return s1 / (s1 + 0.5) * (1 - 0.5 * rival / s1), best.issue_type_id
+        return s1 / (s1 + 0.5) * (1 - 0.5 * (rival / s1) ** 2), best.issue_type_id
 
     # -- explaining -----------------------------------------------------------------------------
 
@@ -265,4 +282,7 @@ def _lineage(by_id: Mapping[str, IssueType], own: Mapping[str, set[str]], tid: s
         inherited |= own[parent]
         depth += 1
         parent = by_id[parent].parent_id
-    return _Type(tid, by_id[tid].name, depth, frozenset(own[tid]), frozenset(inherited - own[tid]), frozenset(seen - {tid}))
+    # A concept a broader type owns is that type's, also when the narrower one's name repeats it
+    # ("Payment difficulty" under Billing): only what the narrower type adds makes it win.
+    mine = own[tid] - inherited
+    return _Type(tid, by_id[tid].name, depth, frozenset(mine), frozenset(inherited), frozenset(seen - {tid}))
