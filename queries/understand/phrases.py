@@ -95,9 +95,9 @@ class PhraseIndex:
         """The keys of the longest known word that begins or ends a compound ``word``.
 
         German and Dutch join nouns ("Ersatzgerät", "Stroomstoring"): a known word of five letters
-        or more that the compound starts or ends with, three letters or more left over, stands for it.
+        or more that the compound starts or ends with, four letters or more left over, stands for it.
         """
-        for size in range(len(word) - 3, 4, -1):
+        for size in range(len(word) - 4, 4, -1):
             found = self.spellings.get(word[:size]) or self.spellings.get(word[-size:])
             if found is not None:
                 return found
@@ -111,7 +111,7 @@ class PhraseIndex:
         With ``languages``, only the lexicon's phrases of those languages count (an org's own
         terms always do): a German "reden" is not a Spanish "red".
         """
-        occurrences: list[tuple[Phrase, tuple[int, ...]]] = []
+        occurrences: list[tuple[Phrase, tuple[int, ...], int]] = []
         for start, token_keys in enumerate(tokens):
             seen: set[int] = set()
             for key in token_keys:
@@ -121,13 +121,18 @@ class PhraseIndex:
                     seen.add(id(phrase))
                     positions = _occurs(phrase, tokens, start)
                     if positions is not None:
-                        occurrences.append((phrase, positions))
-        occurrences.sort(key=lambda o: (not o[0].first, -len(o[1]), o[1][-1] - o[1][0], o[1][0]))
+                        exact = sum(said[p] in keys for p, keys in zip(positions, phrase.words, strict=True))
+                        occurrences.append((phrase, positions, exact))
+        occurrences.sort(key=lambda o: (not o[0].first, -len(o[1]), -o[2], o[1][-1] - o[1][0], o[1][0]))
         taken: set[int] = set()
         found: list[Found] = []
-        for phrase, positions in occurrences:
-            if taken.isdisjoint(positions):
+        last: tuple[tuple[int, ...], int] | None = None
+        for phrase, positions, exact in occurrences:
+            # Words already taken are not read again, except by a phrase as good on the same words:
+            # a word with two meanings ("kosten": costs and charges) keeps both, and the scores tie.
+            if taken.isdisjoint(positions) or (positions, exact) == last:
                 taken.update(positions)
+                last = (positions, exact)
                 found.append(Found(phrase, positions, " ".join(said[p] for p in positions)))
         return found
 
@@ -147,14 +152,14 @@ def _occurs(phrase: Phrase, tokens: Sequence[frozenset[str]], start: int) -> tup
 
 
 def merge(phrases: Iterable[Phrase]) -> list[Phrase]:
-    """Phrases of the same words as one phrase meaning all their concepts."""
-    merged: dict[tuple[frozenset[str], ...], Phrase] = {}
+    """Phrases of the same words and languages as one phrase meaning all their concepts."""
+    merged: dict[tuple[tuple[frozenset[str], ...], frozenset[str]], Phrase] = {}
     for p in phrases:
-        old = merged.get(p.words)
+        old = merged.get((p.words, p.languages))
         if old is None:
-            merged[p.words] = p
+            merged[(p.words, p.languages)] = p
         else:
-            merged[p.words] = Phrase(
+            merged[(p.words, p.languages)] = Phrase(
                 old.text, p.words, old.concepts | p.concepts, old.languages | p.languages, old.first or p.first
             )
     return list(merged.values())

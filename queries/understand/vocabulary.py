@@ -140,7 +140,7 @@ class Vocabulary:
         for w in said:
             k = keys(w, w in stop, languages)
             if k.isdisjoint(self._index.known_keys) and w not in stop and not w.isdigit():
-                k = k | (self._index.correct(w) or self._index.split(w) or frozenset())
+                k = k | (self._index.correct(w) or self._split(w, languages) or frozenset())
             tokens.append(k)
         found = self._index.find(tokens, said, languages)
         found.sort(key=lambda f: f.positions[0])
@@ -172,6 +172,13 @@ class Vocabulary:
         if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
             return ()
         return ("en",) if ranked[0][0] == "en" else ("en", ranked[0][0])
+
+    def _split(self, word: str, languages: tuple[str, ...]) -> frozenset[str] | None:
+        # Only German and Dutch make compounds of nouns; elsewhere a known prefix is a false friend
+        # ("cargador", a charger, starts with "carga", a load).
+        if languages and not {"de", "nl"} & set(languages):
+            return None
+        return self._index.split(word)
 
     # -- scoring --------------------------------------------------------------------------------
 
