@@ -82,14 +82,18 @@ class PhraseIndex:
         """
         if len(word) < 6:
             return None
+        cutoff = 2 if len(word) >= 10 else 1
+        choices = self.choices().get(word[0], [])
+        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=cutoff)
+        return self.spellings[best[0]] if best else None
+
+    def choices(self) -> dict[str, list[str]]:
+        """The known spellings by their first letter (made once, when first needed)."""
         if self._choices is None:
             self._choices = {}
             for known in sorted(self.spellings):
                 self._choices.setdefault(known[0], []).append(known)
-        cutoff = 2 if len(word) >= 10 else 1
-        choices = self._choices.get(word[0], [])
-        best = process.extractOne(word, choices, scorer=OSA.distance, score_cutoff=cutoff)
-        return self.spellings[best[0]] if best else None
+        return self._choices
 
     def split(self, word: str) -> frozenset[str] | None:
         """The keys of the longest known word that begins or ends a compound ``word``.
@@ -116,7 +120,9 @@ class PhraseIndex:
             seen: set[int] = set()
             for key in token_keys:
                 for phrase in self.by_first_key.get(key, ()):
-                    if id(phrase) in seen or (languages and phrase.languages and phrase.languages.isdisjoint(languages)):
+                    if id(phrase) in seen or (
+                        languages and phrase.languages and phrase.languages.isdisjoint(languages)
+                    ):
                         continue
                     seen.add(id(phrase))
                     positions = _occurs(phrase, tokens, start)

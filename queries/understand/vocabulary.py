@@ -127,6 +127,7 @@ class Vocabulary:
         index.spellings.update(lex.index.spellings)
         for word, word_keys in spellings.items():
             index.spell(word, word_keys)
+        index.choices()  # prepared here, not on the first message with a typo
         return cls(types, index, lex, threshold)
 
     def classify(self, message: str) -> Verdict:
