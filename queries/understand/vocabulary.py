@@ -117,7 +117,7 @@ class Vocabulary:
             concepts = own.setdefault(t.id, set())
             for term in (t.name, *t.synonyms):
                 concepts |= _read_term(lex, term, org_phrases, spellings, literal=True)
-            for example in (*getattr(t, "examples", ()), *extra.get(t.id, ())):
+            for example in (*t.examples, *extra.get(t.id, ())):
                 concepts |= _read_term(lex, example, org_phrases, spellings, literal=False)
             concepts |= {part for part, whole in lex.parts.items() if whole in concepts}
         types = {tid: _lineage(by_id, own, tid) for tid in by_id}

@@ -4,10 +4,15 @@ unclassified below the threshold, examples, and the blank message."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from buckstop import seed
+from buckstop.graph import MemoryStore
 from buckstop.graph.model import IssueType
+from buckstop.graph.store import Focus
+from buckstop.loaders import apply_bundle
 from buckstop.queries.triage import BlankMessage
 from buckstop.queries.understand import THRESHOLD, Vocabulary
 
@@ -141,6 +146,24 @@ def test_examples_teach_an_orgs_own_words() -> None:
     assert Vocabulary.of(types).classify("it makes a funny whistle and trips the fuse").issue_type_id is None
     taught = Vocabulary.of(types, {"kettle": ["whistle when boiling; trips the fuse"]})
     verdict = taught.classify("it makes a funny whistle and trips the fuse")
+    assert verdict.issue_type_id == "kettle", verdict.why
+
+
+def test_the_examples_column_is_loaded_stored_and_read(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "issue_types.csv").write_text(
+        "id,name,parent_id,synonyms,examples\n"
+        "kettle,Kettle fault,,,whistle when boiling; trips the fuse\n"
+        "billing,Billing,,invoice,\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore(tmp_path / "org.db")
+    apply_bundle(store, bundle)
+    reopened = MemoryStore(tmp_path / "org.db", create=False)
+    kettle = reopened.read(Focus.kinds("issue_type")).issue_types["kettle"]
+    assert kettle.examples == ("whistle when boiling", "trips the fuse")
+    verdict = Vocabulary.of(issue_types(bundle)).classify("mine trips the fuse every morning")
     assert verdict.issue_type_id == "kettle", verdict.why
 
 
