@@ -107,6 +107,17 @@ def test_meaning_not_words(with_executive: Vocabulary) -> None:
     assert refund.evidence and refund.confidence >= THRESHOLD
 
 
+def test_a_subtype_repeating_its_parents_word_wins_only_on_its_own() -> None:
+    vocabulary = Vocabulary.of(
+        [
+            IssueType("billing", "Billing", synonyms=("bill", "invoice")),
+            IssueType("hardship", "Payment difficulty", "billing", ("payment plan", "arrears")),
+        ]
+    )
+    assert vocabulary.classify("my bill is way too high").issue_type_id == "billing"
+    assert vocabulary.classify("I cannot pay my bill this month").issue_type_id == "hardship"
+
+
 @pytest.mark.parametrize(
     ("message", "expected"),
     [
