@@ -4,12 +4,13 @@ unclassified below the threshold, examples, and the blank message."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from buckstop import seed
-from buckstop.graph import MemoryStore
+from buckstop.graph import MemoryStore, Store
 from buckstop.graph.model import IssueType
 from buckstop.graph.store import Focus
 from buckstop.loaders import apply_bundle
@@ -160,7 +161,9 @@ def test_examples_teach_an_orgs_own_words() -> None:
     assert verdict.issue_type_id == "kettle", verdict.why
 
 
-def test_the_examples_column_is_loaded_stored_and_read(tmp_path: Path) -> None:
+def test_the_examples_column_is_loaded_stored_and_read(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, open_store: Callable[..., MemoryStore]
+) -> None:
     bundle = tmp_path / "bundle"
     bundle.mkdir()
     (bundle / "issue_types.csv").write_text(
@@ -169,10 +172,13 @@ def test_the_examples_column_is_loaded_stored_and_read(tmp_path: Path) -> None:
         "billing,Billing,,invoice,\n",
         encoding="utf-8",
     )
-    store = MemoryStore(tmp_path / "org.db")
-    apply_bundle(store, bundle)
-    reopened = MemoryStore(tmp_path / "org.db", create=False)
-    kettle = reopened.read(Focus.kinds("issue_type")).issue_types["kettle"]
+    if backend == "neo4j":
+        stored: Store = request.getfixturevalue("neo4j_server").fresh()
+        apply_bundle(stored, bundle)
+    else:
+        apply_bundle(open_store("org.db"), bundle)
+        stored = open_store("org.db", create=False)  # read back from the file, not the loading store's memory
+    kettle = stored.read(Focus.kinds("issue_type")).issue_types["kettle"]
     assert kettle.examples == ("whistle when boiling", "trips the fuse")
     verdict = Vocabulary.of(issue_types(bundle)).classify("mine trips the fuse every morning")
     assert verdict.issue_type_id == "kettle", verdict.why
