@@ -9,8 +9,9 @@ confusion pairs (expected → read as, with a count):
   held out, written before the engine was tuned; its words were never added to the lexicon
   (docs/triage.md says what its first run taught the method).
 - ``hotel.csv`` over a hotel group's org (``hotel/issue_types.csv``, with an executive complaint
-  type): held out, written after the tuning, its misses never read before its figure was
-  recorded. Its figure is the honest one for an org nobody has looked at.
+  type): written after the tuning as a held-out set; its first figure (47.2 %) showed the lexicon
+  knew no hotel trade, and the lexicon then learnt the common trades (travel, hospitality,
+  telecoms, insurance, banking), so it is no longer held out.
 
 Each row is ``message,language,expected,boss``: ``expected`` is the issue type id a human would
 pick, empty for "no type covers it" (unclassified is then right); ``boss`` is 1 when the message
@@ -38,7 +39,7 @@ HERE = Path(__file__).parent
 SETS: dict[str, tuple[Path, Path]] = {
     "demo": (HERE / "demo.csv", Path(seed.FOLDER)),
     "utility (held out)": (HERE / "utility.csv", HERE / "utility"),
-    "hotel (held out)": (HERE / "hotel.csv", HERE / "hotel"),
+    "hotel (seen)": (HERE / "hotel.csv", HERE / "hotel"),
 }
 
 

@@ -258,6 +258,9 @@ def _read_term(
     said = words(term)
     content = [w for w in said if w not in lex.stop_words and w not in lex.generic and not w.isdigit()]
     if not content:
+        # A term of generic words alone ("Claims" at an insurer) still names its type.
+        content = [w for w in said if w not in lex.stop_words and not w.isdigit()]
+    if not content:
         return set()
     tokens = [keys(w, w in lex.stop_words) for w in said]
     found = lex.index.find(tokens, said)
