@@ -12,6 +12,9 @@ confusion pairs (expected → read as, with a count):
   type): written after the tuning as a held-out set; its first figure (47.2 %) showed the lexicon
   knew no hotel trade, and the lexicon then learnt the common trades (travel, hospitality,
   telecoms, insurance, banking), so it is no longer held out.
+- ``telecom.csv`` over a telecom operator's org (``telecom/issue_types.csv``, names and synonyms
+  only): held out, written after the lexicon learnt the common trades, its misses not read
+  before its figure was recorded. Its figure is the honest one for an org nobody has tuned on.
 
 Each row is ``message,language,expected,boss``: ``expected`` is the issue type id a human would
 pick, empty for "no type covers it" (unclassified is then right); ``boss`` is 1 when the message
@@ -40,6 +43,7 @@ SETS: dict[str, tuple[Path, Path]] = {
     "demo": (HERE / "demo.csv", Path(seed.FOLDER)),
     "utility (held out)": (HERE / "utility.csv", HERE / "utility"),
     "hotel (seen)": (HERE / "hotel.csv", HERE / "hotel"),
+    "telecom (held out)": (HERE / "telecom.csv", HERE / "telecom"),
 }
 
 
