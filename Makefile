@@ -39,11 +39,14 @@ neo4j:
 neo4j-stop:
 	bash .ci/neo4j/stop.sh
 
-# The questions in process at 10k and 100k people (route, chain of command, top), then the load
+# The questions in process at 10k and 100k people (route, chain of command, top), reading customers'
+# messages (speed, then accuracy on the labelled sets: docs/triage.md), then the load
 # benchmark: 10k people in every HR format, 100k in two (docs/performance.md). The 1M load run takes a
 # few minutes: `make bench-1m`.
 bench:
 	$(PYTHON) -m bench.route
+	$(PYTHON) -m bench.triage.speed
+	$(PYTHON) -m bench.triage
 	$(PYTHON) -m bench.load
 
 bench-1m:

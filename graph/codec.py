@@ -75,7 +75,7 @@ def encode(record: Record) -> dict[str, Any]:
 
 _STATUSES = {status.value: status for status in Status}
 _REFS = ("operated_by", "escalation_contact", "scope", "target")
-_LISTS = ("holder_ids", "synonyms")
+_LISTS = ("holder_ids", "synonyms", "examples")
 
 
 def decode(kind: Kind, data: dict[str, Any]) -> Record:

@@ -186,6 +186,7 @@ class IssueType:
     name: str
     parent_id: str | None = None
     synonyms: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()  # phrases customers use for it; triage reads them (docs/triage.md)
     source: Source = field(default=_NO_SOURCE, compare=False)
 
     kind = Kind.ISSUE_TYPE

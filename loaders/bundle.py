@@ -99,6 +99,7 @@ def _issue_type(row: Row) -> IssueType | None:
         row.required("name"),
         parent_id=row.id("parent_id", Kind.ISSUE_TYPE),
         synonyms=row.values("synonyms"),
+        examples=row.values("examples"),
         source=row.source,
     )
     return record if record.id else None
@@ -155,7 +156,7 @@ FILES: dict[str, FileSpec] = {
         ("name", "owner_department_id", "operated_by", "escalation_contact"),
         _account,
     ),
-    "issue_types.csv": FileSpec(Kind.ISSUE_TYPE, ("id", "name"), ("parent_id", "synonyms"), _issue_type),
+    "issue_types.csv": FileSpec(Kind.ISSUE_TYPE, ("id", "name"), ("parent_id", "synonyms", "examples"), _issue_type),
     "routing.csv": FileSpec(Kind.RULE, ("id", "issue_type_id", "scope", "target"), (), _rule),
     "absences.csv": FileSpec(Kind.ABSENCE, ("person_id", "starts", "ends"), ("delegate_id",), _absence),
 }

@@ -323,7 +323,7 @@ def test_missing_and_unknown_columns(tmp_path, open_store):
     write_csv(folder / "issue_types.csv", ["id", "parent_id", "synonym"], [["it-1", "", "x"]])
     assert refusal(open_store(), folder)[:2] == [
         "issue_types.csv:1 [name]: missing column",
-        "issue_types.csv:1 [synonym]: unknown column; expected id, name, parent_id, synonyms",
+        "issue_types.csv:1 [synonym]: unknown column; expected id, name, parent_id, synonyms, examples",
     ]
 
 

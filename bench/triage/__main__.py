@@ -1,0 +1,3 @@
+from bench.triage import main
+
+main()
