@@ -176,6 +176,13 @@ class Query:
         org = store.read(Focus("person", (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
+    @question(PAGE, "The people whose recorded manager is `of` (id, email or name), by name, a page at a time.")
+    @off_loop
+    def reports(self, info: Info, of: strawberry.ID, offset: Offset = 0, limit: Limit = None) -> list[Person]:
+        answer = queries.direct_reports(_store(info), str(of), private=_private(info))
+        view = _view(info, answer.org)
+        return [Person.of(p, view) for p in _page(info, list(answer.people), offset, limit)]
+
     @question(
         Cost(1, per_thousand_people=200, items=20, items_argument="limit"),
         "Search people, departments, roles, accounts, agencies and issue types.",

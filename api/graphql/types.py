@@ -113,6 +113,15 @@ class Person:
         found = self._view.get(Kind.PERSON, self._record.manager_id)
         return Person.of(found, self._view) if found else None
 
+    @strawberry.field(
+        description="How many people report to this person as recorded (see `reports`).", metadata=priced(LOOKUP)
+    )
+    def report_count(self) -> int:
+        org = self._view.org
+        if org.partial and self._view.store is not None:  # the part a question read may lack their reports
+            org = self._view.store.read(Focus("reports", (self._record.id,)))
+        return len(org.reports_of(self._record.id))
+
 
 @strawberry.type(description="A department; departments nest along `parent`.")
 class Department:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from buckstop.graph.errors import UnknownName, UnknownPerson
-from buckstop.queries import boss, chain_of_command, top, who_is_in_charge
+from buckstop.queries import boss, chain_of_command, direct_reports, top, who_is_in_charge
 
 from tests.orgs import OrgBuilder, acme, ids
 
@@ -190,3 +190,23 @@ def test_a_contract_owner_who_left_is_not_in_charge(store_of):
 def test_a_head_who_left_with_nobody_above_gives_way_to_the_top(store_of):
     org = acme().change("people.csv", "p-cora", status="left")
     assert ids(who_is_in_charge(store_of(org), "Acme").people) == ["p-omar"]
+
+
+# -- direct_reports --------------------------------------------------------------
+
+
+def test_direct_reports_are_the_people_a_person_manages_by_name(acme_store):
+    answer = direct_reports(acme_store, "Sue Park")
+    assert answer.person.id == "p-sue"
+    names = [p.name for p in answer.people]
+    assert names[:3] == ["Ann Lee", "Bob Roy", "Dan Diaz"]
+    assert names == sorted(names)
+    assert all(p.manager_id == "p-sue" for p in answer.people)
+
+
+def test_direct_reports_keep_people_who_left_so_a_chart_can_mark_them(acme_store):
+    assert "p-lou" in ids(direct_reports(acme_store, "p-sue").people)
+
+
+def test_someone_with_no_reports_has_none(acme_store):
+    assert direct_reports(acme_store, "p-ann").people == ()
