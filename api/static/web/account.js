@@ -4,6 +4,7 @@
 import { ask } from "./api.js";
 import { h, heading, link, nodeLink, person, personPath, problem, routePath } from "./dom.js";
 
+const ALIASES = 25;
 const ACCOUNT = "id platform handle name operatedBy escalationContact owner { id name head { id name title status } }";
 
 async function findAccount(id) {
@@ -45,7 +46,10 @@ async function routingTable(account) {
   const aliases = m.issueTypes.map(
     (t, i) => `r${i}: route(account: $account, issueType: ${JSON.stringify(t.id)}) { fallback handlers { id name title status } escalation { level absent person { id name } } explanation }`,
   );
-  const data = aliases.length ? await ask(`query Table($account: String!) { ${aliases.join("\n")} }`, { account: account.id }) : {};
+  const data = {};
+  for (let start = 0; start < aliases.length; start += ALIASES) { // a document may hold max_aliases (30) aliases
+    Object.assign(data, await ask(`query Table($account: String!) { ${aliases.slice(start, start + ALIASES).join("\n")} }`, { account: account.id }));
+  }
   return h(
     "table",
     { class: "routing" },

@@ -30,17 +30,6 @@ class People {
     const { reports } = await ask(`query R($of: ID!, $offset: Int!) { reports(of: $of, offset: $offset, limit: ${PAGE}) { ${FIELDS} } }`, { of: node.id, offset });
     node.children = [...(node.children ?? []), ...reports.map((p) => this.add(p, node.id).id)];
   }
-
-  /** The reports of each of `nodes` not loaded yet, in one request. */
-  async loadAll(nodes) {
-    const wanted = nodes.filter((n) => n.children === null && n.reportCount > 0);
-    if (!wanted.length) return;
-    const fields = wanted.map((n, i) => `r${i}: reports(of: ${JSON.stringify(n.id)}, limit: ${PAGE}) { ${FIELDS} }`);
-    const data = await ask(`{ ${fields.join("\n")} }`);
-    wanted.forEach((n, i) => {
-      n.children = data[`r${i}`].map((p) => this.add(p, n.id).id);
-    });
-  }
 }
 
 function label(node) {
@@ -94,10 +83,19 @@ function option(people, root, path, animate) {
         right: 260,
         symbol: "circle",
         symbolSize: 11,
-        edgeShape: "polyline",
+        edgeShape: "curve",
         expandAndCollapse: false, // opening a node may need its reports first: the page does it
         initialTreeDepth: -1,
-        label: { position: "right", verticalAlign: "middle", align: "left", fontSize: 13, lineHeight: 16, distance: 8 },
+        label: {
+          position: "right",
+          verticalAlign: "middle",
+          align: "left",
+          fontSize: 13,
+          lineHeight: 16,
+          distance: 8,
+          backgroundColor: "rgba(255,255,255,0.9)",
+          padding: [2, 4],
+        },
         leaves: { label: { position: "right", align: "left" } },
         emphasis: { focus: "none" },
         roam: false,
@@ -128,7 +126,13 @@ async function highlighted(params) {
 }
 
 export async function render(main, _, params) {
+  main.classList.add("wide");
   heading("Org chart", main);
+  await drawChart(main, params);
+}
+
+/** The chart, its tools and its panel, at the end of `main`; opened along the path `params` name, if any. */
+export async function drawChart(main, params, { stacked = false } = {}) {
   const started = performance.now();
   const status = h("p", { class: "muted", id: "chart-status", role: "status" }, "Opening the top of the org…");
   const canvas = h("div", { id: "chart", class: "chart" });
@@ -140,7 +144,7 @@ export async function render(main, _, params) {
     h("button", { type: "button", id: "export-png" }, "Export PNG"),
     h("span", { class: "legend" }, h("span", { class: "key active" }, "has reports"), h("span", { class: "key away" }, "away"), h("span", { class: "key left" }, "left"), h("span", { class: "key path" }, "highlighted path")),
   );
-  main.append(status, tools, h("div", { class: "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
+  main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
 
   const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`{ top { ${FIELDS} } }`), highlighted(params)]);
   if (!first.top) {
@@ -170,7 +174,7 @@ export async function render(main, _, params) {
 
   const draw = (animate = true) => {
     const height = Math.max(420, visibleLeaves(people, root) * 34 + 48);
-    const width = Math.max(canvas.parentElement.clientWidth, depth(people, root) * 230 + 300);
+    const width = Math.max(canvas.parentElement.clientWidth, (depth(people, root) - 1) * 190 + 300);
     chart.resize({ width, height });
     chart.setOption(option(people, root, path, animate), { replaceMerge: ["series"] });
     drawPanel();

@@ -86,7 +86,7 @@ export function heading(text, main) {
 
 /** An error the page can show: one line, as the API said it. */
 export function problem(error) {
-  return h("p", { class: "error", role: "alert" }, String(error?.message ?? error));
+  return h("p", { class: "problem", role: "alert" }, String(error?.message ?? error));
 }
 
 /** Save a Blob, or what a data: URL holds, as a file named `name`. */

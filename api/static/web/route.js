@@ -104,13 +104,17 @@ export async function render(main, _, params) {
       ),
       h("div", { class: "columns" },
         h("div", {}, h("h3", {}, "The path to the top"), path(route),
-          h("p", {}, link(`/chart?${new URLSearchParams({ account: route.account.id, issueType: route.issueType.id })}`, "Show this path on the org chart"))),
+          h("p", {}, link(`/chart?${new URLSearchParams({ account: route.account.id, issueType: route.issueType.id })}`, "Open the whole org chart"))),
         h("div", {}, h("h3", {}, "Why"), h("ul", { class: "why" }, route.explanation.map((line) => h("li", {}, line))),
           route.rule ? h("p", { class: "muted" }, `Rule ${route.rule.id}: ${route.rule.scope} → ${route.rule.target}`) : null,
           h("p", { class: "muted" }, `Absences as of ${route.day}.`)),
       ),
     ),
   );
+  const drawn = h("section", { class: "card", "aria-labelledby": "drawn-heading" }, h("h2", { id: "drawn-heading" }, "On the org chart"));
+  main.append(drawn);
+  const { drawChart } = await import("./chart.js");
+  await drawChart(drawn, new URLSearchParams({ account: route.account.id, issueType: route.issueType.id }), { stacked: true });
 }
 
 export { routePath };
