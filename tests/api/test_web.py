@@ -264,16 +264,21 @@ def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_the_chart_of_a_100k_person_org_shows_its_first_levels_within_2_s(big_server: str, visit: Visit) -> None:
     page = visit.page
-    page.goto(f"{big_server}/")  # the shell, its module and the chart library in the browser's cache, as on a revisit
-    started = time.perf_counter()
-    page.goto(f"{big_server}/chart")
-    chart = page.locator("#chart[data-levels]")
-    expect(chart).to_have_attribute("data-levels", "2", timeout=TIMEOUT_MS)
-    took = time.perf_counter() - started
+    took = {}
+    for visit_kind in ("first visit", "revisit"):  # the library fetched and parsed, then from the browser's cache
+        started = time.perf_counter()
+        page.goto(f"{big_server}/chart")
+        chart = page.locator("#chart[data-levels]")
+        expect(chart).to_have_attribute("data-levels", "2", timeout=TIMEOUT_MS)
+        took[visit_kind] = time.perf_counter() - started
     shown = int(chart.get_attribute("data-people") or 0)
-    print(f"\nchart of {BIG:,} people: first two levels ({shown} people) in {took:.2f} s")
+    figures = ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in took.items())
+    print(f"\nchart of {BIG:,} people, first two levels ({shown} people): {figures}")
     assert shown > 1
-    assert took < FIRST_LEVELS_S * MARGIN, f"the first levels took {took:.2f} s (goal {FIRST_LEVELS_S} s)"
+    for kind, seconds in took.items():
+        assert seconds < FIRST_LEVELS_S * MARGIN, (
+            f"{kind}: the first levels took {seconds:.2f} s (goal {FIRST_LEVELS_S} s)"
+        )
     # Opening one more level asks for one page of reports, not the org.
     page.locator("#chart-panel .panel-list li:has(span.muted) button").first.click()  # one with reports
     page.get_by_role("button", name="Show their reports").click()

@@ -24,10 +24,30 @@ async function agency(id) {
   return search.find((hit) => hit.kind === "agency" && hit.id === id)?.node ?? null;
 }
 
+/** A department or role named `kind:id`, by name: the API lists them a page at a time (the first 500 here). */
+async function named(ref) {
+  const [kind, id] = ref.split(/:(.*)/s);
+  if (kind === "department") {
+    const { departments } = await ask("{ departments(limit: 500) { id name head { id name title status } } }");
+    const found = departments.find((d) => d.id === id);
+    if (found) return h("span", {}, found.name, found.head ? [" · headed by ", person(found.head)] : null);
+  }
+  if (kind === "role") {
+    const { roles } = await ask("{ roles(limit: 500) { id title holders { id name title status } } }");
+    const found = roles.find((r) => r.id === id);
+    if (found) {
+      const holders = found.holders.length ? found.holders.map((p, i) => [i ? ", " : "", person(p, { title: false })]) : h("span", { class: "badge left" }, "vacant");
+      return h("span", {}, `the ${found.title} role: `, holders);
+    }
+  }
+  if (kind === "person") return nodeLink(ref);
+  return h("code", {}, ref);
+}
+
 async function operator(ref) {
   if (!ref) return h("span", { class: "muted" }, "nobody named");
   const [kind, id] = ref.split(/:(.*)/s);
-  if (kind !== "agency") return nodeLink(ref);
+  if (kind !== "agency") return named(ref);
   const found = await agency(id);
   if (!found) return nodeLink(ref);
   return h("span", {}, h("span", { class: "badge outside" }, "agency"), ` ${found.name}`, found.contractOwner ? [" · contract owner ", person(found.contractOwner)] : null);
@@ -98,7 +118,7 @@ export async function render(main, id) {
         h("dt", {}, "Platform"), h("dd", {}, account.platform),
         h("dt", {}, "Owned by"), h("dd", {}, account.owner ? [account.owner.name, head ? [" · headed by ", person(head)] : null] : h("span", { class: "muted" }, "no department")),
         h("dt", {}, "Run by"), h("dd", {}, await operator(account.operatedBy)),
-        h("dt", {}, "Escalation contact"), h("dd", {}, account.escalationContact ? nodeLink(account.escalationContact) : h("span", { class: "badge fallback" }, "none: fallbacks go to the owner")),
+        h("dt", {}, "Escalation contact"), h("dd", {}, account.escalationContact ? await named(account.escalationContact) : h("span", { class: "badge fallback" }, "none: fallbacks go to the owner")),
       ),
     ),
   );
