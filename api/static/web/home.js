@@ -104,7 +104,7 @@ export async function render(main) {
   main.append(topCard, auditCard, accountsCard);
   const [form, top, health] = await Promise.allSettled([
     routeForm({}),
-    ask(`{ top { ${personFields()} department { name } } accounts(limit: 100) { id handle name platform } }`),
+    ask(`{ top { ${personFields()} department { name } } accounts(limit: 100) { id handle name platform operatedBy } }`),
     ask("{ responsibilityMatrix { fallbacks accounts { id } } orgHealth(severity: WARNING) { errorCount warningCount } }"),
   ]);
   routeCard.append(form.status === "fulfilled" ? form.value : problem(form.reason));
@@ -112,7 +112,9 @@ export async function render(main) {
     const t = top.value.top;
     topCard.append(t ? h("p", { class: "big" }, person(t), t.department ? ` · ${t.department.name}` : null) : h("p", {}, "The org is empty."));
     accountsCard.append(
-      h("ul", { class: "plain" }, top.value.accounts.map((a) => h("li", {}, link(accountPath(a.id), a.handle), ` · ${a.name} (${a.platform})`))),
+      h("ul", { class: "plain" }, top.value.accounts.map((a) =>
+        h("li", {}, link(accountPath(a.id), a.handle), ` · ${a.name} (${a.platform})`, a.operatedBy?.startsWith("agency:") ? h("span", { class: "badge outside" }, "run by an agency") : null),
+      )),
     );
   } else {
     topCard.append(problem(top.reason));
