@@ -1,7 +1,8 @@
 """The web service: GraphQL (with GraphiQL) at ``/graphql``, MCP at ``/mcp``, health at ``/healthz`` and ``/readyz``,
 Prometheus figures at ``/metrics`` (:mod:`api.metrics`).
 
-GraphiQL's page and browser files are buckstop's own (:mod:`api.graphql.graphiql`), under ``/static/graphiql``.
+GraphiQL's page and browser files are buckstop's own (:mod:`api.graphql.graphiql`), under ``/static/graphiql``;
+the web view's pages (``/``, ``/chart``, …) and files are :mod:`api.web`'s.
 
 ``create_app`` serves the store it is given, or opens the one the settings name
 (which must exist: ``buckstop serve`` makes and seeds it first, see
@@ -24,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -37,6 +38,7 @@ from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.store import Store
 from buckstop.queries.lookup import bound_suggestions
 
+from . import web
 from .access import ANONYMOUS, SCOPE_KEY, Access, Forbidden, Guarded
 from .errors import error_response
 from .graphql import graphiql
@@ -196,9 +198,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             return JSONResponse({"status": "ready", "backend": the_store.name, "version": version})
         return JSONResponse({"status": "unavailable", "backend": the_store.name}, status_code=503)
 
-    async def home(request: Request) -> Response:
-        return RedirectResponse("/graphql")
-
     access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
     questions = Questions.of(settings)
     agents = mcp_endpoint(the_store, settings, access, questions)
@@ -225,7 +224,6 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app = Starlette(
         routes=[
-            Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
@@ -233,6 +231,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             # Behind the same check as the questions: it names operations and counts them (docs/decisions.md).
             Route("/metrics", Guarded(metrics_app(the_store), access)),
             graphiql.assets_mount(),
+            *web.routes(),  # `/` and the other pages of the web view, and their files
         ],
         middleware=[Middleware(HostCheck, settings=settings), Middleware(Measured)],
         lifespan=lifespan,

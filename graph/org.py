@@ -289,7 +289,8 @@ class Org:
 
         A server calls it before it freezes its long-lived objects out of the garbage collector's passes.
         """
-        for index in ("people_index", "account_index", "issue_type_index", "department_index", "search_entries"):
+        names = ("people_index", "account_index", "issue_type_index", "department_index", "search_entries")
+        for index in (*names, "_reports"):  # and who reports to whom, for the chart
             getattr(self, index)
         return self
 
@@ -418,6 +419,19 @@ class Org:
         if not counts:
             return None
         return min(counts, key=lambda pid: (-counts[pid], pid))
+
+    @cached_property
+    def _reports(self) -> Mapping[str, tuple[str, ...]]:
+        # On a partial org, whole for the people whose reports its reach fetched (Reach.REPORTS).
+        grouped: dict[str, list[Person]] = defaultdict(list)
+        for person in self._held(Kind.PERSON):
+            if person.manager_id is not None:
+                grouped[person.manager_id].append(person)
+        return {k: tuple(p.id for p in sorted(v, key=lambda p: (p.name, p.id))) for k, v in grouped.items()}
+
+    def reports_of(self, person_id: str) -> tuple[str, ...]:
+        """The ids of the people whose recorded manager is ``person_id`` (leavers included), by name."""
+        return self._reports.get(person_id, ())
 
     def tops(self) -> list[str]:
         """Every person (not left) with no effective manager, sorted by id."""

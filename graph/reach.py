@@ -146,6 +146,7 @@ class Reach(enum.Enum):
     PERSON = "person"  # names: a person (chain, boss, a person by id)
     PEOPLE = "people"  # names: several people
     PARTIES = "parties"  # names: several people or departments (a department stands for its head)
+    REPORTS = "reports"  # names: a person, whose direct reports are read
     TOP = "top"  # no names
     IN_CHARGE = "in_charge"  # names: an account or a department
     SEARCH = "search"  # names: the searched text
@@ -174,6 +175,10 @@ _SPECS: dict[Reach, Spec] = {
     Reach.PERSON: Spec((Seed(Seeds.KEYS, frozenset([P]), 0), _TOP), _CLOSURE, absences=True),
     Reach.PEOPLE: Spec((Seed(Seeds.KEYS, frozenset([P])), _TOP), _CLOSURE, absences=True),
     Reach.PARTIES: Spec((Seed(Seeds.KEYS, frozenset([P, D])), _TOP), _CLOSURE, absences=True),
+    # The person, the people whose recorded manager they are, and the chain above (a chart opens a level at a time).
+    Reach.REPORTS: Spec(
+        (Seed(Seeds.KEYS, frozenset([P]), 0), _TOP), (_hop([P], [E.REPORTS_TO], _IN), *_CLOSURE), absences=True
+    ),
     Reach.TOP: Spec((_TOP,), _CLOSURE, absences=True),
     Reach.IN_CHARGE: Spec(
         (Seed(Seeds.KEYS, frozenset([A]), 0), Seed(Seeds.KEYS, frozenset([D]), 0), _TOP),

@@ -1,7 +1,7 @@
 """The questions buckstop answers: plain functions over a store. Imports only ``graph``."""
 
 from .audit import Audit, Finding, Severity, audit
-from .chain import Chain, InCharge, boss, chain_of_command, top, who_is_in_charge
+from .chain import Chain, InCharge, Reports, boss, chain_of_command, direct_reports, top, who_is_in_charge
 from .matrix import Cell, Matrix, matrix
 from .routing import EscalationStep, Routing, route
 from .search import Hit, search
@@ -18,12 +18,14 @@ __all__ = [
     "InCharge",
     "Match",
     "Matrix",
+    "Reports",
     "Routing",
     "Severity",
     "Triage",
     "audit",
     "boss",
     "chain_of_command",
+    "direct_reports",
     "matrix",
     "route",
     "search",

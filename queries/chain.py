@@ -9,6 +9,8 @@ Vocabulary:
 - The *boss* of a person is the first person of their chain of command.
 - The *top* of the organisation is the person at the top of the largest
   reporting tree: the answer to "who is your CEO?".
+- The *direct reports* of a person are the people whose recorded manager they
+  are (people who have left included, so a chart can mark them), by name.
 - Who is *in charge* of a department is its head (or, for a department with no
   head, the nearest head above) followed by that head's chain of command; of
   an account, who is in charge of its owning department (else of the
@@ -31,10 +33,12 @@ from .lookup import department_named, find_person, known, label, suggest
 __all__ = [
     "Chain",
     "InCharge",
+    "Reports",
     "answerable_for",
     "boss",
     "chain_above",
     "chain_of_command",
+    "direct_reports",
     "top",
     "who_is_in_charge",
 ]
@@ -56,6 +60,15 @@ class InCharge:
     of: str  # a readable label of the account or department
     people: tuple[Person, ...]
     explanation: tuple[str, ...]
+    org: Org = field(compare=False, repr=False)  # the org the answer was read from
+
+
+@dataclass(frozen=True)
+class Reports:
+    """A person and their direct reports, by name."""
+
+    person: Person
+    people: tuple[Person, ...]
     org: Org = field(compare=False, repr=False)  # the org the answer was read from
 
 
@@ -81,6 +94,13 @@ def chain_of_command(store: Store, person: str, *, private: bool = True) -> Chai
     org = store.read(Focus(Reach.PERSON, (person,)))
     found = find_person(org, person, store, private=private)
     return Chain(found, tuple(chain_above(org, found.id)), org)
+
+
+def direct_reports(store: Store, person: str, *, private: bool = True) -> Reports:
+    """The direct reports of ``person`` (an id, email or unique name); ``private`` as in chain_of_command."""
+    org = store.read(Focus(Reach.REPORTS, (person,)))  # the person, their reports and the chain above
+    found = find_person(org, person, store, private=private)
+    return Reports(found, tuple(org.people[i] for i in org.reports_of(found.id)), org)
 
 
 def boss(store: Store, of: str, *, private: bool = True) -> tuple[Person | None, Org]:

@@ -194,6 +194,13 @@ class Query:
     def connection(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str) -> Connection:
         return Connection.of(connection(_store(info), from_, to, private=_private(info)))
 
+    @question(PAGE, "The people whose recorded manager is `of` (id, email or name), by name, a page at a time.")
+    @off_loop
+    def reports(self, info: Info, of: strawberry.ID, offset: Offset = 0, limit: Limit = None) -> list[Person]:
+        answer = queries.direct_reports(_store(info), str(of), private=_private(info))
+        view = _view(info, answer.org)
+        return [Person.of(p, view) for p in _page(info, list(answer.people), offset, limit)]
+
     @question(
         Cost(1, per_thousand_people=200, items=20, items_argument="limit"),
         "Search people, departments, roles, accounts, agencies and issue types.",

@@ -13,6 +13,8 @@ import strawberry
 
 from buckstop.graph import model
 from buckstop.graph.model import Kind
+from buckstop.graph.reach import Reach
+from buckstop.graph.store import Focus
 from buckstop.queries import routing
 from buckstop.queries.audit import Audit, Severity
 from buckstop.queries.audit import Finding as AuditFinding
@@ -90,6 +92,15 @@ class Person:
     def manager(self) -> Person | None:
         found = self._view.get(Kind.PERSON, self._record.manager_id)
         return Person.of(found, self._view) if found else None
+
+    @strawberry.field(
+        description="How many people report to this person as recorded (see `reports`).", metadata=priced(LOOKUP)
+    )
+    def report_count(self) -> int:
+        org = self._view.org
+        if org.partial and self._view.store is not None:  # the part a question read may lack their reports
+            org = self._view.store.read(Focus(Reach.REPORTS, (self._record.id,)))
+        return len(org.reports_of(self._record.id))
 
 
 @strawberry.type(description="A department; departments nest along `parent`.")

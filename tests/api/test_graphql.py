@@ -161,3 +161,27 @@ def test_a_variable_that_does_not_coerce_is_the_clients_error_not_an_internal_on
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", (variables, error)
         assert error["message"].startswith("Variable '$"), error
         assert body["data"] is None
+
+
+def test_reports_and_report_count_draw_the_tree_a_level_at_a_time(demo_server: Server) -> None:
+    body = demo_server.query(
+        """{ top { id reportCount }
+             reports(of: "Helena Marsh", limit: 3) { id name reportCount manager { id } }
+             more: reports(of: "p-helena-marsh", offset: 3) { id }
+             none: reports(of: "p-carmen-ortiz") { id } }"""
+    )
+    assert "errors" not in body, body
+    data = body["data"]
+    first = data["reports"]
+    assert len(first) == 3
+    assert {p["manager"]["id"] for p in first} == {"p-helena-marsh"}
+    assert [p["name"] for p in first] == sorted(p["name"] for p in first)
+    assert data["top"]["reportCount"] == len(first) + len(data["more"])
+    assert any(p["reportCount"] > 0 for p in first)
+    assert data["none"] == []
+
+
+def test_reports_of_an_unknown_person_is_an_error_with_near_names(demo_server: Server) -> None:
+    body = demo_server.query('{ reports(of: "Helena Marh") { id } }')
+    assert body["data"] is None
+    assert "Helena Marsh" in body["errors"][0]["message"]

@@ -8,7 +8,7 @@ import pytest
 
 from buckstop.graph.errors import UnknownName, UnknownPerson
 from buckstop.graph.model import Kind, Ref
-from buckstop.queries import boss, chain_of_command, top, who_is_in_charge
+from buckstop.queries import boss, chain_of_command, direct_reports, top, who_is_in_charge
 from buckstop.queries.chain import answerable_for
 
 from tests.orgs import OrgBuilder, acme, ids
@@ -207,3 +207,23 @@ def test_who_answers_for_an_account_owner_first_then_whoever_runs_it(acme_memory
     }
     run_by_ops = replace(org.accounts["acc-t2"], operated_by=Ref(Kind.DEPARTMENT, "d-ops"))
     assert answerable_for(org, run_by_ops) == [Ref(Kind.DEPARTMENT, "d-tier2"), Ref(Kind.DEPARTMENT, "d-ops")]
+
+
+# -- direct_reports --------------------------------------------------------------
+
+
+def test_direct_reports_are_the_people_a_person_manages_by_name(acme_store):
+    answer = direct_reports(acme_store, "Sue Park")
+    assert answer.person.id == "p-sue"
+    names = [p.name for p in answer.people]
+    assert names[:3] == ["Ann Lee", "Bob Roy", "Dan Diaz"]
+    assert names == sorted(names)
+    assert all(p.manager_id == "p-sue" for p in answer.people)
+
+
+def test_direct_reports_keep_people_who_left_so_a_chart_can_mark_them(acme_store):
+    assert "p-lou" in ids(direct_reports(acme_store, "p-sue").people)
+
+
+def test_someone_with_no_reports_has_none(acme_store):
+    assert direct_reports(acme_store, "p-ann").people == ()
