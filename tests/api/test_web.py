@@ -19,11 +19,13 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from buckstop.api.web import CSP
 
-from bench.http import load_org
-from tests.api.server import demo_store, make_token, start_server, stop_server
+from harness.server import demo_store, make_token, start_server, stop_server
+from harness.synth import load_org
 from tests.api.test_graphiql import TIMEOUT_MS, Visit, browser, is_loopback
 
 __all__ = ["browser"]  # the Chromium fixture, shared with the GraphiQL tests
+
+pytestmark = pytest.mark.slow  # a real server and a browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "build" / "test-artefacts" / "web"
