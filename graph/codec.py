@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .model import (
@@ -65,6 +65,8 @@ def encode(record: Record) -> dict[str, Any]:
             continue
         if isinstance(value, (Ref, Status)):
             value = str(value)
+        elif isinstance(value, timedelta):
+            value = int(value.total_seconds())
         elif isinstance(value, date):
             value = value.isoformat()
         elif isinstance(value, tuple):
@@ -97,6 +99,9 @@ def decode(kind: Kind, data: dict[str, Any]) -> Record:
         for name in ("starts", "ends"):
             if name in values:
                 values[name] = date.fromisoformat(values[name])
+        for name in ("respond_within", "escalate_every"):
+            if name in values:
+                values[name] = timedelta(seconds=values[name])
     record: Record = CLASSES[kind](**values)
     return record
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 __all__ = [
     "ORGANIZATION",
@@ -187,6 +187,10 @@ class IssueType:
     parent_id: str | None = None
     synonyms: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()  # phrases customers use for it; triage reads them (docs/triage.md)
+    # How long a case of this type may wait for an answer, and each escalation level after it
+    # (docs/cases.md); None here means "as the parent type says" (:func:`queries.cases.deadlines_of`).
+    respond_within: timedelta | None = None
+    escalate_every: timedelta | None = None
     source: Source = field(default=_NO_SOURCE, compare=False)
 
     kind = Kind.ISSUE_TYPE

@@ -100,6 +100,8 @@ def _issue_type(row: Row) -> IssueType | None:
         parent_id=row.id("parent_id", Kind.ISSUE_TYPE),
         synonyms=row.values("synonyms"),
         examples=row.values("examples"),
+        respond_within=row.duration("respond_within"),
+        escalate_every=row.duration("escalate_every"),
         source=row.source,
     )
     return record if record.id else None
@@ -156,7 +158,12 @@ FILES: dict[str, FileSpec] = {
         ("name", "owner_department_id", "operated_by", "escalation_contact"),
         _account,
     ),
-    "issue_types.csv": FileSpec(Kind.ISSUE_TYPE, ("id", "name"), ("parent_id", "synonyms", "examples"), _issue_type),
+    "issue_types.csv": FileSpec(
+        Kind.ISSUE_TYPE,
+        ("id", "name"),
+        ("parent_id", "synonyms", "examples", "respond_within", "escalate_every"),
+        _issue_type,
+    ),
     "routing.csv": FileSpec(Kind.RULE, ("id", "issue_type_id", "scope", "target"), (), _rule),
     "absences.csv": FileSpec(Kind.ABSENCE, ("person_id", "starts", "ends"), ("delegate_id",), _absence),
 }

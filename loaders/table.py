@@ -20,12 +20,13 @@ import io
 import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from buckstop.graph.codec import parse_ref
+from buckstop.graph.durations import parse_duration
 from buckstop.graph.errors import Problem
 from buckstop.graph.model import Kind, Ref, Source, Status
 
@@ -185,6 +186,17 @@ class Row:
         if value not in _FALSE:
             self.fail(column, f"{value!r} is not true or false")
         return False
+
+    def duration(self, column: str) -> timedelta | None:
+        """An optional duration such as ``30m``, ``4h``, ``2d`` (:func:`graph.durations.parse_duration`)."""
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            return parse_duration(value)
+        except ValueError as err:
+            self.fail(column, str(err))
+            return None
 
     def date(self, column: str) -> date | None:
         value = self.text(column)

@@ -38,7 +38,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "roles.csv": ("id", "title", "department_id", "holder_ids"),
     "agencies.csv": ("id", "name", "contract_owner_id"),
     "accounts.csv": ("id", "platform", "handle", "name", "owner_department_id", "operated_by", "escalation_contact"),
-    "issue_types.csv": ("id", "name", "parent_id", "synonyms"),
+    "issue_types.csv": ("id", "name", "parent_id", "synonyms", "respond_within", "escalate_every"),
     "routing.csv": ("id", "issue_type_id", "scope", "target"),
     "absences.csv": ("person_id", "delegate_id", "starts", "ends"),
 }
@@ -149,9 +149,24 @@ class OrgBuilder:
         )
 
     def issue_type(
-        self, id: str, name: str | None = None, *, parent: str | None = None, synonyms: Iterable[str] = ()
+        self,
+        id: str,
+        name: str | None = None,
+        *,
+        parent: str | None = None,
+        synonyms: Iterable[str] = (),
+        respond_within: str | None = None,
+        escalate_every: str | None = None,
     ) -> OrgBuilder:
-        return self.add("issue_types.csv", id=id, name=name or id, parent_id=parent, synonyms=list(synonyms))
+        return self.add(
+            "issue_types.csv",
+            id=id,
+            name=name or id,
+            parent_id=parent,
+            synonyms=list(synonyms),
+            respond_within=respond_within,
+            escalate_every=escalate_every,
+        )
 
     def rule(self, id: str, issue_type: str, scope: str, target: str) -> OrgBuilder:
         return self.add("routing.csv", id=id, issue_type_id=issue_type, scope=scope, target=target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -37,7 +37,14 @@ RECORDS = [
         operated_by=Ref(Kind.DEPARTMENT, "d-support"),
         escalation_contact=Ref(Kind.ROLE, "role-social"),
     ),
-    IssueType("it-refund", "Refund", parent_id="it-billing", synonyms=("money back", "remboursement")),
+    IssueType(
+        "it-refund",
+        "Refund",
+        parent_id="it-billing",
+        synonyms=("money back", "remboursement"),
+        respond_within=timedelta(hours=4),
+        escalate_every=timedelta(minutes=30),
+    ),
     Rule("r-1", "it-refund", Ref(Kind.PERSON, "p-ann"), scope=Ref(Kind.ACCOUNT, "acc-help")),
     Rule("r-2", "it-refund", Ref(Kind.ROLE, "role-billing")),
     Absence("p-ann", date(2026, 11, 20), date(2026, 11, 27), delegate_id="p-bob", source=Source("absences.csv", 2)),
@@ -93,3 +100,9 @@ def test_parse_ref(text, ref):
 def test_parse_ref_refuses_what_is_not_kind_colon_id(text):
     with pytest.raises(ValueError):
         parse_ref(text)
+
+
+def test_durations_are_whole_seconds():
+    encoded = encode(IssueType("it-x", "X", respond_within=timedelta(minutes=30)))
+    assert encoded["respond_within"] == 1800
+    assert decode(Kind.ISSUE_TYPE, encoded) == IssueType("it-x", "X", respond_within=timedelta(minutes=30))

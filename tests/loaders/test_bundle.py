@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -274,6 +274,24 @@ def test_bad_people_values(tmp_path, open_store, column, value, message):
     assert refusal_of(tmp_path, org, open_store) == [f"people.csv:6 [{column}]: {message}"]
 
 
+def test_issue_types_read_their_durations(tmp_path):
+    org = acme().change("issue_types.csv", "it-support", respond_within="4h", escalate_every="1d12h")
+    issue = read_bundle(org.write(tmp_path / "bundle")).changes.records[Kind.ISSUE_TYPE][0]
+    assert (issue.respond_within, issue.escalate_every) == (timedelta(hours=4), timedelta(days=1, hours=12))
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("respond_within", "soon", "'soon' is not a duration; write it as 30m, 4h, 2d or 1d12h (m, h, d, w)"),
+        ("escalate_every", "0m", "'0m' is no time at all; give a duration above zero such as 30m"),
+    ],
+)
+def test_a_duration_that_does_not_parse_is_refused(tmp_path, open_store, column, value, message):
+    org = acme().change("issue_types.csv", "it-billing", **{column: value})
+    assert refusal_of(tmp_path, org, open_store) == [f"issue_types.csv:3 [{column}]: {message}"]
+
+
 @pytest.mark.parametrize(
     ("starts", "ends", "problem"),
     [
@@ -323,7 +341,8 @@ def test_missing_and_unknown_columns(tmp_path, open_store):
     write_csv(folder / "issue_types.csv", ["id", "parent_id", "synonym"], [["it-1", "", "x"]])
     assert refusal(open_store(), folder)[:2] == [
         "issue_types.csv:1 [name]: missing column",
-        "issue_types.csv:1 [synonym]: unknown column; expected id, name, parent_id, synonyms, examples",
+        "issue_types.csv:1 [synonym]: unknown column; expected id, name, parent_id, synonyms, examples, "
+        "respond_within, escalate_every",
     ]
 
 
