@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from .access import Change, Token, now, unknown_token
+from .cases_sqlite import SqliteCaseBook
 from .codec import dumps, loads
 from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind
@@ -113,6 +114,7 @@ class MemoryStore:
                 _remove(Path(self.path))
             raise self._fault("open", err) from err
         self._checked = time.monotonic()
+        self.cases = SqliteCaseBook(self.path)  # the cases, in their own tables of this file (graph/cases_sqlite.py)
 
     def _open(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE … COMMIT).

@@ -1,0 +1,235 @@
+"""Cases: one customer question on one account, followed until someone answers it.
+
+Vocabulary:
+
+- A :class:`Case` is one customer's question on one account: the issue type (given, or
+  triaged from the message), the customer's *handle* and words, the route at opening (its
+  chain of command and explanation, of an org *version*), a *status* (open, acknowledged,
+  resolved), the current *handlers* and the *level* they are at on the chain (0: the first
+  handler), and a *respond-by* deadline (none: nobody is waiting on a timer).
+- Its *history* is an append-only list of :class:`Event`: when, who (*actor*: a token's name,
+  ``cli:USER``, :data:`TIMER` for the sweep), from whom to whom, a note, the org version.
+- A case's *revision* is the number of its events. Every change is written with the revision it
+  was made from (*compare and set*): of two changes made from the same revision one lands and the
+  other raises :class:`CaseChanged`, so two people escalating at once, or two sweeps, move a case
+  once.
+- A :class:`CaseBook` keeps the cases of one store (``store.cases``), in its SQLite file or in
+  its Neo4j, beside the org and never inside it: a load replaces the org and leaves the cases.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from .errors import BuckstopError
+
+__all__ = [
+    "TIMER",
+    "ActionOnResolved",
+    "Case",
+    "CaseBook",
+    "CaseChanged",
+    "CaseStatus",
+    "Event",
+    "EventKind",
+    "UnknownCase",
+    "decode_case",
+    "decode_event",
+    "encode_case",
+    "encode_event",
+]
+
+#: The actor of the events the sweep writes.
+TIMER = "buckstop"
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class EventKind(enum.StrEnum):
+    OPENED = "opened"
+    ACKNOWLEDGED = "acknowledged"
+    NOTED = "noted"
+    HANDED_OFF = "handed_off"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One step of a case's history. ``from_ids`` and ``to_ids`` are the handlers before and after."""
+
+    kind: EventKind
+    at: datetime
+    actor: str
+    note: str = ""
+    from_ids: tuple[str, ...] = ()
+    to_ids: tuple[str, ...] = ()
+    level: int = 0  # the level after the event
+    org_version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A case as it stands, with its history. ``id`` is 0 until the book keeps it."""
+
+    id: int
+    account_id: str
+    issue_type_id: str | None  # None: the message matched no issue type, and went to the fallback
+    customer: str
+    summary: str
+    message: str
+    status: CaseStatus
+    handler_ids: tuple[str, ...]
+    chain_ids: tuple[str, ...]  # the escalation chain the case climbs: level 0 is the first handler
+    level: int
+    respond_by: datetime | None
+    escalate_every: timedelta | None  # how long each level has after the first deadline
+    opened: datetime
+    org_version: int
+    explanation: tuple[str, ...]  # why the route went where it went, when the case was (re-)routed
+    events: tuple[Event, ...] = field(default=())
+
+    @property
+    def revision(self) -> int:
+        return len(self.events)
+
+    def overdue(self, now: datetime) -> bool:
+        return self.status is CaseStatus.OPEN and self.respond_by is not None and self.respond_by <= now
+
+    def then(self, event: Event, **changes: object) -> Case:
+        """This case after ``event``, with ``changes`` to its fields."""
+        return replace(self, events=(*self.events, event), **changes)  # type: ignore[arg-type]
+
+
+class UnknownCase(BuckstopError):
+    code = "UNKNOWN_CASE"
+
+    def __init__(self, asked: object) -> None:
+        super().__init__(f"unknown case {str(asked)!r}; `buckstop cases` lists them")
+
+
+class ActionOnResolved(BuckstopError):
+    code = "CASE_RESOLVED"
+
+    def __init__(self, case_id: int, action: str) -> None:
+        super().__init__(f"case {case_id} is resolved, so it cannot be {action}; reopen it first")
+
+
+class CaseChanged(BuckstopError):
+    """The case changed between reading it and writing the change: the change was not made."""
+
+    code = "CASE_CHANGED"
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(f"case {case_id} was changed by someone else meanwhile; nothing was changed, read it again")
+
+
+class CaseBook(Protocol):
+    """Where a store keeps its cases. Both backends honour exactly this contract."""
+
+    def add(self, case: Case) -> Case:
+        """Keep a new case (its events so far included); the case with its id."""
+        ...
+
+    def get(self, case_id: int) -> Case | None:
+        """The case with its whole history, or None."""
+        ...
+
+    def update(self, case: Case, *, revision: int) -> Case:
+        """Write ``case`` (its new events appended) if the kept one is still at ``revision``.
+
+        Raises CaseChanged, writing nothing, if it is not.
+        """
+        ...
+
+    def find(
+        self,
+        *,
+        status: CaseStatus | None = None,
+        account_id: str | None = None,
+        due_by: datetime | None = None,
+        first: int = 100,
+        offset: int = 0,
+    ) -> list[Case]:
+        """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it."""
+        ...
+
+
+# -- the one serialised form of a case and an event, so that both backends keep the same thing --------
+
+
+def encode_event(event: Event) -> dict[str, object]:
+    return {
+        "kind": event.kind.value,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "note": event.note,
+        "from": list(event.from_ids),
+        "to": list(event.to_ids),
+        "level": event.level,
+        "orgVersion": event.org_version,
+    }
+
+
+def decode_event(data: dict[str, Any]) -> Event:
+    return Event(
+        EventKind(data["kind"]),
+        datetime.fromisoformat(data["at"]),
+        data["actor"],
+        data["note"],
+        tuple(data["from"]),
+        tuple(data["to"]),
+        data["level"],
+        data["orgVersion"],
+    )
+
+
+def encode_case(case: Case) -> dict[str, object]:
+    """The case without its id and events (kept beside it)."""
+    return {
+        "account": case.account_id,
+        "issueType": case.issue_type_id,
+        "customer": case.customer,
+        "summary": case.summary,
+        "message": case.message,
+        "status": case.status.value,
+        "handlers": list(case.handler_ids),
+        "chain": list(case.chain_ids),
+        "level": case.level,
+        "respondBy": case.respond_by.isoformat() if case.respond_by else None,
+        "escalateEvery": int(case.escalate_every.total_seconds()) if case.escalate_every else None,
+        "opened": case.opened.isoformat(),
+        "orgVersion": case.org_version,
+        "explanation": list(case.explanation),
+    }
+
+
+def decode_case(case_id: int, data: dict[str, Any], events: Iterable[Event]) -> Case:
+    every = data["escalateEvery"]
+    return Case(
+        case_id,
+        data["account"],
+        data["issueType"],
+        data["customer"],
+        data["summary"],
+        data["message"],
+        CaseStatus(data["status"]),
+        tuple(data["handlers"]),
+        tuple(data["chain"]),
+        data["level"],
+        datetime.fromisoformat(data["respondBy"]) if data["respondBy"] else None,
+        timedelta(seconds=every) if every is not None else None,
+        datetime.fromisoformat(data["opened"]),
+        data["orgVersion"],
+        tuple(data["explanation"]),
+        tuple(events),
+    )
