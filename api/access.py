@@ -67,6 +67,11 @@ class Principal:
     def admin(self) -> bool:
         return self.scope is TokenScope.ADMIN
 
+    @property
+    def moves_cases(self) -> bool:
+        """May open cases and act on them (docs/cases.md)."""
+        return self.scope in (TokenScope.CASES, TokenScope.ADMIN)
+
 
 ANONYMOUS = Principal("anonymous", None)
 LOCAL = Principal("local", TokenScope.ADMIN)

@@ -49,9 +49,10 @@ MAX_NAME = 64
 
 
 class Scope(enum.StrEnum):
-    """What a token may do. ``admin`` includes everything ``read`` may."""
+    """What a token may do. ``cases`` may read, and open and move cases; ``admin`` may do everything."""
 
     READ = "read"
+    CASES = "cases"
     ADMIN = "admin"
 
 

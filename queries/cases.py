@@ -92,7 +92,8 @@ class NotResolved(BuckstopError):
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC, to the second: what the interfaces pass as ``now``."""
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def book_of(store: Store) -> CaseBook:

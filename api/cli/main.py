@@ -25,6 +25,8 @@ from buckstop.graph.errors import BuckstopError, BundleRefused
 from . import (
     audit,
     boss,
+    case,
+    cases,
     chain,
     changes,
     common_manager,
@@ -51,6 +53,8 @@ COMMANDS = (
     load,
     route,
     triage,
+    case,
+    cases,
     chain,
     boss,
     top,
