@@ -58,6 +58,7 @@ from .metrics import Measured, metrics_app
 from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
 from .settings import Settings
 from .stores import answering_version, open_store
+from .timer import sweeping
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -216,8 +217,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if the_store.name == "memory":  # its org stays in memory: build its indexes of names now, to freeze them too
             await asyncio.to_thread(lambda: the_store.read().warm())
         gc.freeze()
+        timer = asyncio.create_task(sweeping(the_store, settings.sweep_seconds)) if settings.sweep_seconds else None
         async with agents.lifespan():  # the MCP session manager runs as long as the app
             yield
+        if timer is not None:
+            timer.cancel()
         questions.close()
         if owned:
             the_store.close()

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
     token_cache_seconds: float = Field(
         5.0, ge=0, description="How long a checked token is trusted before the store is asked again (revocation delay)."
     )
+    sweep_seconds: float = Field(
+        60.0,
+        ge=0,
+        description="How often `buckstop serve` escalates the cases past their deadline (docs/cases.md); 0: never "
+        "(run `buckstop cases sweep` from cron instead).",
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 
 from buckstop import seed
 from buckstop.graph import MemoryStore
-from buckstop.queries.cases import open_case
+from buckstop.queries.cases import open_case, read_case
 
 from .test_cli import buckstop
+from harness.server import start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
@@ -94,3 +96,21 @@ def test_the_sweep_escalates_overdue_cases_once(db: Path) -> None:
     assert "escalated 0 steps" in buckstop("cases", "sweep", db=db).stdout
     case = json.loads(buckstop("case", "show", "1", "--json", db=db).stdout)
     assert case["events"][-1]["actor"] == "buckstop" and case["level"] == 1
+
+
+def test_serve_sweeps_in_the_background(db: Path) -> None:
+    store = MemoryStore(db)
+    open_case(store, "@CorvidHelp", "my refund", actor="test", now=datetime.now(UTC) - timedelta(hours=5))
+    store.close()
+    process, _url = start_server(db, env={"BUCKSTOP_SWEEP_SECONDS": "0.2"})
+    try:
+        deadline = time.monotonic() + 20
+        level = 0
+        while level == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            check = MemoryStore(db, create=False)
+            level = read_case(check, 1).level
+            check.close()
+    finally:
+        stop_server(process)
+    assert level == 1

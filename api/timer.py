@@ -1,0 +1,32 @@
+"""The timer of cases inside ``buckstop serve``: the sweep (:func:`queries.cases.sweep`), every few seconds.
+
+Every worker and every replica runs it: the sweep writes each step by compare-and-set, so they
+escalate each case once per deadline between them (docs/decisions.md). A sweep that fails (the
+store unavailable a moment) is logged and tried again at the next tick; it never stops the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from buckstop.graph.store import Store
+from buckstop.queries.cases import sweep, utc_now
+
+__all__ = ["sweeping"]
+
+log = logging.getLogger("buckstop")
+
+
+async def sweeping(store: Store, every: float) -> None:
+    """Sweep ``store`` every ``every`` seconds until cancelled; nothing for a store that keeps no cases."""
+    if getattr(store, "cases", None) is None:
+        return
+    while True:
+        try:
+            moved = await asyncio.to_thread(sweep, store, now=utc_now())
+            for case_id, event in moved:
+                log.info("case %s escalated to level %s (%s)", case_id, event.level, ", ".join(event.to_ids))
+        except Exception as err:
+            log.warning("the sweep of cases failed, trying again in %ss: %s", every, err)
+        await asyncio.sleep(every)
