@@ -19,6 +19,7 @@ Vocabulary:
 from __future__ import annotations
 
 from .access import Change, Token
+from .cases import CaseBook
 from .errors import BuckstopError
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Focus, Store, Summary
@@ -67,6 +68,14 @@ class Pinned:
         self.wrote = True
         self._version, self._whole = None, None
         return applied
+
+    @property
+    def cases(self) -> CaseBook | None:
+        """The store's case book (:mod:`graph.cases`). A request that reaches it may write a case, so it is
+        never asked again (:data:`ATTEMPTS`): a case opened twice would be two cases."""
+        self.wrote = True
+        book: CaseBook | None = getattr(self.store, "cases", None)
+        return book
 
     def changes(self, limit: int = 100) -> list[Change]:
         return self.store.changes(limit)

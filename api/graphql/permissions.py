@@ -26,7 +26,7 @@ from buckstop.graph.access import Scope
 
 from ..access import ANONYMOUS, Forbidden, Principal
 
-__all__ = ["admin", "principal_of", "private"]
+__all__ = ["admin", "moves_cases", "principal_of", "private"]
 
 
 def principal_of(info: Info) -> Principal:
@@ -49,6 +49,13 @@ class PrivateDirective:
     locations=[Location.FIELD_DEFINITION], name="admin", description="Needs a token with scope admin."
 )
 class AdminDirective:
+    pass
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION], name="cases", description="Needs a token with scope cases or admin."
+)
+class CasesDirective:
     pass
 
 
@@ -80,3 +87,18 @@ def private() -> list[FieldExtension]:
 def admin() -> list[FieldExtension]:
     """The field extensions of a field that needs an admin token: ``strawberry.field(extensions=admin())``."""
     return [PermissionExtension(permissions=[_Admin()])]
+
+
+class _MovesCases(BasePermission):
+    _schema_directive = CasesDirective()
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = principal_of(info)
+        if principal.moves_cases:
+            return True
+        raise Forbidden(Scope.CASES, principal)
+
+
+def moves_cases() -> list[FieldExtension]:
+    """The field extensions of a mutation that opens or moves a case: a token of scope cases or admin."""
+    return [PermissionExtension(permissions=[_MovesCases()])]

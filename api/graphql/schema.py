@@ -26,6 +26,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.extensions.field_extension import FieldExtension
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult, Info
 
 from buckstop import queries
@@ -42,6 +43,7 @@ from ..errors import ErrorShape
 from ..metrics import OperationMetrics
 from ..questions import off_loop
 from ..settings import Settings
+from .cases import CaseMutation, CaseQuery
 from .cost import LOOKUP, Cost, costs_of, priced
 from .documents import Checks
 from .graph_types import CommonManager, Connection
@@ -140,7 +142,7 @@ class ChangeEntry:
 
 
 @strawberry.type
-class Query:
+class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
     @off_loop
     def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
@@ -343,7 +345,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         checks.extension,
     ]
-    made = _Schema(query=Query, mutation=Mutation, extensions=extensions)
+    made = _Schema(query=Query, mutation=merge_types("Mutation", (Mutation, CaseMutation)), extensions=extensions)
     checks.costs = costs_of(made._schema)
     return made
 

@@ -29,7 +29,8 @@ pytestmark = pytest.mark.slow
 PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
-    | {"commonManager", "connection"},
+    | {"commonManager", "connection"}
+    | {"case", "cases"},  # the public view of a case: without the customer's words (docs/cases.md)
     "Person": {"id", "name", "title", "public", "status", "department", "manager"},
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
@@ -47,6 +48,10 @@ PUBLIC = {
     "CommonManager": {"a", "b", "manager", "pathA", "pathB", "explanation"},
     "Connection": {"start", "end", "connected", "nodes", "hops", "explanation"},
     "Hop": {"at", "to", "kind", "forward", "record"},
+    "Case": {"id", "account", "issueType", "status", "handlers", "level", "chain", "respondBy", "overdue", "opened"}
+    | {"explanation", "orgVersion", "events"},
+    "CaseRef": {"id", "name"},
+    "CaseEvent": {"kind", "at", "actor", "from", "to", "level", "orgVersion"},
 }
 #: Types reachable only through a field that needs an admin token.
 ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"}

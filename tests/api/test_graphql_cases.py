@@ -1,0 +1,119 @@
+"""Cases over GraphQL, on a real server over real HTTP: who may open and move them, what the public view sees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.server import Server, demo_store, make_token, start_server, stop_server
+
+pytestmark = pytest.mark.slow
+
+CASE = """
+id status customer message summary level respondBy overdue
+issueType { id name } account { id name } handlers { id name } chain { name }
+events { kind actor note from { name } to { name } level orgVersion }
+"""
+
+
+class Servers:
+    def __init__(self, url: str, db: Path, tokens: dict[str, str]) -> None:
+        self.anonymous = Server(url, db)
+        self.read = Server(url, db, tokens["read"])
+        self.cases = Server(url, db, tokens["cases"])
+
+    def close(self) -> None:
+        for server in (self.anonymous, self.read, self.cases):
+            server.client.close()
+
+
+@pytest.fixture
+def servers(tmp_path: Path) -> Iterator[Servers]:
+    db = demo_store(tmp_path / "org.db")
+    tokens = {scope: make_token(db, f"agent-{scope}", scope) for scope in ("read", "cases")}
+    process, url = start_server(db, env={"BUCKSTOP_SWEEP_SECONDS": "0"})
+    servers = Servers(url, db, tokens)
+    yield servers
+    servers.close()
+    stop_server(process)
+
+
+def data(server: Server, query: str, **variables: Any) -> dict[str, Any]:
+    body = server.query(query, **variables)
+    assert "errors" not in body, body
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+def error(server: Server, query: str, **variables: Any) -> tuple[str, str]:
+    body = server.query(query, **variables)
+    first = body["errors"][0]
+    return first["extensions"]["code"], first["message"]
+
+
+OPEN = f"""mutation($account: String!, $message: String!) {{
+  openCase(account: $account, message: $message, customer: "@jo") {{ {CASE} }} }}"""
+
+
+def test_a_cases_token_opens_and_moves_a_case_and_its_story_is_kept(servers: Servers) -> None:
+    case = data(servers.cases, OPEN, account="@CorvidHelp", message="I want my money back")["openCase"]
+    assert (case["id"], case["status"], case["issueType"]["name"], case["customer"]) == ("1", "OPEN", "Refund", "@jo")
+    assert case["events"][0]["actor"] == "agent-cases"
+    ack = data(servers.cases, 'mutation { acknowledgeCase(id: "1", note: "on it") { status respondBy } }')
+    assert ack["acknowledgeCase"] == {"status": "ACKNOWLEDGED", "respondBy": None}
+    data(servers.cases, 'mutation { addCaseNote(id: "1", note: "asked for the order") { id } }')
+    data(servers.cases, 'mutation { escalateCase(id: "1") { level } }')
+    hand_off = f'mutation {{ handOffCase(id: "1", to: "sales enquiry") {{ {CASE} }} }}'
+    handed = data(servers.cases, hand_off)["handOffCase"]
+    assert handed["issueType"]["name"] == "Sales enquiry" and handed["level"] == 0
+    assert [e["kind"] for e in handed["events"]] == ["OPENED", "ACKNOWLEDGED", "NOTED", "ESCALATED", "HANDED_OFF"]
+    assert data(servers.cases, 'mutation { resolveCase(id: "1") { status } }')["resolveCase"]["status"] == "RESOLVED"
+    assert error(servers.cases, 'mutation { escalateCase(id: "1") { id } }') == (
+        "CASE_RESOLVED",
+        "case 1 is resolved, so it cannot be escalated; reopen it first",
+    )
+    assert data(servers.cases, 'mutation { reopenCase(id: "1") { status } }')["reopenCase"]["status"] == "OPEN"
+    listed = data(servers.read, "{ cases(status: OPEN) { id status } }")["cases"]
+    assert listed == [{"id": "1", "status": "OPEN"}]
+
+
+def test_reading_and_moving_need_their_scopes(servers: Servers) -> None:
+    data(servers.cases, OPEN, account="@CorvidHelp", message="refund please")
+    code, message = error(servers.read, 'mutation { escalateCase(id: "1") { id } }')
+    assert (code, message) == ("FORBIDDEN", "this needs a token with scope cases; token 'agent-read' has scope read")
+    assert error(servers.anonymous, OPEN, account="@CorvidHelp", message="x")[0] == "FORBIDDEN"
+    assert data(servers.read, '{ case(id: "1") { message customer } }')["case"] == {
+        "message": "refund please",
+        "customer": "@jo",
+    }
+
+
+def test_the_public_view_never_shows_the_customers_words(servers: Servers) -> None:
+    data(servers.cases, OPEN, account="@CorvidHelp", message="my card 4111 was charged twice, refund")
+    data(servers.cases, 'mutation { addCaseNote(id: "1", note: "customer says 4111") { id } }')
+    case = data(servers.anonymous, f'{{ case(id: "1") {{ {CASE} }} }}')["case"]
+    assert (case["customer"], case["message"], case["summary"]) == (None, None, None)
+    assert [e["note"] for e in case["events"]] == [None, None]
+    assert case["handlers"] and case["status"] == "OPEN"  # who has it is public, as a route is
+    listed = data(servers.anonymous, "{ cases { message customer } }")["cases"]
+    assert listed == [{"message": None, "customer": None}]
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "message"),
+    [
+        (OPEN, "UNKNOWN_ACCOUNT", "unknown account '@CorvidHlp'; did you mean '@CorvidHelp'"),
+        ('{ case(id: "9") { id } }', "UNKNOWN_CASE", "unknown case '9'"),
+        ('mutation { handOffCase(id: "1", to: "") { id } }', "HAND_OFF_TO_NOBODY", "cannot hand off to nobody"),
+        ('{ cases(account: "@CorvidHlp") { id } }', "UNKNOWN_ACCOUNT", "unknown account '@CorvidHlp'"),
+    ],
+)
+def test_bad_input_is_one_error_and_changes_nothing(servers: Servers, query: str, code: str, message: str) -> None:
+    data(servers.cases, OPEN, account="@CorvidHelp", message="refund please")
+    found_code, found = error(servers.cases, query, account="@CorvidHlp", message="refund please")
+    assert found_code == code and found.startswith(message), found
+    assert len(data(servers.read, '{ case(id: "1") { events { kind } } }')["case"]["events"]) == 1
+    assert len(data(servers.read, "{ cases { id } }")["cases"]) == 1
