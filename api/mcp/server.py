@@ -40,6 +40,7 @@ from ..errors import extensions_for
 from ..metrics import note_operation
 from ..questions import Questions
 from ..settings import Settings
+from .cases import CASE_TOOLS, case_tools
 
 __all__ = ["INSTRUCTIONS", "TOOLS", "build_server"]
 
@@ -63,9 +64,13 @@ the people who run the accounts.
 `connection` explains how two things of the org are linked, hop by hop.
 Every answer carries `explanation` (say why when you hand a case on) and `provenance` (where \
 each fact came from). Give customers the names of `public` people only. `on` is an ISO date; \
-absences count on that day (default today). The tools only read."""
+absences count on that day (default today).
+- A customer waiting for an answer: `open_case` (it is routed, and climbs the chain if nobody \
+acknowledges it in time), then `read_case`, `note_case`, `hand_off_case`, `escalate_case`, \
+`resolve_case`; these need a token of scope `cases`. The other tools only read."""
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 
 Account = Annotated[str, Field(description="The account: id, handle (@CorvidHelp) or platform:handle.")]
 On = Annotated[date | None, Field(description="The day whose absences count, ISO (default: today).")]
@@ -220,6 +225,7 @@ TOOLS = (
     "responsibility_matrix",
     "common_manager",
     "connection",
+    *CASE_TOOLS,
 )
 
 
@@ -235,6 +241,8 @@ def build_server(store: Store, questions: Questions | None = None) -> MCPServer:
     )
     for body in _tools(store):
         server.add_tool(_tool(body, pool), annotations=READ_ONLY)
+    for body in case_tools(store):  # open and move cases: they write (api/mcp/cases.py)
+        server.add_tool(_tool(body, pool), annotations=READ_ONLY if body.__name__ == "read_case" else WRITES)
     return server
 
 

@@ -22,6 +22,7 @@ from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
 from buckstop.api.mcp import TOOLS
+from buckstop.api.mcp.cases import CASE_TOOLS
 
 from harness.server import demo_store, make_token, start_server, stop_server
 
@@ -112,6 +113,10 @@ def test_every_tool_is_listed_read_only_with_an_output_schema(session: Session) 
     tools = session(body)
     assert tuple(t.name for t in tools) == TOOLS
     for tool in tools:
+        if tool.name in CASE_TOOLS:  # they write; test_cases_through_mcp below
+            assert tool.annotations is not None and tool.annotations.read_only_hint is (tool.name == "read_case")
+            assert "events" in (tool.output_schema or {}).get("properties", {}), tool.name
+            continue
         assert tool.annotations is not None and tool.annotations.read_only_hint is True, tool.name
         assert tool.annotations.destructive_hint is False, tool.name
         assert tool.description, tool.name
@@ -250,3 +255,28 @@ def test_graphql_still_answers_next_to_mcp(http_server: tuple[str, str]) -> None
     url, _ = http_server
     response = httpx.post(f"{url}/graphql", json={"query": "{ top { id } }"})
     assert response.json() == {"data": {"top": {"id": "p-helena-marsh"}}}
+
+
+def test_an_agent_opens_a_case_and_follows_it_and_a_read_token_may_not_move_it(session: Session) -> None:
+    (opened,) = ask(
+        session, ("open_case", {"account": "@CorvidHelp", "message": "money back please", "customer": "@jo"})
+    )
+    if opened.is_error:  # over HTTP the token is a read token: it may read cases, not open them
+        assert opened.structured_content["error"]["code"] == "FORBIDDEN"
+        assert "this needs a token with scope cases" in opened.structured_content["error"]["message"]
+        return
+    number = str(opened.structured_content["id"])
+    noted, handed, escalated, resolved, read, again = ask(
+        session,
+        ("note_case", {"id": number, "note": "order 1182"}),
+        ("hand_off_case", {"id": number, "to": "sales enquiry", "note": "wants to buy more"}),
+        ("escalate_case", {"id": number}),
+        ("resolve_case", {"id": number, "note": "sold"}),
+        ("read_case", {"id": number}),
+        ("escalate_case", {"id": number}),
+    )
+    assert not any(r.is_error for r in (noted, handed, escalated, resolved, read))
+    story = read.structured_content
+    assert [e["kind"] for e in story["events"]] == ["OPENED", "NOTED", "HANDED_OFF", "ESCALATED", "RESOLVED"]
+    assert story["message"] == "money back please" and story["issueType"]["name"] == "Sales enquiry"
+    assert again.is_error and again.structured_content["error"]["code"] == "CASE_RESOLVED"
