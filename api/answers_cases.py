@@ -42,7 +42,7 @@ class CaseEventAnswer(Shape):
 
 
 class CaseAnswer(Shape):
-    id: int
+    id: str = Field(description="The case's number, as text (a GraphQL ID).")
     account: Ref
     issue_type: Ref | None = Field(description="Null: the message matched no issue type (the account's fallback).")
     customer: str | None = Field(description=_WORDS)
@@ -103,7 +103,7 @@ def _event(event: Event, names: _Names, words: bool) -> CaseEventAnswer:
 
 def _case(case: Case, names: _Names, now: datetime, words: bool) -> CaseAnswer:
     return CaseAnswer(
-        id=case.id,
+        id=str(case.id),
         account=names.of(Kind.ACCOUNT, case.account_id),
         issue_type=names.of(Kind.ISSUE_TYPE, case.issue_type_id) if case.issue_type_id else None,
         customer=case.customer if words else None,

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         elif tokens:
             print(table([_row(t) for t in tokens], ("name", "scope", "created", "revoked")))
         else:
-            print("no tokens yet: buckstop token create --name NAME --scope read|admin")
+            print("no tokens yet: buckstop token create --name NAME --scope read|cases|admin")
         return 0
     finally:
         store.close()

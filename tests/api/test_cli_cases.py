@@ -30,7 +30,7 @@ def test_a_case_is_opened_shown_moved_and_resolved(db: Path) -> None:
     opened = buckstop("case", "open", "@CorvidHelp", "I want my money back", "--customer", "@jo", "--json", db=db)
     assert opened.returncode == 0, opened.stderr
     case = json.loads(opened.stdout)
-    assert (case["id"], case["issueType"]["name"], case["status"], case["customer"]) == (1, "Refund", "OPEN", "@jo")
+    assert (case["id"], case["issueType"]["name"], case["status"], case["customer"]) == ("1", "Refund", "OPEN", "@jo")
     assert [p["name"] for p in case["handlers"]] == ["Tomás Herrera"]
     assert case["chain"][-1]["name"] == "Helena Marsh"
     assert case["respondBy"] is not None  # Refund ⊂ Billing ⊂ Support: 4h in the demo org
@@ -49,7 +49,7 @@ def test_a_case_is_opened_shown_moved_and_resolved(db: Path) -> None:
     assert "Message: I want my money back" in shown.stdout
     assert "escalated by cli:" in shown.stdout and "needs a manager" in shown.stdout
     listed = buckstop("cases", "--json", db=db)
-    assert [c["id"] for c in json.loads(listed.stdout)["cases"]] == [1]
+    assert [c["id"] for c in json.loads(listed.stdout)["cases"]] == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_the_sweep_escalates_overdue_cases_once(db: Path) -> None:
     open_case(store, "@CorvidHelp", "my refund", actor="test", now=five_hours_ago)
     store.close()
     overdue = json.loads(buckstop("cases", "--overdue", "--json", db=db).stdout)["cases"]
-    assert [c["id"] for c in overdue] == [1] and overdue[0]["overdue"]
+    assert [c["id"] for c in overdue] == ["1"] and overdue[0]["overdue"]
     swept = buckstop("cases", "sweep", db=db)
     assert swept.returncode == 0, swept.stderr
     assert "escalated 1 step" in swept.stdout and "case 1 → level 1 (p-julia-novak)" in swept.stdout

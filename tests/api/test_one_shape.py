@@ -23,7 +23,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
 from pydantic import BaseModel
 
 from buckstop import seed
-from buckstop.api import answers
+from buckstop.api import answers, answers_cases
 from buckstop.api.graphql.schema import schema
 
 from harness.server import Server, make_token, start_server, stop_server
@@ -327,3 +327,14 @@ def test_the_public_view_withholds_the_same_fields_in_the_tool_and_in_graphql(or
         compare_with_graphql(anonymous, tree_of(answers.RouteAnswer), answer, part)
     finally:
         anonymous.client.close()
+
+
+def test_a_case_is_one_shape_on_the_command_line_in_the_tool_and_in_graphql(org: Org) -> None:
+    opened = cli(org.db, "case", "open", "@CorvidHelp", "I want my money back", "--customer", "@jo")
+    answer = cli(org.db, "case", "note", opened["id"], "order 1182")
+    tree = tree_of(answers_cases.CaseAnswer)
+    assert same(answer, _skeleton(answer, tree)) == [], "the command's JSON is not its model's shape"
+    [result] = ask(over_http(org.server.url, org.token), ("read_case", {"id": answer["id"]}))
+    assert not result.is_error, result.content
+    assert result.structured_content == answer
+    compare_with_graphql(org.server, tree, answer, Part("case", f'id: "{answer["id"]}"'))
