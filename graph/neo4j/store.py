@@ -47,6 +47,7 @@ from buckstop.graph.reach import Reach
 from buckstop.graph.store import WHOLE, Applied, Focus, Summary
 from buckstop.graph.validate import require_valid
 
+from .cases import Neo4jCaseBook
 from .reads import compiled, query_for
 from .records import LABELS, org_of, properties
 
@@ -129,6 +130,7 @@ class Neo4jStore:
         except (ValueError, Neo4jError) as err:
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {err}") from err
         self.init_schema()
+        self.cases = Neo4jCaseBook(self._driver, self.database, self._reachable)  # graph/neo4j/cases.py
 
     # -- plumbing ---------------------------------------------------------------
 

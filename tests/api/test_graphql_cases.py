@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from harness.server import Server, demo_store, make_token, start_server, stop_server
+from tests.conftest import BACKENDS
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +31,19 @@ class Servers:
             server.client.close()
 
 
-@pytest.fixture
-def servers(tmp_path: Path) -> Iterator[Servers]:
-    db = demo_store(tmp_path / "org.db")
-    tokens = {scope: make_token(db, f"agent-{scope}", scope) for scope in ("read", "cases")}
-    process, url = start_server(db, env={"BUCKSTOP_SWEEP_SECONDS": "0"})
+@pytest.fixture(params=BACKENDS)
+def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Servers]:
+    """A server of the demo org on each backend, with a read and a cases token, and no case yet."""
+    db = tmp_path / "buckstop.db"
+    if request.param == "neo4j":
+        neo4j = request.getfixturevalue("neo4j_server")
+        neo4j.fresh()
+        neo4j.store.cases.clear()
+        neo4j.holds = "demo"  # the server loads it
+        tokens = {scope: make_token(neo4j.store, f"agent-{scope}", scope) for scope in ("read", "cases")}
+    else:
+        tokens = {scope: make_token(demo_store(db), f"agent-{scope}", scope) for scope in ("read", "cases")}
+    process, url = start_server(db, backend=request.param, default_store=True, env={"BUCKSTOP_SWEEP_SECONDS": "0"})
     servers = Servers(url, db, tokens)
     yield servers
     servers.close()

@@ -1,7 +1,11 @@
-"""Cases: opening one routes it, actions write events, and the sweep climbs the chain on time."""
+"""Cases: opening one routes it, actions write events, and the sweep climbs the chain on time.
+
+Every test runs on both backends (``backend``: memory, neo4j), which must give the same answers.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +14,7 @@ import pytest
 from buckstop.graph import MemoryStore
 from buckstop.graph.cases import TIMER, ActionOnResolved, CaseChanged, CaseStatus, EventKind, UnknownCase
 from buckstop.graph.errors import UnknownAccount, UnknownIssueType, UnknownPerson
+from buckstop.graph.neo4j import Neo4jStore
 from buckstop.loaders import apply_bundle
 from buckstop.queries.cases import (
     AtTheTop,
@@ -29,6 +34,7 @@ from buckstop.queries.cases import (
 )
 from buckstop.queries.triage import BlankMessage
 
+from tests.conftest import BACKENDS
 from tests.orgs import acme
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -40,12 +46,30 @@ def cases_org():
     return acme().change("issue_types.csv", "it-support", respond_within="30m", escalate_every="1h")
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
 @pytest.fixture
-def store(tmp_path):
+def store(request, backend, tmp_path):
+    folder = cases_org().write(tmp_path / "bundle")
+    if backend == "neo4j":
+        store = request.getfixturevalue("neo4j_server").load(folder, holds="cases")
+        store.cases.clear()
+        yield store
+        return
     store = MemoryStore(tmp_path / "org.db")
-    apply_bundle(store, cases_org().write(tmp_path / "bundle"))
+    apply_bundle(store, folder)
     yield store
     store.close()
+
+
+def another(store, backend, tmp_path):
+    """A second store on the same data, as another process or replica opens it."""
+    if backend == "neo4j":
+        return Neo4jStore(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD"))
+    return MemoryStore(tmp_path / "org.db")
 
 
 def opened(store, message="I want my money back", **options):
@@ -123,10 +147,10 @@ def test_an_acknowledged_case_does_not_climb(store):
     assert find_cases(store, now=T0 + timedelta(days=1), overdue=True) == []
 
 
-def test_two_sweeps_at_once_escalate_each_deadline_once(tmp_path, store):
+def test_two_sweeps_at_once_escalate_each_deadline_once(tmp_path, store, backend):
     for n in range(10):
         opened(store, f"refund number {n}")
-    other = MemoryStore(tmp_path / "org.db")  # a second process's store on the same file
+    other = another(store, backend, tmp_path)
     results: list[int] = []
     barrier = threading.Barrier(2)
 

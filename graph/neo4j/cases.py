@@ -1,0 +1,140 @@
+"""The case book of the Neo4j backend: ``Case`` nodes beside the org, through the store's driver.
+
+Vocabulary:
+
+- A ``Case`` node holds a case: its ``id``, ``revision`` (the number of its events), the
+  properties the lists filter on (``status``, ``account``, ``respond_by`` as seconds since the
+  epoch), the case as JSON (``data``, :func:`graph.cases.encode_case`) and its events as a list
+  of JSON texts, oldest first. It is not an ``OrgNode``: a load replaces the org and leaves it.
+- Case numbers come from the ``Meta`` node ``cases`` (``next``), raised in the transaction that
+  creates the case: its write lock makes every number unique across replicas.
+- A change is one write transaction that first *locks* the case (a write to it: Neo4j reads are
+  read-committed, and a revision read before the lock could be stale) and then compares its
+  revision (compare and set): of two writers from the same revision, the second finds it moved.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, LiteralString
+
+from neo4j import Driver, ManagedTransaction, Query, RoutingControl
+
+from buckstop.graph.cases import Case, CaseChanged, CaseStatus, decode_case, decode_event, encode_case, encode_event
+
+__all__ = ["Neo4jCaseBook"]
+
+_SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT buckstop_case_id IF NOT EXISTS FOR (c:Case) REQUIRE c.id IS UNIQUE",
+    "CREATE INDEX buckstop_case_due IF NOT EXISTS FOR (c:Case) ON (c.status, c.respond_by)",
+)
+
+_ADD: LiteralString = (
+    "MERGE (m:Meta {id: 'cases'}) ON CREATE SET m.next = 0 "
+    "SET m.next = m.next + 1 "
+    "CREATE (c:Case {id: m.next, revision: $revision, status: $status, account: $account, "
+    "respond_by: $respond_by, data: $data, events: $events}) RETURN c.id AS id"
+)
+
+# The write to `locked` takes the case's write lock before its revision is compared (see the docstring).
+_UPDATE: LiteralString = (
+    "MATCH (c:Case {id: $id}) SET c.locked = true "
+    "WITH c WHERE c.revision = $revision "
+    "SET c.revision = $new_revision, c.status = $status, c.respond_by = $respond_by, c.data = $data, "
+    "c.events = c.events + $events "
+    "REMOVE c.locked RETURN c.id AS id"
+)
+
+
+class Neo4jCaseBook:
+    """Cases in the Neo4j database of a :class:`~graph.neo4j.store.Neo4jStore`."""
+
+    def __init__(self, driver: Driver, database: str | None, reachable: Callable[[], AbstractContextManager[None]]):
+        self._driver = driver
+        self._database = database
+        self._reachable = reachable  # the store's: Neo4j gone away is StoreUnavailable
+        for statement in _SCHEMA:
+            self._run(statement, RoutingControl.WRITE)
+
+    def _run(self, text: LiteralString, routing: RoutingControl = RoutingControl.READ, **params: Any) -> Any:
+        with self._reachable():
+            return self._driver.execute_query(Query(text), params, routing_=routing, database_=self._database).records
+
+    def clear(self) -> None:
+        """Remove every case and restart the numbers (for tests)."""
+        self._run("MATCH (c:Case) DETACH DELETE c", RoutingControl.WRITE)
+        self._run("MATCH (m:Meta {id: 'cases'}) DELETE m", RoutingControl.WRITE)
+
+    def add(self, case: Case) -> Case:
+        rows = self._run(
+            _ADD,
+            RoutingControl.WRITE,
+            revision=case.revision,
+            status=case.status.value,
+            account=case.account_id,
+            respond_by=_epoch(case.respond_by),
+            data=_json(encode_case(case)),
+            events=[_json(encode_event(e)) for e in case.events],
+        )
+        return decode_case(int(rows[0]["id"]), encode_case(case), case.events)
+
+    def get(self, case_id: int) -> Case | None:
+        rows = self._run("MATCH (c:Case {id: $id}) RETURN c.data AS data, c.events AS events", id=case_id)
+        return _case(case_id, rows[0]) if rows else None
+
+    def update(self, case: Case, *, revision: int) -> Case:
+        def work(tx: ManagedTransaction) -> bool:
+            result = tx.run(
+                _UPDATE,
+                id=case.id,
+                revision=revision,
+                new_revision=case.revision,
+                status=case.status.value,
+                respond_by=_epoch(case.respond_by),
+                data=_json(encode_case(case)),
+                events=[_json(encode_event(e)) for e in case.events[revision:]],
+            )
+            return result.single() is not None
+
+        with self._reachable(), self._driver.session(database=self._database) as session:
+            moved = session.execute_write(work)
+        if not moved:
+            raise CaseChanged(case.id)
+        return case
+
+    def find(
+        self,
+        *,
+        status: CaseStatus | None = None,
+        account_id: str | None = None,
+        due_by: datetime | None = None,
+        first: int = 100,
+        offset: int = 0,
+    ) -> list[Case]:
+        rows = self._run(
+            "MATCH (c:Case) WHERE ($status IS NULL OR c.status = $status) "
+            "AND ($account IS NULL OR c.account = $account) "
+            "AND ($due IS NULL OR (c.status = 'open' AND c.respond_by IS NOT NULL AND c.respond_by <= $due)) "
+            "RETURN c.id AS id, c.data AS data, c.events AS events ORDER BY c.id DESC SKIP $offset LIMIT $first",
+            status=status.value if status else None,
+            account=account_id,
+            due=_epoch(due_by),
+            offset=offset,
+            first=first,
+        )
+        return [_case(int(row["id"]), row) for row in rows]
+
+
+def _case(case_id: int, row: Any) -> Case:
+    return decode_case(case_id, json.loads(row["data"]), (decode_event(json.loads(e)) for e in row["events"]))
+
+
+def _epoch(at: datetime | None) -> float | None:
+    return at.timestamp() if at is not None else None
+
+
+def _json(data: dict[str, object]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
