@@ -19,8 +19,11 @@ log = logging.getLogger("buckstop")
 
 
 async def sweeping(store: Store, every: float) -> None:
-    """Sweep ``store`` every ``every`` seconds until cancelled; nothing for a store that keeps no cases."""
-    if getattr(store, "cases", None) is None:
+    """Sweep ``store`` every ``every`` seconds until cancelled.
+
+    Nothing for a store that keeps no cases, nor for a store file opened read-only: it cannot be moved.
+    """
+    if getattr(store, "cases", None) is None or getattr(store, "read_only", None):
         return
     while True:
         try:
