@@ -21,7 +21,7 @@ Vocabulary:
   load, by the actor :data:`DEMO_ACTOR`; the change log is the mark, so both
   backends keep it alike and a load that follows can replace the demo whole
   (:func:`holds_demo`).
-- Beside the org a store keeps the API tokens (:mod:`graph.access`), so that
+- Beside the org a store keeps the API tokens (:mod:`graph.tokens`), so that
   every replica sharing a store accepts the same tokens.
 """
 
@@ -29,13 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from .access import Change, Token
 from .org import ChangeSet, Org
 from .reach import Reach
+from .tokens import Token
 
-__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Focus", "Store", "Summary", "holds_demo"]
+__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "holds_demo"]
 
 #: The actor of the change that loads the demo org (``buckstop serve`` on an empty default store).
 DEMO_ACTOR = "seed"
@@ -72,6 +73,20 @@ class Focus:
 
 #: The focus of a question about the whole org (an export, the audit).
 WHOLE = Focus(Reach.WHOLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One applied change set: the org version it made, when, who, what (one line), how many records it carried.
+
+    Who is the token's name, or ``cli:<user>`` for a command run on the server.
+    """
+
+    version: int
+    at: datetime
+    actor: str
+    summary: str
+    records: int
 
 
 @dataclass(frozen=True, slots=True)
