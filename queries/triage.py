@@ -108,23 +108,28 @@ class Triage:
 
 # The vocabulary of each store's newest org version seen (about 40 ms to build; a message then takes
 # about 2 ms). Keyed weakly by the store, so a store that is closed and dropped takes its vocabulary
-# with it; a new version replaces the old one.
-_VOCABULARIES: weakref.WeakKeyDictionary[object, tuple[int, Vocabulary]] = weakref.WeakKeyDictionary()
+# with it; a new version replaces the old one. The issue types it was built from are kept and compared
+# too: a store that is cleared starts its versions again (Neo4jStore.clear), and version 1 of the next
+# org must not be read with the last one's words.
+_VOCABULARIES: weakref.WeakKeyDictionary[object, tuple[int, frozenset[IssueType], Vocabulary]] = (
+    weakref.WeakKeyDictionary()
+)
 _BUILDING = threading.Lock()
 
 
 def vocabulary_of(store: Store, taxonomy: Org) -> Vocabulary:
     """The vocabulary of ``taxonomy`` (an org read from ``store``), built once per store and org version."""
     home = store.store if isinstance(store, Pinned) else store  # a request's pin is the store it pins
+    types = frozenset(taxonomy.issue_types.values())
     found = _VOCABULARIES.get(home)
-    if found is not None and found[0] == taxonomy.version:
-        return found[1]
+    if found is not None and found[:2] == (taxonomy.version, types):
+        return found[2]
     with _BUILDING:  # questions run in a pool of threads: build each version once
         found = _VOCABULARIES.get(home)
-        if found is not None and found[0] == taxonomy.version:
-            return found[1]
+        if found is not None and found[:2] == (taxonomy.version, types):
+            return found[2]
         vocabulary = Vocabulary.of(taxonomy.issue_types.values())
-        _VOCABULARIES[home] = (taxonomy.version, vocabulary)
+        _VOCABULARIES[home] = (taxonomy.version, types, vocabulary)
         return vocabulary
 
 

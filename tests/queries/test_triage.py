@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 
 from buckstop.graph.errors import UnknownAccount
+from buckstop.graph.model import IssueType
+from buckstop.graph.org import Org
 from buckstop.graph.pinned import Pinned
 from buckstop.loaders import apply_bundle
 from buckstop.queries import triage
@@ -148,3 +150,13 @@ def test_the_vocabulary_is_built_once_per_org_version_and_rebuilt_by_a_load(open
     apply_bundle(store, with_executive_complaints().write(tmp_path / "two"))
     assert vocabulary_of(store, store.read()) is not first
     assert triage(store, "@AcmeHelp", "speak to the boss", on=DAY).issue_type.id == "it-exec"
+
+
+def test_a_cleared_store_whose_versions_start_again_gets_a_new_vocabulary(open_store, tmp_path):
+    store = open_store()
+    apply_bundle(store, routed().write(tmp_path / "one"))
+    first = vocabulary_of(store, store.read())
+    changed = store.read()
+    exec_type = IssueType("it-exec", "Executive complaint", synonyms=("speak to the boss",))
+    again = Org([*changed.records(), exec_type], version=changed.version)  # the same version number, other types
+    assert vocabulary_of(store, again) is not first
