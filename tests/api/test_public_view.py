@@ -29,8 +29,8 @@ pytestmark = pytest.mark.slow
 PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
-    | {"commonManager", "connection"},
-    "Person": {"id", "name", "title", "public", "status", "department", "manager"},
+    | {"commonManager", "connection", "triage", "reports"},
+    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
     "Agency": {"id", "name", "contractOwner"},
@@ -38,6 +38,12 @@ PUBLIC = {
     "IssueType": {"id", "name", "synonyms", "parent"},
     "Rule": {"id", "issueType", "scope", "target"},
     "Routing": {"fallback", "handlers", "escalation", "top", "explanation", "rule", "account", "issueType", "day"},
+    "TriageRouting": {"fallback", "handlers", "escalation", "top", "explanation", "rule", "account", "issueType"}
+    | {"day"},
+    "Triage": {"message", "issueType", "unclassified", "ambiguous", "confidence", "language", "bossQuestion", "top"}
+    | {"evidence", "candidates", "route", "explanation"},
+    "TriageEvidence": {"said", "means", "phrase"},
+    "TriageCandidate": {"issueType", "score"},
     "EscalationStep": {"level", "person", "absent"},
     "Hit": {"kind", "id", "name", "matched", "node"},
     "Finding": {"kind", "severity", "nodes", "message", "why", "fix"},
