@@ -113,6 +113,10 @@ class Org:
         else:
             views = {kind: MappingProxyType(by_kind[kind]) for kind in Kind}
         self._views = views
+        # What lookups read: a whole org's plain dicts (a dict's get is quicker than its read-only view's, and
+        # routing looks up tens of records per answer), a partial org's views that raise (graph.fetched).
+        self._lookup: Mapping[Kind, Mapping[str, Any]] = views if partial else by_kind
+        self._people: Mapping[str, Person] = self._lookup[Kind.PERSON]
         self.departments: Mapping[str, Department] = views[Kind.DEPARTMENT]
         self.roles: Mapping[str, Role] = views[Kind.ROLE]
         self.people: Mapping[str, Person] = views[Kind.PERSON]
@@ -159,10 +163,10 @@ class Org:
 
     def get(self, kind: Kind, id: str) -> Record | None:
         """The record, or None; on a partial org, IncompleteRead for one it was told exists but lacks."""
-        return self._views[kind].get(id)
+        return self._lookup[kind].get(id)
 
     def exists(self, kind: Kind, id: str) -> bool:
-        return id in self._views[kind]
+        return id in self._lookup[kind]
 
     def fetched(self, kind: Kind, id: str) -> Record | None:
         """The record if this org holds it, else None, never raising: for a reader that reads what is missing."""
@@ -306,7 +310,7 @@ class Org:
 
     def ancestors(self, kind: Kind, id: str) -> list[str]:
         """Ids above ``id`` along ``parent_id`` (departments, issue types), nearest first."""
-        table = self._views[kind]
+        table = self._lookup[kind]
         seen = {id}
         chain: list[str] = []
         parent = getattr(table.get(id), "parent_id", None)
@@ -320,10 +324,10 @@ class Org:
         """The nearest manager who has not left, and the ids of leavers skipped on the way."""
         skipped: list[str] = []
         seen = {person_id}
-        person = self.people.get(person_id)
+        person = self._people.get(person_id)
         manager = person.manager_id if person else None
         while manager is not None and manager not in seen:
-            boss = self.people.get(manager)
+            boss = self._people.get(manager)
             if boss is None:
                 return None, skipped
             if boss.status is not Status.LEFT:
