@@ -30,11 +30,11 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from buckstop.graph.access import Scope as TokenScope
-from buckstop.graph.access import Token, digest
 from buckstop.graph.errors import BrokenToken, BuckstopError, StoreUnavailable
 from buckstop.graph.model import Person, Record
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import Scope as TokenScope
+from buckstop.graph.tokens import Token, digest
 from buckstop.queries.lookup import shows_private
 
 from .errors import error_response

@@ -41,7 +41,6 @@ from buckstop.loaders import Load
 from buckstop.loaders.diff import Change, Consequence
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
 from buckstop.queries.search import Hit as SearchHit
-from buckstop.queries.triage import Match as TriageMatch
 
 from .access import may_see_private, may_see_source
 from .view import View
@@ -150,24 +149,31 @@ class RouteAnswer(Route, Sourced):
     pass
 
 
-class Match(Shape):
-    issue_type: Ref
-    term: str = Field(description="The issue type's name or synonym that matched.")
-    words: str = Field(description="The customer's words that matched it, as written.")
+class Evidence(Shape):
+    said: str = Field(description="The customer's words, folded (case and accents).")
+    means: str = Field(description="What they were read as: a concept of the lexicon, or the org's own term quoted.")
+    phrase: str = Field(description="The lexicon's phrase or the org's term they matched.")
 
 
 class Candidate(Shape):
     issue_type: IssueType
-    score: int = Field(description="Words matched, those of broader issue types included.")
-    matches: list[Match]
+    score: float = Field(description="The weights of the concepts the message says that the issue type owns.")
 
 
 class TriageAnswer(Answer):
     message: str
-    issue_type: IssueType | None = Field(description="The issue type chosen; null when nothing matched.")
-    unclassified: bool = Field(description="True when no name or synonym matched: routed to the fallback.")
-    ambiguous: bool = Field(description="True when the best candidates tie: ask the customer, or route another.")
-    matched: list[Match] = Field(description="The words behind the chosen issue type.")
+    issue_type: IssueType | None = Field(description="The issue type chosen; null when unclassified.")
+    unclassified: bool = Field(description="True when no issue type was read surely enough: routed to the fallback.")
+    ambiguous: bool = Field(
+        description="Unclassified, though some issue type was read: ask the customer, or route a candidate."
+    )
+    confidence: float = Field(description="How sure the reading is, 0 to 1; below the threshold it is unclassified.")
+    language: str = Field(description="The message's language, ISO 639-1 (en, fr, es, de, it, pt, nl); empty if none.")
+    boss_question: bool = Field(description="True when the message asks for the person in charge.")
+    top: Person | None = Field(
+        description="The top of the organisation, named first when the message asks for the person in charge."
+    )
+    evidence: list[Evidence] = Field(description="The words that decided it, in the message's order.")
     candidates: list[Candidate] = Field(description="The best issue types, best first.")
     route: Route = Field(description="The route of the chosen issue type, or the account's fallback.")
 
@@ -360,24 +366,23 @@ def route_answer(answer: Routing, store: Store | None = None) -> RouteAnswer:
 
 def triage_answer(answer: Triage, store: Store | None = None) -> TriageAnswer:
     view = View(answer.org, store)
-
-    def match(m: TriageMatch) -> Match:
-        issue = _ref(view, Kind.ISSUE_TYPE, m.issue_type_id) or Ref(id=m.issue_type_id, name=m.issue_type_id)
-        return Match(issue_type=issue, term=m.term, words=m.words)
-
+    nodes = _routed_nodes(answer.routing)
+    if answer.top is not None:
+        nodes.insert(0, key(Kind.PERSON, answer.top.id))
     return TriageAnswer(
         message=answer.message,
         issue_type=_issue(answer.issue_type, view) if answer.issue_type else None,
-        unclassified=answer.issue_type is None,
+        unclassified=answer.unclassified,
         ambiguous=answer.ambiguous,
-        matched=[match(m) for m in answer.matched],
-        candidates=[
-            Candidate(issue_type=_issue(c.issue_type, view), score=c.score, matches=[match(m) for m in c.matches])
-            for c in answer.candidates
-        ],
+        confidence=answer.confidence,
+        language=answer.language,
+        boss_question=answer.boss_question,
+        top=person(answer.top, view) if answer.top else None,
+        evidence=[Evidence(said=e.said, means=e.means, phrase=e.phrase) for e in answer.evidence],
+        candidates=[Candidate(issue_type=_issue(c.issue_type, view), score=c.score) for c in answer.candidates],
         route=_route(answer.routing, view),
         explanation=list(answer.explanation),
-        provenance=provenance(answer.org, _routed_nodes(answer.routing), answer.routing.day),
+        provenance=provenance(answer.org, nodes, answer.routing.day),
         org_version=answer.org.version,
     )
 

@@ -34,8 +34,8 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionResult
 
-from buckstop.graph.access import Scope as TokenScope
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import Scope as TokenScope
 from buckstop.queries.lookup import bound_suggestions
 
 from . import web

@@ -97,7 +97,7 @@ class TokenExists(BuckstopError):
 
 
 class BadTokenName(BuckstopError):
-    """A token name that is blank, unprintable or too long (see :func:`graph.access.check_name`)."""
+    """A token name that is blank, unprintable or too long (see :func:`graph.tokens.check_name`)."""
 
     code = "BAD_TOKEN_NAME"
 

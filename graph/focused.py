@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .access import Change, Token
 from .memory import MemoryStore
 from .model import Kind
 from .org import ChangeSet, Org
 from .reach import Reach, Spec, reached
-from .store import WHOLE, Applied, Focus, Summary
+from .store import WHOLE, Applied, Change, Focus, Summary
+from .tokens import Token
 
 __all__ = ["FocusedStore"]
 

@@ -48,13 +48,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from .access import Change, Token, now, unknown_token
 from .cases_sqlite import SqliteCaseBook
 from .codec import dumps, loads
 from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
-from .store import WHOLE, Applied, Focus, Summary
+from .store import WHOLE, Applied, Change, Focus, Summary
+from .tokens import Token, now, unknown_token
 from .validate import require_valid
 
 __all__ = ["SCHEMA_VERSION", "MemoryStore"]

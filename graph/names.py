@@ -1,9 +1,14 @@
-"""Indexes of an org's names, built once per version: finding by name and near names without a scan.
+"""The names of records, and indexes of an org's names built once per version: finding by name and near names
+without a scan.
 
 Vocabulary:
 
+- A name is *normalised* (:func:`normalize`) to compare as people read it; :func:`names_of` gives
+  every name a record is searched by, :func:`match_keys` the keys it is asked by (one home for both
+  backends), :func:`handle_names` an account handle's forms.
+
 - A *name index* (:class:`NameIndex`) holds known names, normalised once
-  (:func:`~graph.org.normalize`). Its :meth:`~NameIndex.near` names the known
+  (:func:`normalize`). Its :meth:`~NameIndex.near` names the known
   names nearest to an unknown one: first those difflib would call close
   (ratio 0.6 or more, best first), then names the asked text is a fragment of
   (``deals`` → ``@AcmeDeals``), in name order.
@@ -29,16 +34,85 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .model import Person, Record
-from .org import names_of, normalize
+from .model import Account, Department, IssueType, Person, Record
 
-__all__ = ["NameIndex", "PeopleIndex", "SearchEntry"]
+__all__ = [
+    "NameIndex",
+    "PeopleIndex",
+    "SearchEntry",
+    "handle_names",
+    "match_keys",
+    "names_of",
+    "normalize",
+    "search_names",
+]
+
+
+def normalize(text: str) -> str:
+    """Fold case, accents and spacing so that names compare as people read them.
+
+    >>> normalize("  José  ÁLVAREZ ")
+    'jose alvarez'
+    """
+    if text.isascii():  # nothing to decompose: the same answer, several times faster (indexes fold every name)
+        return " ".join(text.casefold().split())
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def names_of(record: Record) -> Iterator[str]:
+    """Every name a record can be searched by, its display name first."""
+    yield from (getattr(record, "name", None) or getattr(record, "title", None) or record.id,)
+    for attribute in ("handle", "title", "email", "id"):
+        value = getattr(record, attribute, None)
+        if value:
+            yield value
+    yield from getattr(record, "synonyms", ())
+
+
+def handle_names(account: Account) -> tuple[str, ...]:
+    """The normalised names an account's handle is asked by: with or without ``@`` and platform."""
+    bare = normalize(account.handle).removeprefix("@")
+    platform = normalize(account.platform)
+    return (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}")
+
+
+def match_keys(record: Record) -> frozenset[str]:
+    """The normalised keys a record is asked by; the one home of them, for both backends.
+
+    Accounts by id and handle forms (:func:`handle_names`), issue types by id, name and synonyms,
+    people by id, e-mail address and name, departments by id and name; other kinds by id.
+    Neo4j stores them (``keys``); the focused reads of :mod:`graph.reach` match on them.
+
+    >>> sorted(match_keys(Department("d-sup", "Customer  Support")))
+    ['customer support', 'd-sup']
+    """
+    names: tuple[str | None, ...]
+    if isinstance(record, Account):
+        return frozenset((normalize(record.id), *handle_names(record)))
+    if isinstance(record, IssueType):
+        names = (record.id, record.name, *record.synonyms)
+    elif isinstance(record, Person):
+        names = (record.id, record.email, record.name)
+    elif isinstance(record, Department):
+        names = (record.id, record.name)
+    else:
+        names = (record.id,)
+    return frozenset(normalize(n) for n in names if n)
+
+
+def search_names(record: Record) -> frozenset[str]:
+    """The normalised names a search looks in (:func:`names_of`, folded)."""
+    return frozenset(normalize(n) for n in names_of(record))
+
 
 #: How many names rapidfuzz hands to difflib: far more than the three suggestions offered.
 SHORTLIST = 50

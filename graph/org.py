@@ -18,14 +18,13 @@ so a reader holding an org always sees one whole version.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -44,72 +43,20 @@ from .model import (
     Status,
     key,
 )
-
-if TYPE_CHECKING:
-    from .names import NameIndex, PeopleIndex, SearchEntry
+from .names import (  # the names of records, and their indexes; normalize and friends are re-exported here
+    NameIndex,
+    PeopleIndex,
+    SearchEntry,
+    handle_names,
+    match_keys,
+    names_of,
+    normalize,
+    search_names,
+)
 
 __all__ = ["ChangeSet", "Org", "edges_of", "handle_names", "match_keys", "names_of", "normalize", "search_names"]
 
 R = TypeVar("R", bound=Record)
-
-
-def normalize(text: str) -> str:
-    """Fold case, accents and spacing so that names compare as people read them.
-
-    >>> normalize("  José  ÁLVAREZ ")
-    'jose alvarez'
-    """
-    if text.isascii():  # nothing to decompose: the same answer, several times faster (indexes fold every name)
-        return " ".join(text.casefold().split())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
-
-
-def names_of(record: Record) -> Iterator[str]:
-    """Every name a record can be searched by, its display name first."""
-    yield from (getattr(record, "name", None) or getattr(record, "title", None) or record.id,)
-    for attribute in ("handle", "title", "email", "id"):
-        value = getattr(record, attribute, None)
-        if value:
-            yield value
-    yield from getattr(record, "synonyms", ())
-
-
-def handle_names(account: Account) -> tuple[str, ...]:
-    """The normalised names an account's handle is asked by: with or without ``@`` and platform."""
-    bare = normalize(account.handle).removeprefix("@")
-    platform = normalize(account.platform)
-    return (bare, f"@{bare}", f"{platform}:{bare}", f"{platform}:@{bare}")
-
-
-def match_keys(record: Record) -> frozenset[str]:
-    """The normalised keys a record is asked by; the one home of them, for both backends.
-
-    Accounts by id and handle forms (:func:`handle_names`), issue types by id, name and synonyms,
-    people by id, e-mail address and name, departments by id and name; other kinds by id.
-    Neo4j stores them (``keys``); the focused reads of :mod:`graph.reach` match on them.
-
-    >>> sorted(match_keys(Department("d-sup", "Customer  Support")))
-    ['customer support', 'd-sup']
-    """
-    names: tuple[str | None, ...]
-    if isinstance(record, Account):
-        return frozenset((normalize(record.id), *handle_names(record)))
-    if isinstance(record, IssueType):
-        names = (record.id, record.name, *record.synonyms)
-    elif isinstance(record, Person):
-        names = (record.id, record.email, record.name)
-    elif isinstance(record, Department):
-        names = (record.id, record.name)
-    else:
-        names = (record.id,)
-    return frozenset(normalize(n) for n in names if n)
-
-
-def search_names(record: Record) -> frozenset[str]:
-    """The normalised names a search looks in (:func:`names_of`, folded)."""
-    return frozenset(normalize(n) for n in names_of(record))
 
 
 @dataclass(frozen=True)
@@ -166,6 +113,10 @@ class Org:
         else:
             views = {kind: MappingProxyType(by_kind[kind]) for kind in Kind}
         self._views = views
+        # What lookups read: a whole org's plain dicts (a dict's get is quicker than its read-only view's, and
+        # routing looks up tens of records per answer), a partial org's views that raise (graph.fetched).
+        self._lookup: Mapping[Kind, Mapping[str, Any]] = views if partial else by_kind
+        self._people: Mapping[str, Person] = self._lookup[Kind.PERSON]
         self.departments: Mapping[str, Department] = views[Kind.DEPARTMENT]
         self.roles: Mapping[str, Role] = views[Kind.ROLE]
         self.people: Mapping[str, Person] = views[Kind.PERSON]
@@ -212,10 +163,10 @@ class Org:
 
     def get(self, kind: Kind, id: str) -> Record | None:
         """The record, or None; on a partial org, IncompleteRead for one it was told exists but lacks."""
-        return self._views[kind].get(id)
+        return self._lookup[kind].get(id)
 
     def exists(self, kind: Kind, id: str) -> bool:
-        return id in self._views[kind]
+        return id in self._lookup[kind]
 
     def fetched(self, kind: Kind, id: str) -> Record | None:
         """The record if this org holds it, else None, never raising: for a reader that reads what is missing."""
@@ -297,35 +248,30 @@ class Org:
     @cached_property
     def people_index(self) -> PeopleIndex:
         """People by name, id and e-mail address, and the near names of them all."""
-        from .names import PeopleIndex
 
         return PeopleIndex(self._held(Kind.PERSON))
 
     @cached_property
     def account_index(self) -> NameIndex:
         """The near names of :meth:`account_names`."""
-        from .names import NameIndex
 
         return NameIndex(self.account_names())
 
     @cached_property
     def issue_type_index(self) -> NameIndex:
         """The near names of :meth:`issue_type_names`."""
-        from .names import NameIndex
 
         return NameIndex(self.issue_type_names())
 
     @cached_property
     def department_index(self) -> NameIndex:
         """The near names of the departments: names, then ids."""
-        from .names import NameIndex
 
         return NameIndex([*(d.name for d in self.departments.values()), *self.departments])
 
     @cached_property
     def search_entries(self) -> Mapping[Kind, tuple[SearchEntry, ...]]:
         """Each kind's records with their names normalised for search (rules and absences have none)."""
-        from .names import SearchEntry
 
         skipped = (Kind.RULE, Kind.ABSENCE)
         return {
@@ -364,7 +310,7 @@ class Org:
 
     def ancestors(self, kind: Kind, id: str) -> list[str]:
         """Ids above ``id`` along ``parent_id`` (departments, issue types), nearest first."""
-        table = self._views[kind]
+        table = self._lookup[kind]
         seen = {id}
         chain: list[str] = []
         parent = getattr(table.get(id), "parent_id", None)
@@ -378,10 +324,10 @@ class Org:
         """The nearest manager who has not left, and the ids of leavers skipped on the way."""
         skipped: list[str] = []
         seen = {person_id}
-        person = self.people.get(person_id)
+        person = self._people.get(person_id)
         manager = person.manager_id if person else None
         while manager is not None and manager not in seen:
-            boss = self.people.get(manager)
+            boss = self._people.get(manager)
             if boss is None:
                 return None, skipped
             if boss.status is not Status.LEFT:

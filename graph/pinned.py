@@ -18,11 +18,11 @@ Vocabulary:
 
 from __future__ import annotations
 
-from .access import Change, Token
 from .cases import CaseBook
 from .errors import BuckstopError
 from .org import ChangeSet, Org
-from .store import WHOLE, Applied, Focus, Store, Summary
+from .store import WHOLE, Applied, Change, Focus, Store, Summary
+from .tokens import Token
 
 __all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
 

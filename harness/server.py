@@ -23,9 +23,9 @@ from typing import Any
 import httpx
 
 from buckstop.api.stores import seed_if_empty
-from buckstop.graph.access import Scope, Token, digest, new_secret, now
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import Scope, Token, digest, new_secret, now
 
 __all__ = [
     "Server",

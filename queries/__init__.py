@@ -5,7 +5,7 @@ from .chain import Chain, InCharge, Reports, boss, chain_of_command, direct_repo
 from .matrix import Cell, Matrix, matrix
 from .routing import EscalationStep, Routing, route
 from .search import Hit, search
-from .triage import Candidate, Match, Triage, triage
+from .triage import Candidate, Triage, triage
 
 __all__ = [
     "Audit",
@@ -16,7 +16,6 @@ __all__ = [
     "Finding",
     "Hit",
     "InCharge",
-    "Match",
     "Matrix",
     "Reports",
     "Routing",

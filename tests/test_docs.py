@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -58,3 +59,26 @@ def test_the_matrix_csv_shown_in_the_audit_page_is_real_output(tmp_path: Path) -
     buckstop("load", str(seed.FOLDER))
     real = buckstop("matrix", "--csv").splitlines()
     assert [line for line in shown if line not in real] == []
+
+
+@pytest.mark.slow
+def test_the_triage_answers_shown_in_the_docs_are_real_output(tmp_path: Path) -> None:
+    page = (ROOT / "docs" / "triage.md").read_text()
+    agents = (ROOT / "docs" / "agents.md").read_text()
+    db = tmp_path / "demo.db"
+
+    def buckstop(*args: str) -> str:
+        command = [sys.executable, "-m", "buckstop.api.cli", *args, "--db", str(db)]
+        return subprocess.run(command, capture_output=True, text=True, check=True, timeout=60).stdout
+
+    buckstop("load", str(seed.FOLDER))
+    shown = re.findall(r"```console\n\$ buckstop (triage .+?) --on (\S+)\n(.*?)```", page, re.S)
+    assert len(shown) == 2, "docs/triage.md shows two triage answers"
+    for command, day, output in shown:
+        account, message = re.fullmatch(r'triage (\S+) "(.+)"', command).groups()
+        assert buckstop("triage", account, message, "--on", day) == output
+        answer = json.loads(buckstop("triage", account, message, "--on", day, "--json"))
+        # docs/agents.md shows the same answers as JSON, their explanations' first lines at least
+        assert f'"message": {json.dumps(message, ensure_ascii=False)}' in agents
+        for line in answer["explanation"][:3]:
+            assert json.dumps(line, ensure_ascii=False) in agents

@@ -83,7 +83,8 @@ def test_the_wheel_claims_no_generic_top_level_name(installed: Installed) -> Non
         tops = {name.split("/")[0] for name in wheel.namelist()}
     assert tops & GENERIC == set()
     assert not any((installed.site_packages / name).exists() for name in GENERIC)
-    assert (installed.site_packages / "buckstop" / "api" / "commands").is_dir()
+    for package in ("api/cli", "api/graphql", "api/mcp", "graph/neo4j", "queries/audit", "queries/understand"):
+        assert (installed.site_packages / "buckstop" / package / "__init__.py").is_file(), package
 
 
 def test_the_wheel_holds_every_module_and_data_file_of_the_checkout(installed: Installed) -> None:

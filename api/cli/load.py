@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
+from buckstop.graph.memory import MemoryStore
 from buckstop.loaders import Input, Load, load
 
 from ..answers import dump, load_answer
@@ -67,8 +68,8 @@ def _source(args: argparse.Namespace) -> str | dict[str, Input]:
 def run(args: argparse.Namespace) -> int:
     settings = Settings().with_overrides(db=args.db)
     source = _source(args)  # a missing file is refused before a store is made for it
-    made = settings.backend == "memory" and not Path(settings.db).exists()
     store = open_store(settings, create=True)  # a load may make its store (see api.stores)
+    made = isinstance(store, MemoryStore) and store.made  # this load made its file
     bar = Bar()
     done: Load | None = None
     try:

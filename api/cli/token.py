@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from buckstop.graph.access import MAX_NAME, Scope, Token, check_name, digest, new_secret, now
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import MAX_NAME, Scope, Token, check_name, digest, new_secret, now
 
 from ..stores import open_store
 from ._common import add_store_arguments, settings_of

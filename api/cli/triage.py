@@ -16,6 +16,7 @@ HELP = "pick the issue type of a customer's message and route it"
 EXAMPLE = """\
 examples:
   buckstop triage @CorvidHelp "I want my money back"
+  buckstop triage @CorvidHelp "je veux parler au responsable"
 """
 
 
@@ -32,18 +33,22 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(dump(triage_answer(answer, store)))
         return 0
+    if answer.top is not None:
+        say(f"The person in charge: {person_line(answer.top)}")
+    sure = f"{answer.confidence:.0%} sure" + (f", {answer.language}" if answer.language else "")
     if answer.issue_type is None:
-        say(f"Unclassified on {answer.account.handle} — FALLBACK")
-    else:
         marks = " — AMBIGUOUS" if answer.ambiguous else ""
-        marks += " — FALLBACK (no rule applies)" if answer.routing.fallback else ""
-        say(f"{answer.issue_type.name} on {answer.account.handle}{marks}")
+        say(f"Unclassified on {answer.account.handle} ({sure}){marks} — FALLBACK")
+    else:
+        marks = " — FALLBACK (no rule applies)" if answer.routing.fallback else ""
+        say(f"{answer.issue_type.name} on {answer.account.handle} ({sure}){marks}")
+    if answer.evidence:
+        say("Read from: " + ", ".join(f"{e.said!r} ({e.means})" for e in answer.evidence))
     if answer.candidates:
         say()
         say("Candidates:")
         for candidate in answer.candidates:
-            said = ", ".join(f"{m.words!r}" for m in candidate.matches)
-            say(f"  {candidate.score}  {candidate.issue_type.name}  ({said})")
+            say(f"  {candidate.score:g}  {candidate.issue_type.name}")
     say()
     say("Handled by:")
     for person in answer.routing.handlers:

@@ -22,7 +22,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 from strawberry.types import Info
 
-from buckstop.graph.access import Scope
+from buckstop.graph.tokens import Scope
 
 from ..access import ANONYMOUS, Forbidden, Principal
 

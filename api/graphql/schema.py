@@ -50,6 +50,7 @@ from .graph_types import CommonManager, Connection
 from .loading import Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
+from .triage_types import Triage
 from .types import (
     Account,
     Department,
@@ -148,6 +149,16 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
         answer = queries.route(_store(info), account, issue_type, on=on)
         return Routing.of(answer, _view(info, answer.org))
+
+    @question(
+        LOOKUP,
+        "Read a customer's `message` for its issue type (seven languages, the boss question) and route it on "
+        "`account`; below the confidence threshold, the account's fallback, saying why.",
+    )
+    @off_loop
+    def triage(self, info: Info, account: str, message: str, on: date | None = None) -> Triage:
+        answer = queries.triage(_store(info), account, message, on=on)
+        return Triage.of(answer, _view(info, answer.org))
 
     @question(LOOKUP, "The person at the top of the organisation: the name on the door.")
     @off_loop

@@ -7,7 +7,7 @@ org as the question itself, never from a newer one.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Self
 
 import strawberry
 
@@ -40,6 +40,7 @@ __all__ = [
     "Role",
     "Routing",
     "Rule",
+    "TriageRouting",
     "View",
 ]
 
@@ -264,7 +265,7 @@ class Routing:
     day: str = strawberry.field(description="The day whose absences were taken into account (ISO).")
 
     @classmethod
-    def of(cls, answer: routing.Routing, view: View) -> Routing:
+    def of(cls, answer: routing.Routing, view: View) -> Self:
         return cls(
             fallback=answer.fallback,
             handlers=[Person.of(p, view) for p in answer.handlers],
@@ -276,9 +277,24 @@ class Routing:
             explanation=list(answer.explanation),
             rule=Rule.of(answer.rule, view) if answer.rule else None,
             account=Account.of(answer.account, view),
-            issue_type=IssueType.of(_classified(answer), view),
+            issue_type=cls._issue_type(answer, view),
             day=answer.day.isoformat(),
         )
+
+    @staticmethod
+    def _issue_type(answer: routing.Routing, view: View) -> IssueType:
+        return IssueType.of(_classified(answer), view)
+
+
+@strawberry.type(description="Triage's route: as `Routing`, with no issue type for an unclassified message.")
+class TriageRouting(Routing):
+    issue_type: IssueType | None = strawberry.field(  # type: ignore[assignment]
+        description="Null for an unclassified message: the route is the account's fallback."
+    )
+
+    @staticmethod
+    def _issue_type(answer: routing.Routing, view: View) -> IssueType | None:  # type: ignore[override]
+        return IssueType.of(answer.issue_type, view) if answer.issue_type else None
 
 
 def _classified(answer: routing.Routing) -> model.IssueType:

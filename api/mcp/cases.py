@@ -13,9 +13,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from buckstop.graph.access import Scope
 from buckstop.graph.cases import Case
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import Scope
 from buckstop.queries import cases as q
 
 from ..access import Forbidden, current

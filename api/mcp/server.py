@@ -51,10 +51,11 @@ P = ParamSpec("P")
 INSTRUCTIONS = """\
 buckstop knows who handles each type of customer issue on each of the company's accounts \
 (social handles, pages, phone lines, B2B customers), who is above them up to the CEO, and why.
-- You have the customer's words: call `triage` with the account and the message. It picks the \
-issue type from the taxonomy, says which words matched, and routes it. When `ambiguous` is true, \
-ask the customer or call `route` with the issue type you judge right; when `unclassified` is \
-true, the message went to the account's fallback.
+- You have the customer's words: call `triage` with the account and the message, in any of seven \
+languages. It reads the issue type (`confidence`, the deciding words in `evidence`) and routes it. \
+When `unclassified` is true, the message went to the account's fallback; when `ambiguous` is also \
+true, ask the customer or call `route` with the candidate you judge right. When `bossQuestion` is \
+true, the customer asked for the person in charge: `top` names them (first in `explanation`).
 - You know the issue type: call `route`. Names are forgiving (`@CorvidHelp`, `money back`); an \
 unknown name is an error that suggests near names.
 - `chain_of_command`, `who_is_in_charge` and `top` answer "who is above them?" and "who is your CEO?".
@@ -130,10 +131,12 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         message: Annotated[str, Field(description="The customer's message, as they wrote it.")],
         on: On = None,
     ) -> answers.TriageAnswer:
-        """Pick the issue type of a customer's message from the taxonomy's names and synonyms, then route it.
+        """Read the issue type of a customer's message (seven languages, typos, paraphrase), then route it.
 
-        Says which words matched, lists the top candidates (`ambiguous` when they tie), and routes an
-        unclassified message to the account's fallback, saying so. Deterministic.
+        Says how sure (`confidence`) and from which words (`evidence`), lists the top candidates, and
+        routes a message read below the threshold to the account's fallback, saying why (`ambiguous`
+        when some issue type was read: ask the customer). When the customer asks for the person in
+        charge (`bossQuestion`), `top` names the top of the organisation. Deterministic.
         """
         return answers.triage_answer(queries.triage(store, account, message, on=on), store)
 

@@ -39,12 +39,12 @@ from typing import Any, LiteralString
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from buckstop.graph.access import Change, Token, now, unknown_token
 from buckstop.graph.errors import StoreUnavailable, TokenExists
 from buckstop.graph.model import Kind
 from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
-from buckstop.graph.store import WHOLE, Applied, Focus, Summary
+from buckstop.graph.store import WHOLE, Applied, Change, Focus, Summary
+from buckstop.graph.tokens import Token, now, unknown_token
 from buckstop.graph.validate import require_valid
 
 from .cases import Neo4jCaseBook

@@ -20,6 +20,6 @@ the words customers put between them. See docs/triage.md for the method and its 
 (True, None, 'fr')
 """
 
-from .vocabulary import THRESHOLD, Evidence, Scored, Verdict, Vocabulary
+from .vocabulary import THRESHOLD, BlankMessage, Evidence, Scored, Verdict, Vocabulary
 
-__all__ = ["THRESHOLD", "Evidence", "Scored", "Verdict", "Vocabulary"]
+__all__ = ["THRESHOLD", "BlankMessage", "Evidence", "Scored", "Verdict", "Vocabulary"]

@@ -26,14 +26,14 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from buckstop.graph.errors import BuckstopError
 from buckstop.graph.model import IssueType
-from buckstop.queries.triage import BlankMessage
 
 from .lexicon import BOSS, Lexicon, lexicon
 from .phrases import Found, Phrase, PhraseIndex, merge
 from .text import LANGUAGES, keys, words
 
-__all__ = ["INHERITED", "THRESHOLD", "WORD_WEIGHT", "Evidence", "Scored", "Verdict", "Vocabulary"]
+__all__ = ["INHERITED", "THRESHOLD", "WORD_WEIGHT", "BlankMessage", "Evidence", "Scored", "Verdict", "Vocabulary"]
 
 #: Below this confidence a message is unclassified.
 THRESHOLD = 0.4
@@ -41,6 +41,15 @@ THRESHOLD = 0.4
 INHERITED = 0.5
 #: The weight of a word of an org's term that the lexicon does not know.
 WORD_WEIGHT = 0.5
+
+
+class BlankMessage(BuckstopError):
+    """Asked to read a message with no words in it."""
+
+    code = "BLANK_MESSAGE"
+
+    def __init__(self) -> None:
+        super().__init__("the message has no words to triage; pass the customer's message as they wrote it")
 
 
 @dataclass(frozen=True, slots=True)

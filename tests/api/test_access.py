@@ -20,7 +20,7 @@ import pytest
 
 from buckstop import seed
 from buckstop.api.settings import Settings
-from buckstop.graph.access import digest, new_secret
+from buckstop.graph.tokens import digest, new_secret
 
 from harness.server import demo_store, make_token, start_server, stop_server
 from tests.api.test_mcp import over_http

@@ -159,7 +159,11 @@ def test_triage_says_which_words_matched(session: Session) -> None:
     answer = call(session, "triage", account="@CorvidHelp", message=message, on=DAY).structured_content
     assert answer["issueType"]["id"] == "it-refund"
     assert answer["unclassified"] is False and answer["ambiguous"] is False
-    assert [(m["term"], m["words"]) for m in answer["matched"]] == [("charge", "charged"), ("money back", "money back")]
+    assert [(e["said"], e["means"]) for e in answer["evidence"]] == [
+        ("charged twice", "overcharge"),
+        ("my money back", "refund"),
+    ]
+    assert answer["confidence"] >= 0.4 and answer["language"] == "en"
     assert [h["id"] for h in answer["route"]["handlers"]] == ["p-tomas-herrera"]
 
 

@@ -33,13 +33,15 @@ from tests.api.test_mcp import ask, over_http
 pytestmark = pytest.mark.slow  # real servers and commands
 
 DAY = "2026-11-23"
+CHARGED = "I was charged twice, I want my money back"
 
 #: What answers carry besides GraphQL's fields: why, where from, and from which version.
 ENVELOPE = frozenset({"explanation", "provenance", "orgVersion"})
 
 #: GraphQL fields an answer leaves out on purpose: a search hit's `node` is the hit's record again,
 #: for a client to walk the graph from; the JSON names it by `kind` and `id`.
-GRAPHQL_ONLY = {("Hit", "node")}
+#: A person's `reportCount` is a question of its own (`reports`), for a client opening the chart a level at a time.
+GRAPHQL_ONLY = {("Hit", "node"), ("Person", "reportCount")}
 
 Tree = dict[str, "Tree | None"]
 
@@ -150,15 +152,26 @@ CASES = [
     Case(
         "triage",
         answers.TriageAnswer,
-        ("triage", "@CorvidHelp", "I was charged twice, I want my money back", "--on", DAY),
-        ("triage", {"account": "@CorvidHelp", "message": "I was charged twice, I want my money back", "on": DAY}),
-        (Part("route", f'account: "@CorvidHelp", issueType: "it-refund", on: "{DAY}"', at="route"),),
+        ("triage", "@CorvidHelp", CHARGED, "--on", DAY),
+        ("triage", {"account": "@CorvidHelp", "message": CHARGED, "on": DAY}),
+        (
+            Part("triage", f'account: "@CorvidHelp", message: {json.dumps(CHARGED)}, on: "{DAY}"'),
+            Part("route", f'account: "@CorvidHelp", issueType: "it-refund", on: "{DAY}"', at="route"),
+        ),
     ),
     Case(
         "triage, unclassified",
         answers.TriageAnswer,
         ("triage", "@CorvidDeals", "hi, anyone there?", "--on", DAY),
         ("triage", {"account": "@CorvidDeals", "message": "hi, anyone there?", "on": DAY}),
+        (Part("triage", f'account: "@CorvidDeals", message: "hi, anyone there?", on: "{DAY}"'),),
+    ),
+    Case(
+        "triage, the boss question",
+        answers.TriageAnswer,
+        ("triage", "@CorvidHelp", "je veux parler au responsable", "--on", DAY),
+        ("triage", {"account": "@CorvidHelp", "message": "je veux parler au responsable", "on": DAY}),
+        (Part("triage", f'account: "@CorvidHelp", message: "je veux parler au responsable", on: "{DAY}"'),),
     ),
     Case(
         "chain",

@@ -29,9 +29,9 @@ pytestmark = pytest.mark.slow
 PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
-    | {"commonManager", "connection"}
+    | {"commonManager", "connection", "triage", "reports"}
     | {"case", "cases"},  # the public view of a case: without the customer's words (docs/cases.md)
-    "Person": {"id", "name", "title", "public", "status", "department", "manager"},
+    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
     "Agency": {"id", "name", "contractOwner"},
@@ -39,6 +39,12 @@ PUBLIC = {
     "IssueType": {"id", "name", "synonyms", "parent"},
     "Rule": {"id", "issueType", "scope", "target"},
     "Routing": {"fallback", "handlers", "escalation", "top", "explanation", "rule", "account", "issueType", "day"},
+    "TriageRouting": {"fallback", "handlers", "escalation", "top", "explanation", "rule", "account", "issueType"}
+    | {"day"},
+    "Triage": {"message", "issueType", "unclassified", "ambiguous", "confidence", "language", "bossQuestion", "top"}
+    | {"evidence", "candidates", "route", "explanation"},
+    "TriageEvidence": {"said", "means", "phrase"},
+    "TriageCandidate": {"issueType", "score"},
     "EscalationStep": {"level", "person", "absent"},
     "Hit": {"kind", "id", "name", "matched", "node"},
     "Finding": {"kind", "severity", "nodes", "message", "why", "fix"},

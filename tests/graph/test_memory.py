@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from buckstop.graph import BundleRefused, ChangeSet, MemoryStore
-from buckstop.graph.access import Scope, Token, digest, now
 from buckstop.graph.errors import StoreUnavailable
 from buckstop.graph.model import Kind, Person
+from buckstop.graph.tokens import Scope, Token, digest, now
 from buckstop.loaders import apply_bundle
 from buckstop.queries import route
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import pytest
 
 from buckstop.graph import WHOLE, BundleRefused, ChangeSet, Focus, MemoryStore
-from buckstop.graph.access import Scope, Token, digest, new_secret
 from buckstop.graph.errors import TokenExists, UnknownToken
 from buckstop.graph.model import Department, Kind, Person, Source
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import DEMO_ACTOR, holds_demo
+from buckstop.graph.tokens import Scope, Token, digest, new_secret
 
 from tests.conftest import focused_if
 

@@ -88,7 +88,8 @@ def test_opening_triages_routes_and_sets_the_deadline_from_the_broader_type(stor
     assert case.chain_ids == ("p-max", "p-mia", "p-cora")
     assert case.respond_by == T0 + 30 * MIN  # Refund ⊂ Billing ⊂ Support, which says 30m
     assert case.escalate_every == timedelta(hours=1)
-    assert any("Triaged as 'Refund'" in line for line in case.explanation)
+    assert "Refund" in case.explanation[0]  # how triage read the message, then why the route goes where it goes
+    assert case.explanation[-1] == "Escalation: Max Müller → Mia Moreau → Cora Chen."
     assert [e.kind for e in case.events] == [EventKind.OPENED]
     assert case.events[0].actor == "cli:ann" and case.events[0].org_version == case.org_version
     assert read_case(store, 1) == case

@@ -1,4 +1,4 @@
-"""What a store keeps besides the org: API tokens and the log of changes.
+"""The API tokens a store keeps beside the org (the log of changes is :class:`graph.store.Change`).
 
 Vocabulary:
 
@@ -8,9 +8,6 @@ Vocabulary:
   :data:`MAX_NAME` characters, no spaces at either end) and its *scope*: ``read`` asks questions and sees the
   directory, ``admin`` also loads, changes and manages tokens. The secret itself
   is shown once, when the token is made, and never stored.
-- A *change* is one applied change set: the org version it made, when, who
-  (the token name, or ``cli:<user>`` for a command run on the server), what
-  (a one-line summary) and how many records it carried.
 
 The secrets are 256 random bits, so one fast hash is enough: a slow password
 hash protects guessable secrets, and these are not guessable.
@@ -31,7 +28,6 @@ from .errors import BadTokenName, BrokenToken, UnknownToken
 __all__ = [
     "MAX_NAME",
     "PREFIX",
-    "Change",
     "Scope",
     "Token",
     "check_name",
@@ -91,15 +87,6 @@ class Token:
             )
         except (ValueError, TypeError, BadTokenName) as err:
             raise BrokenToken(digest, str(err)) from err
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    version: int
-    at: datetime
-    actor: str
-    summary: str
-    records: int
 
 
 def check_name(name: str) -> str:

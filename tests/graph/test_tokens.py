@@ -1,4 +1,4 @@
-"""Token names and stored tokens (graph/access.py): one check that every backend relies on."""
+"""Token names and stored tokens (graph/tokens.py): one check that every backend relies on."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from buckstop.graph.access import MAX_NAME, Scope, Token, check_name, digest
 from buckstop.graph.errors import BadTokenName, BrokenToken
+from buckstop.graph.tokens import MAX_NAME, Scope, Token, check_name, digest
 
 WHEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
