@@ -24,7 +24,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from .errors import BadTokenName, BrokenToken, UnknownToken
 
@@ -99,6 +99,8 @@ class Change:
     actor: str
     summary: str
     records: int
+    #: The day the version this change made comes into force; None for a load from before versions had one.
+    effective: date | None = None
 
 
 def check_name(name: str) -> str:

@@ -17,6 +17,8 @@ Vocabulary:
   and logs the change (:meth:`Store.changes`): who (the *actor*) and what (the
   *summary*, which may be made from the orgs before and after, so that the log
   says what the change did).
+- Every apply makes a *version* with an effective date, and every read answers
+  with the version in force on its focus's ``day`` (:mod:`graph.timeline`).
 - The *demo org* is the org a store holds when its newest change is the demo's
   load, by the actor :data:`DEMO_ACTOR`; the change log is the mark, so both
   backends keep it alike and a load that follows can replace the demo whole
@@ -29,11 +31,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from .access import Change, Token
 from .org import ChangeSet, Org
 from .reach import Reach
+from .timeline import Timeline
 
 __all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Focus", "Store", "Summary", "holds_demo"]
 
@@ -48,12 +52,14 @@ Summary = str | Callable[[Org, Org], str]
 class Focus:
     """What a question is about, so a remote store can fetch only that part of the org.
 
-    ``reach`` declares what the question reads (:mod:`graph.reach`) and ``names``
-    the values it was asked with. ``WHOLE`` asks for everything.
+    ``reach`` declares what the question reads (:mod:`graph.reach`), ``names``
+    the values it was asked with and ``day`` the day it is asked about. ``WHOLE`` asks for everything.
     """
 
     reach: Reach
     names: tuple[str, ...] = ()
+    #: The day asked about: the version in force then answers (graph.timeline); None is today.
+    day: date | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.reach, Reach):  # a bare name would read who knows what: every reach is declared
@@ -82,6 +88,10 @@ class Applied:
     records: int
     before: Org
     after: Org
+    #: The day the new version comes into force.
+    effective: date | None = None
+    #: The effective date of the version the new one was loaded before (it stays as it was), or None.
+    precedes: date | None = None
 
 
 class Store(Protocol):
@@ -93,15 +103,23 @@ class Store(Protocol):
         """A consistent org (or the focused part of one) for one question."""
         ...
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        """Check and apply ``changes`` whole; raise BundleRefused and change nothing.
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        """Check and apply ``changes`` whole as a version effective on ``effective`` (default today).
 
-        A callable ``summary`` is called with the org before and after, once the change is checked.
+        The change set is applied to the version in force on that day; versions after it stay as
+        they were (graph.timeline). Raise BundleRefused and change nothing. A callable ``summary``
+        is called with the org before and after, once the change is checked.
         """
         ...
 
     def changes(self, limit: int = 100) -> list[Change]:
         """The newest ``limit`` applied changes, newest first."""
+        ...
+
+    def timeline(self) -> Timeline:
+        """The versions this store holds, in force order (graph.timeline)."""
         ...
 
     def tokens(self) -> list[Token]:
