@@ -59,6 +59,7 @@ __all__ = [
     "TopAnswer",
     "TriageAnswer",
     "dump",
+    "effective_of",
 ]
 
 
@@ -126,6 +127,9 @@ class Fact(Shape):
 class Sourced(Shape):
     provenance: list[Fact] = Field(description="Where each fact came from.")
     org_version: int = Field(description="The version of the org the answer was read from.")
+    org_effective: str | None = Field(
+        description="The day that version came into force, YYYY-MM-DD; null for one in force from the beginning."
+    )
 
 
 class Answer(Sourced):
@@ -238,7 +242,12 @@ class MatrixAnswer(Answer):
 
 
 #: The keys every answer ends with, after its own fields (pydantic would put a base class's first).
-_LAST = ("explanation", "provenance", "orgVersion")
+_LAST = ("explanation", "provenance", "orgVersion", "orgEffective")
+
+
+def effective_of(org: Org) -> str | None:
+    """The effective date of the version ``org`` is, as the answers give it."""
+    return org.effective.isoformat() if org.effective else None
 
 
 def dump(answer: Shape) -> dict[str, object]:
@@ -355,6 +364,7 @@ def route_answer(answer: Routing, store: Store | None = None) -> RouteAnswer:
         **dict(shaped),
         provenance=provenance(answer.org, _routed_nodes(answer), answer.day),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -379,6 +389,7 @@ def triage_answer(answer: Triage, store: Store | None = None) -> TriageAnswer:
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, _routed_nodes(answer.routing), answer.routing.day),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -392,6 +403,7 @@ def chain_answer(chain: Chain, store: Store | None = None) -> ChainAnswer:
         explanation=[f"Chain of command: {names}." if chain.above else f"{chain.person.name} has nobody above them."],
         provenance=provenance(chain.org, [key(Kind.PERSON, p.id) for p in people]),
         org_version=chain.org.version,
+        org_effective=effective_of(chain.org),
     )
 
 
@@ -407,6 +419,7 @@ def boss_answer(of: model.Person, boss: model.Person | None, org: Org, store: St
         explanation=notes,
         provenance=provenance(org, [key(Kind.PERSON, p.id) for p in (of, boss) if p is not None]),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -418,6 +431,7 @@ def in_charge_answer(answer: InCharge, store: Store | None = None) -> InChargeAn
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, [key(Kind.PERSON, p.id) for p in answer.people]),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -431,6 +445,7 @@ def top_answer(top: model.Person | None, org: Org, store: Store | None = None) -
         explanation=notes,
         provenance=provenance(org, [key(Kind.PERSON, top.id)] if top else []),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -440,6 +455,7 @@ def find_answer(hits: list[SearchHit], org: Org, text: str) -> FindAnswer:
         explanation=[f"{len(hits)} {'match' if len(hits) == 1 else 'matches'} for {text!r}, best first."],
         provenance=provenance(org, [key(h.kind, h.id) for h in hits]),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -474,6 +490,7 @@ def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditA
         explanation=[f"Audited org version {result.org.version}: {summary}"],
         provenance=provenance(result.org, [n for f in shown for n in f.nodes]),
         org_version=result.org.version,
+        org_effective=effective_of(result.org),
     )
 
 
@@ -500,6 +517,7 @@ def matrix_answer(result: Matrix, store: Store | None = None) -> MatrixAnswer:
         explanation=[f"{size} on {result.day}: {result.fallbacks} of {len(cells)} reach only a fallback."],
         provenance=provenance(result.org, [key(Kind.RULE, c.rule.id) for c in result.cells if c.rule]),
         org_version=result.org.version,
+        org_effective=effective_of(result.org),
     )
 
 
@@ -559,6 +577,7 @@ class LoadAnswer(Shape):
 
     applied: bool
     version: int | None = Field(description="The org's version after the load; null on a dry run.")
+    effective: str | None = Field(description="The day the new version comes into force; null on a dry run.")
     notes: list[str] = Field(description="How the file was read: its format, encoding, what was made.")
     problem_count: int
     problems: list[str] = Field(description="The first `limit` problems, as file:row [column]: message.")
@@ -583,6 +602,7 @@ def load_answer(done: Load, limit: int) -> LoadAnswer:
     return LoadAnswer(
         applied=done.applied is not None,
         version=done.applied.version if done.applied else None,
+        effective=done.applied.effective.isoformat() if done.applied and done.applied.effective else None,
         notes=list(done.notes),
         problem_count=len(done.problems),
         problems=[str(p) for p in BundleRefused(done.problems).problems[:limit]],

@@ -109,6 +109,11 @@ def load(
     except BundleRefused as err:
         raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
     seconds["check, diff and apply"] = time.perf_counter() - started - seconds["read"]
+    if applied.precedes is not None:
+        bundle.notes.append(
+            f"effective {applied.effective}, between two versions: the version effective {applied.precedes} "
+            "stays as it was"
+        )
     return Load(bundle, made[0], [], applied, False, seconds)
 
 
