@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
         say(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
     else:
         say(
-            f"loaded {args.path}: {counts}; version {done.applied.version}, effective "
+            f"loaded {args.path}: {counts}; the org is now version {done.applied.version}, effective "
             f"{done.applied.effective}, in {settings.db}"
         )
         if done.applied.effective and done.applied.effective > today():
