@@ -38,7 +38,7 @@ from buckstop.graph.model import Kind, key
 from buckstop.graph.org import Org
 from buckstop.graph.store import Store
 from buckstop.loaders import Load
-from buckstop.loaders.diff import Change, Consequence
+from buckstop.loaders.diff import Change, Consequence, Diff, diff
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
 from buckstop.queries.search import Hit as SearchHit
 from buckstop.queries.triage import Match as TriageMatch
@@ -48,6 +48,7 @@ from .view import View
 
 __all__ = [
     "AuditAnswer",
+    "BetweenAnswer",
     "BossAnswer",
     "ChainAnswer",
     "FindAnswer",
@@ -58,8 +59,10 @@ __all__ = [
     "Shape",
     "TopAnswer",
     "TriageAnswer",
+    "between_answer",
     "dump",
     "effective_of",
+    "people_diff",
 ]
 
 
@@ -596,9 +599,25 @@ def _consequence(c: Consequence) -> RoutingConsequence:
     return RoutingConsequence(kind=c.kind.value, id=c.id, leaver=_person_ref(c.leaver), message=c.message)
 
 
+def people_diff(d: Diff, limit: int) -> PeopleDiff:
+    """A diff of two orgs' people, each list at most ``limit`` long."""
+    return PeopleDiff(
+        summary=d.summary(),
+        joiner_count=len(d.joiners),
+        leaver_count=len(d.leavers),
+        mover_count=len(d.movers),
+        joiners=[_person_ref(p) for p in d.joiners[:limit]],
+        leavers=[_person_ref(p) for p in d.leavers[:limit]],
+        moves=[_change(c) for c in d.moves[:limit]],
+        title_changes=[_change(c) for c in d.title_changes[:limit]],
+        status_changes=[_change(c) for c in d.status_changes[:limit]],
+        other_changes=[_change(c) for c in d.other_changes[:limit]],
+        consequences=[_consequence(c) for c in d.consequences[:limit]],
+    )
+
+
 def load_answer(done: Load, limit: int) -> LoadAnswer:
     """A load: its notes, its problems and its diff, each list at most ``limit`` long."""
-    d = done.diff
     return LoadAnswer(
         applied=done.applied is not None,
         version=done.applied.version if done.applied else None,
@@ -606,17 +625,30 @@ def load_answer(done: Load, limit: int) -> LoadAnswer:
         notes=list(done.notes),
         problem_count=len(done.problems),
         problems=[str(p) for p in BundleRefused(done.problems).problems[:limit]],
-        diff=PeopleDiff(
-            summary=d.summary(),
-            joiner_count=len(d.joiners),
-            leaver_count=len(d.leavers),
-            mover_count=len(d.movers),
-            joiners=[_person_ref(p) for p in d.joiners[:limit]],
-            leavers=[_person_ref(p) for p in d.leavers[:limit]],
-            moves=[_change(c) for c in d.moves[:limit]],
-            title_changes=[_change(c) for c in d.title_changes[:limit]],
-            status_changes=[_change(c) for c in d.status_changes[:limit]],
-            other_changes=[_change(c) for c in d.other_changes[:limit]],
-            consequences=[_consequence(c) for c in d.consequences[:limit]],
-        ),
+        diff=people_diff(done.diff, limit),
+    )
+
+
+class BetweenAnswer(Shape):
+    """What changed in the org between two days: the version in force on each, and who joined, left or moved."""
+
+    from_day: str
+    to_day: str
+    from_version: int = Field(description="The version in force on `fromDay` (0: none yet).")
+    from_effective: str | None = Field(description="The day that version came into force.")
+    to_version: int = Field(description="The version in force on `toDay`.")
+    to_effective: str | None = Field(description="The day that version came into force.")
+    diff: PeopleDiff
+
+
+def between_answer(start: date, end: date, before: Org, after: Org, limit: int) -> BetweenAnswer:
+    """The change from the version in force on ``start`` (``before``) to the one on ``end`` (``after``)."""
+    return BetweenAnswer(
+        from_day=start.isoformat(),
+        to_day=end.isoformat(),
+        from_version=before.version,
+        from_effective=effective_of(before),
+        to_version=after.version,
+        to_effective=effective_of(after),
+        diff=people_diff(diff(before, after), limit),
     )

@@ -28,6 +28,7 @@ from . import (
     chain,
     changes,
     common_manager,
+    diff,
     how,
     in_charge,
     load,
@@ -63,6 +64,7 @@ COMMANDS = (
     mcp,
     token,
     changes,
+    diff,
     settings,
 )
 

@@ -27,7 +27,7 @@ from ..metrics import timed_load
 from .cost import Cost, priced
 from .permissions import admin, principal_of, private
 
-__all__ = ["LoadResult", "Mutation", "is_upload", "needs_preflight"]
+__all__ = ["ChangesBetween", "LoadResult", "Mutation", "is_upload", "needs_preflight"]
 
 #: How an upload gives its auxiliary files: the mutation's arguments, for the loader's hints.
 ARGUMENTS = {"managers.csv": "the `managers` upload", "columns.csv": "the `columnMap` upload"}
@@ -88,6 +88,17 @@ class PeopleDiff:
     status_changes: list[PersonChange]
     other_changes: list[PersonChange]
     consequences: list[RoutingConsequence]
+
+
+@strawberry.experimental.pydantic.type(model=answers.BetweenAnswer, description=answers.BetweenAnswer.__doc__)
+class ChangesBetween:
+    from_day: strawberry.auto
+    to_day: strawberry.auto
+    from_version: strawberry.auto
+    from_effective: strawberry.auto
+    to_version: strawberry.auto
+    to_effective: strawberry.auto
+    diff: PeopleDiff
 
 
 @strawberry.experimental.pydantic.type(model=answers.LoadAnswer, description=answers.LoadAnswer.__doc__)

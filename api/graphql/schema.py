@@ -40,6 +40,7 @@ from buckstop.queries.common import common_manager
 from buckstop.queries.connection import connection
 from buckstop.queries.lookup import find_person
 
+from .. import answers
 from ..errors import ErrorShape
 from ..metrics import OperationMetrics
 from ..questions import off_loop
@@ -47,7 +48,7 @@ from ..settings import Settings
 from .cost import LOOKUP, Cost, costs_of, priced
 from .documents import Checks
 from .graph_types import CommonManager, Connection
-from .loading import Mutation
+from .loading import ChangesBetween, Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
 from .types import (
@@ -304,6 +305,27 @@ class Query:
     def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
         found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
         return [ChangeEntry.of(c, today()) for c in found[max(offset, 0) :]]
+
+    @question(
+        Cost(1, per_thousand_people=300),
+        "What changed between the versions in force on two days: joiners, leavers, movers, title and other "
+        "changes; reads the whole org twice.",
+    )
+    @off_loop
+    def changes_between(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from", description="The first day (as `asOf`).")],
+        to: Annotated[str | None, strawberry.argument(description="The second day (default today).")] = None,
+        limit: Annotated[int, strawberry.argument(description="People per section, at most.")] = 20,
+    ) -> ChangesBetween:
+        start = parse_day(from_, "from") or today()
+        end = parse_day(to, "to") or today()
+        store = _store(info)
+        before = store.read(Focus(Reach.WHOLE, day=start))
+        after = store.read(Focus(Reach.WHOLE, day=end))
+        answer = answers.between_answer(start, end, before, after, max(0, min(limit, 1_000)))
+        return ChangesBetween.from_pydantic(answer)
 
     @question(LOOKUP, "The version of the org that answers the questions about `asOf` (default today).")
     @off_loop

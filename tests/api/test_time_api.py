@@ -143,3 +143,27 @@ def test_mcp_answers_as_of_a_day(db: Path) -> None:
         assert answer["top"]["id"] == ceo and answer["orgEffective"] == effective, day
     refused = call(session, "top", as_of="tomorrow")
     assert refused.is_error and "'tomorrow' is not a date" in refused.content[0].text
+
+
+def test_diff_says_what_changed_between_two_days(db: Path) -> None:
+    answer = cli_json(db, "diff", "--from", "2026-03-01", "--to", FUTURE)
+    assert (answer["fromEffective"], answer["toEffective"]) == ("2026-01-01", FUTURE)
+    changes = answer["diff"]
+    assert [p["id"] for p in changes["joiners"]] == ["p-zed"]  # type: ignore[index]
+    moved = {c["person"]["id"] for c in changes["moves"] + changes["otherChanges"]}  # type: ignore[index]
+    assert "p-sue" in moved
+    text = buckstop("diff", "--from", "2026-03-01", "--to", "2026-07-01", db=db)
+    assert text.returncode == 0, text.stderr
+    assert "from 2026-03-01 (version 1, effective 2026-01-01) to 2026-07-01 (version 3, effective 2026-06-01)" in (
+        text.stdout
+    )
+    assert "Sue Park" in text.stdout and "Zed Zane" not in text.stdout
+
+
+def test_graphql_changes_between(server: Server) -> None:
+    body = server.query(
+        'query ($to: String) { changesBetween(from: "2026-03-01", to: $to) { toEffective diff { joiners { id } } } }',
+        to=FUTURE,
+    )
+    between = body["data"]["changesBetween"]
+    assert between["toEffective"] == FUTURE and [p["id"] for p in between["diff"]["joiners"]] == ["p-zed"]
