@@ -75,7 +75,7 @@ __all__ = ["CACHED_VERSIONS", "SCHEMA_VERSION", "MemoryStore"]
 SCHEMA_VERSION = 2
 
 #: How many orgs of versions other than today's a store keeps built: each is the size of one org
-#: in memory (about 0.5 GB at 100,000 people), so at most this many times that.
+#: in memory (at most the load benchmark's peak, about 200 MB at 100,000 people), so at most this many times that.
 CACHED_VERSIONS = 4
 
 # One transaction: a store is made whole or not at all, never left with half its tables.
