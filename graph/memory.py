@@ -305,7 +305,8 @@ class MemoryStore:
             base, following = timeline.in_force(effective), timeline.after(effective)
             before = Org() if base is None else (self._cache.get(base.number) or self._load(base))
             after = require_valid(before, changes)
-            after.version, after.effective = number, effective  # not yet seen by anyone: stamped, not mutated
+            # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
+            after.version, after.effective = number, None if effective == BEGINNING else effective
             text = summary(before, after) if callable(summary) else summary
             self._write_version(changes, before, after, base, following)
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(number),))

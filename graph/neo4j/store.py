@@ -404,7 +404,8 @@ def _apply(
     base, following = timeline.in_force(effective), timeline.after(effective)
     before = fold(h for h in history if base is not None and h.version.key <= base.key)
     after = require_valid(before, changes)
-    after.version, after.effective = number, effective  # not yet seen by anyone: stamped, not mutated
+    # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
+    after.version, after.effective = number, None if effective == BEGINNING else effective
     text = summary(before, after) if callable(summary) else summary
     new = Stored(Version(number, effective), delta(before, after, sorted(changes.kinds)))
     tx.run(
