@@ -38,7 +38,7 @@ from buckstop.graph.model import Kind, key
 from buckstop.graph.org import Org
 from buckstop.graph.store import Store
 from buckstop.loaders import Load
-from buckstop.loaders.diff import Change, Consequence
+from buckstop.loaders.diff import Change, Consequence, Diff, diff
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
 from buckstop.queries.search import Hit as SearchHit
 
@@ -47,6 +47,7 @@ from .view import View
 
 __all__ = [
     "AuditAnswer",
+    "BetweenAnswer",
     "BossAnswer",
     "ChainAnswer",
     "FindAnswer",
@@ -57,7 +58,10 @@ __all__ = [
     "Shape",
     "TopAnswer",
     "TriageAnswer",
+    "between_answer",
     "dump",
+    "effective_of",
+    "people_diff",
 ]
 
 
@@ -125,6 +129,9 @@ class Fact(Shape):
 class Sourced(Shape):
     provenance: list[Fact] = Field(description="Where each fact came from.")
     org_version: int = Field(description="The version of the org the answer was read from.")
+    org_effective: str | None = Field(
+        description="The day that version came into force, YYYY-MM-DD; null for one in force from the beginning."
+    )
 
 
 class Answer(Sourced):
@@ -244,7 +251,12 @@ class MatrixAnswer(Answer):
 
 
 #: The keys every answer ends with, after its own fields (pydantic would put a base class's first).
-_LAST = ("explanation", "provenance", "orgVersion")
+_LAST = ("explanation", "provenance", "orgVersion", "orgEffective")
+
+
+def effective_of(org: Org) -> str | None:
+    """The effective date of the version ``org`` is, as the answers give it."""
+    return org.effective.isoformat() if org.effective else None
 
 
 def dump(answer: Shape) -> dict[str, object]:
@@ -361,6 +373,7 @@ def route_answer(answer: Routing, store: Store | None = None) -> RouteAnswer:
         **dict(shaped),
         provenance=provenance(answer.org, _routed_nodes(answer), answer.day),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -384,6 +397,7 @@ def triage_answer(answer: Triage, store: Store | None = None) -> TriageAnswer:
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, nodes, answer.routing.day),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -397,6 +411,7 @@ def chain_answer(chain: Chain, store: Store | None = None) -> ChainAnswer:
         explanation=[f"Chain of command: {names}." if chain.above else f"{chain.person.name} has nobody above them."],
         provenance=provenance(chain.org, [key(Kind.PERSON, p.id) for p in people]),
         org_version=chain.org.version,
+        org_effective=effective_of(chain.org),
     )
 
 
@@ -412,6 +427,7 @@ def boss_answer(of: model.Person, boss: model.Person | None, org: Org, store: St
         explanation=notes,
         provenance=provenance(org, [key(Kind.PERSON, p.id) for p in (of, boss) if p is not None]),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -423,6 +439,7 @@ def in_charge_answer(answer: InCharge, store: Store | None = None) -> InChargeAn
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, [key(Kind.PERSON, p.id) for p in answer.people]),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -436,6 +453,7 @@ def top_answer(top: model.Person | None, org: Org, store: Store | None = None) -
         explanation=notes,
         provenance=provenance(org, [key(Kind.PERSON, top.id)] if top else []),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -445,6 +463,7 @@ def find_answer(hits: list[SearchHit], org: Org, text: str) -> FindAnswer:
         explanation=[f"{len(hits)} {'match' if len(hits) == 1 else 'matches'} for {text!r}, best first."],
         provenance=provenance(org, [key(h.kind, h.id) for h in hits]),
         org_version=org.version,
+        org_effective=effective_of(org),
     )
 
 
@@ -479,6 +498,7 @@ def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditA
         explanation=[f"Audited org version {result.org.version}: {summary}"],
         provenance=provenance(result.org, [n for f in shown for n in f.nodes]),
         org_version=result.org.version,
+        org_effective=effective_of(result.org),
     )
 
 
@@ -505,6 +525,7 @@ def matrix_answer(result: Matrix, store: Store | None = None) -> MatrixAnswer:
         explanation=[f"{size} on {result.day}: {result.fallbacks} of {len(cells)} reach only a fallback."],
         provenance=provenance(result.org, [key(Kind.RULE, c.rule.id) for c in result.cells if c.rule]),
         org_version=result.org.version,
+        org_effective=effective_of(result.org),
     )
 
 
@@ -564,6 +585,7 @@ class LoadAnswer(Shape):
 
     applied: bool
     version: int | None = Field(description="The org's version after the load; null on a dry run.")
+    effective: str | None = Field(description="The day the new version comes into force; null on a dry run.")
     notes: list[str] = Field(description="How the file was read: its format, encoding, what was made.")
     problem_count: int
     problems: list[str] = Field(description="The first `limit` problems, as file:row [column]: message.")
@@ -582,26 +604,56 @@ def _consequence(c: Consequence) -> RoutingConsequence:
     return RoutingConsequence(kind=c.kind.value, id=c.id, leaver=_person_ref(c.leaver), message=c.message)
 
 
+def people_diff(d: Diff, limit: int) -> PeopleDiff:
+    """A diff of two orgs' people, each list at most ``limit`` long."""
+    return PeopleDiff(
+        summary=d.summary(),
+        joiner_count=len(d.joiners),
+        leaver_count=len(d.leavers),
+        mover_count=len(d.movers),
+        joiners=[_person_ref(p) for p in d.joiners[:limit]],
+        leavers=[_person_ref(p) for p in d.leavers[:limit]],
+        moves=[_change(c) for c in d.moves[:limit]],
+        title_changes=[_change(c) for c in d.title_changes[:limit]],
+        status_changes=[_change(c) for c in d.status_changes[:limit]],
+        other_changes=[_change(c) for c in d.other_changes[:limit]],
+        consequences=[_consequence(c) for c in d.consequences[:limit]],
+    )
+
+
 def load_answer(done: Load, limit: int) -> LoadAnswer:
     """A load: its notes, its problems and its diff, each list at most ``limit`` long."""
-    d = done.diff
     return LoadAnswer(
         applied=done.applied is not None,
         version=done.applied.version if done.applied else None,
+        effective=done.applied.effective.isoformat() if done.applied and done.applied.effective else None,
         notes=list(done.notes),
         problem_count=len(done.problems),
         problems=[str(p) for p in BundleRefused(done.problems).problems[:limit]],
-        diff=PeopleDiff(
-            summary=d.summary(),
-            joiner_count=len(d.joiners),
-            leaver_count=len(d.leavers),
-            mover_count=len(d.movers),
-            joiners=[_person_ref(p) for p in d.joiners[:limit]],
-            leavers=[_person_ref(p) for p in d.leavers[:limit]],
-            moves=[_change(c) for c in d.moves[:limit]],
-            title_changes=[_change(c) for c in d.title_changes[:limit]],
-            status_changes=[_change(c) for c in d.status_changes[:limit]],
-            other_changes=[_change(c) for c in d.other_changes[:limit]],
-            consequences=[_consequence(c) for c in d.consequences[:limit]],
-        ),
+        diff=people_diff(done.diff, limit),
+    )
+
+
+class BetweenAnswer(Shape):
+    """What changed in the org between two days: the version in force on each, and who joined, left or moved."""
+
+    from_day: str
+    to_day: str
+    from_version: int = Field(description="The version in force on `fromDay` (0: none yet).")
+    from_effective: str | None = Field(description="The day that version came into force.")
+    to_version: int = Field(description="The version in force on `toDay`.")
+    to_effective: str | None = Field(description="The day that version came into force.")
+    diff: PeopleDiff
+
+
+def between_answer(start: date, end: date, before: Org, after: Org, limit: int) -> BetweenAnswer:
+    """The change from the version in force on ``start`` (``before``) to the one on ``end`` (``after``)."""
+    return BetweenAnswer(
+        from_day=start.isoformat(),
+        to_day=end.isoformat(),
+        from_version=before.version,
+        from_effective=effective_of(before),
+        to_version=after.version,
+        to_effective=effective_of(after),
+        diff=people_diff(diff(before, after), limit),
     )

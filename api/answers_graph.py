@@ -15,7 +15,7 @@ from buckstop.queries.common import CommonManager
 from buckstop.queries.connection import Connection
 
 from .access import may_see_source
-from .answers import Answer, Person, Shape, person, provenance
+from .answers import Answer, Person, Shape, effective_of, person, provenance
 from .view import View
 
 __all__ = ["CommonManagerAnswer", "ConnectionAnswer", "Hop", "common_manager_answer", "connection_answer"]
@@ -58,6 +58,7 @@ def common_manager_answer(answer: CommonManager, store: Store | None = None) -> 
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, [key(Kind.PERSON, p.id) for p in people]),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )
 
 
@@ -82,4 +83,5 @@ def connection_answer(answer: Connection) -> ConnectionAnswer:
         explanation=list(answer.explanation),
         provenance=provenance(answer.org, answer.nodes),
         org_version=answer.org.version,
+        org_effective=effective_of(answer.org),
     )

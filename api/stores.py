@@ -27,6 +27,7 @@ from buckstop import seed
 from buckstop.graph.errors import NoSuchStore, StoreUnavailable
 from buckstop.graph.memory import MemoryStore
 from buckstop.graph.store import DEMO_ACTOR, Focus, Store
+from buckstop.graph.timeline import BEGINNING
 from buckstop.loaders import apply_bundle
 
 from .settings import Settings
@@ -89,7 +90,8 @@ def seed_if_empty(store: Store) -> bool:
     """Load the demo org into ``store`` if it holds nothing, marked as the demo; whether it did."""
     if not store.read().empty:
         return False
-    apply_bundle(store, seed.FOLDER, actor=DEMO_ACTOR)
+    # In force from the beginning: a first load of one's own org, on whatever day, comes after it.
+    apply_bundle(store, seed.FOLDER, actor=DEMO_ACTOR, effective=BEGINNING)
     return True
 
 

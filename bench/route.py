@@ -21,14 +21,20 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from buckstop.graph import MemoryStore, Store
+from buckstop.graph.dated import as_of
 from buckstop.graph.model import Account, Person, Status
 from buckstop.graph.org import ChangeSet
 from buckstop.queries import chain_of_command, route, top
 
 from harness.synth import DAY, synth
+
+#: The versions' effective days, and the past day asked about (in the first version).
+PAST, LATER, ASKED = date(2026, 1, 1), date(2026, 6, 1), date(2026, 3, 15)
 
 HEADER = "| people | question | p50 µs | p99 µs |\n|---:|---|---:|---:|"
 
@@ -44,7 +50,7 @@ def timed(calls: list[Callable[[], object]]) -> tuple[float, float]:
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
-def measure(store: Store, people: int, pairs: list[tuple[str, str]], asked: list[str]) -> None:
+def measure(store: Store, people: int, pairs: list[tuple[str, str]], asked: list[str], label: str = "") -> None:
     """Print a row for each question: ``pairs`` routed, ``asked`` people's chains, the top as often."""
     questions: dict[str, list[Callable[[], object]]] = {
         "route": [lambda a=a, i=i: route(store, a, i, on=DAY) for a, i in pairs],
@@ -53,7 +59,7 @@ def measure(store: Store, people: int, pairs: list[tuple[str, str]], asked: list
     }
     for name, calls in questions.items():
         p50, p99 = timed(calls)
-        print(f"| {people:,} | {name} | {p50 * 1e6:,.1f} | {p99 * 1e6:,.1f} |", flush=True)
+        print(f"| {people:,} | {name}{label} | {p50 * 1e6:,.1f} | {p99 * 1e6:,.1f} |", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,10 +81,25 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             store = MemoryStore(Path(tmp) / "org.db")
             try:
-                store.apply(ChangeSet.of(org.records), actor="bench")
+                store.apply(ChangeSet.of(org.records), actor="bench", effective=PAST)
+                # A second version, 1 % of the people retitled, in force from a later day: today's.
+                persons = [r for r in org.records if isinstance(r, Person)]
+                retitled = {p.id: replace(p, title=f"{p.title or ''} (new)") for p in persons[:: max(1, 100)]}
+                store.apply(ChangeSet.of([retitled.get(p.id, p) for p in persons]), actor="bench", effective=LATER)
                 for account, issue in pairs[:100]:  # the org's indexes are built by the first questions
                     route(store, account, issue, on=DAY)
                 measure(store, people, pairs, asked)
+                # A store opened afresh (as after a restart) has built no version but today's yet.
+                reopened = MemoryStore(Path(tmp) / "org.db")
+                past = as_of(reopened, ASKED)
+                started = time.perf_counter()
+                route(past, *pairs[0], on=DAY)  # the first question of a past version builds its org
+                first = time.perf_counter() - started
+                print(f"| {people:,} | first question as of a past day (builds that version) | {first * 1e6:,.1f} | |")
+                for account, issue in pairs[:100]:
+                    route(past, account, issue, on=DAY)
+                measure(past, people, pairs, asked, " (asOf a past day)")
+                reopened.close()
             finally:
                 store.close()
     return 0

@@ -18,12 +18,14 @@ whole org, which costs nothing per read.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from .memory import MemoryStore
 from .model import Kind
 from .org import ChangeSet, Org
 from .reach import Reach, Spec, reached
 from .store import WHOLE, Applied, Change, Focus, Summary
+from .timeline import Timeline
 from .tokens import Token
 
 __all__ = ["FocusedStore"]
@@ -39,7 +41,7 @@ class FocusedStore:
         self.specs = dict(specs or {})
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        whole = self.store.read(WHOLE)
+        whole = self.store.read(Focus(Reach.WHOLE, day=focus.day))
         if focus.reach is Reach.WHOLE:
             return whole
         spec = self.specs.get(focus.reach, focus.reach.spec)
@@ -54,17 +56,23 @@ class FocusedStore:
         return Org(
             records,
             version=whole.version,
+            effective=whole.effective,
             partial=True,
             top_id=whole.top_id,
             reach=focus.reach.value,
             complete=complete,
         )
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        return self.store.apply(changes, actor=actor, summary=summary)
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        return self.store.apply(changes, actor=actor, summary=summary, effective=effective)
 
     def changes(self, limit: int = 100) -> list[Change]:
         return self.store.changes(limit)
+
+    def timeline(self) -> Timeline:
+        return self.store.timeline()
 
     def tokens(self) -> list[Token]:
         return self.store.tokens()

@@ -2,13 +2,21 @@
 
 Vocabulary:
 
-- The *file* is a SQLite database with one row per record (``kind``, ``id``,
-  the record as JSON), a ``version`` counter and a log of changes.
-- *Applying* a change set checks it against the current org, writes it in one
-  SQLite transaction (replaced kinds deleted and re-inserted, the version
-  bumped, the change logged) and only after the commit swaps the new org in.
-  A crash before the commit leaves the file at the previous version; readers
-  holding the old org finish on it.
+- The *file* is a SQLite database with one row per record *while it is unchanged*
+  (``kind``, ``id``, the record as JSON, and ``since`` and ``until``: the keys of the
+  versions it is in from and no longer in, :func:`~graph.timeline.key_of`; ``until`` null
+  while it is in the newest), a ``version`` counter and a log of changes, each with the
+  effective date of the version it made. History is kept as changes, not copies.
+- *Applying* a change set effective on a day checks it against the version in force on that
+  day, and writes it in one SQLite transaction: the rows of records it changes or removes are
+  closed at the new version (and, if they were in the version after it, reopened there, so the
+  later versions stay as they were), the new and changed records get rows, the counter is
+  bumped and the change logged. Only after the commit is the new org cached. A crash before the
+  commit leaves the file as it was; readers holding an org finish on it.
+- A read answers with the version in force on its focus's day (today by the store's *clock*):
+  the day a scheduled version comes, reads answer with it, with no restart. The orgs of the
+  versions asked are built once from the file and kept, the :data:`CACHED_VERSIONS` most
+  recently asked (besides today's).
 - The file also keeps the API tokens (their digests, never the secrets).
 - Another process may apply changes to the same file (``buckstop load`` while
   ``buckstop serve`` runs); a reader notices within :attr:`refresh_seconds` and
@@ -44,7 +52,8 @@ import os
 import sqlite3
 import threading
 import time
-from datetime import UTC, datetime
+from collections import OrderedDict
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -54,25 +63,33 @@ from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Change, Focus, Summary
+from .timeline import BEGINNING, Clock, Timeline, Version, key_of, today
 from .tokens import Token, now, unknown_token
 from .validate import require_valid
 
-__all__ = ["SCHEMA_VERSION", "MemoryStore"]
+__all__ = ["CACHED_VERSIONS", "SCHEMA_VERSION", "MemoryStore"]
 
 #: The layout of the file this code reads and writes, kept in ``meta`` as ``schema``; a store of a
 #: higher one is refused (:class:`~graph.errors.NotAStore`) rather than misread or written.
-SCHEMA_VERSION = 1
+#: Schema 2 keeps every version (``records.since``/``until``, ``changes.effective``); a schema 1
+#: store is migrated when first opened for writing (its org becomes a version in force from the beginning).
+SCHEMA_VERSION = 2
+
+#: How many orgs of versions other than today's a store keeps built: each is the size of one org
+#: in memory (at most the load benchmark's peak, about 200 MB at 100,000 people), so at most this many times that.
+CACHED_VERSIONS = 4
 
 # One transaction: a store is made whole or not at all, never left with half its tables.
 _SCHEMA = f"""
 BEGIN IMMEDIATE;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS records (
-    kind TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (kind, id)
+    kind TEXT NOT NULL, id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (kind, id, since)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (
     version INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
-    summary TEXT NOT NULL, records INTEGER NOT NULL
+    summary TEXT NOT NULL, records INTEGER NOT NULL, effective TEXT
 );
 CREATE TABLE IF NOT EXISTS tokens (
     digest TEXT PRIMARY KEY, name TEXT NOT NULL, scope TEXT NOT NULL, created TEXT NOT NULL, revoked TEXT
@@ -83,15 +100,44 @@ INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');
 COMMIT;
 """
 
+# Schema 1 to 2: every record row is in the one version there was, in force from the beginning.
+_MIGRATE = f"""
+BEGIN IMMEDIATE;
+CREATE TABLE records_2 (
+    kind TEXT NOT NULL, id TEXT NOT NULL, since TEXT NOT NULL, until TEXT, data TEXT NOT NULL,
+    PRIMARY KEY (kind, id, since)
+) WITHOUT ROWID;
+INSERT INTO records_2 (kind, id, since, until, data)
+    SELECT kind, id, '{BEGINNING.isoformat()}#' || substr('0000000000' || (
+        SELECT value FROM meta WHERE key = 'version'), -10), NULL, data FROM records;
+DROP TABLE records;
+ALTER TABLE records_2 RENAME TO records;
+ALTER TABLE changes ADD COLUMN effective TEXT;
+UPDATE changes SET effective = '{BEGINNING.isoformat()}' WHERE version = (SELECT max(version) FROM changes);
+INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', '2');
+COMMIT;
+"""
+
 
 class MemoryStore:
     """The embedded default store. Thread-safe; one writer at a time."""
 
     name = "memory"
 
-    def __init__(self, path: str | Path = ":memory:", *, refresh_seconds: float = 1.0, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        refresh_seconds: float = 1.0,
+        create: bool = True,
+        clock: Clock = today,
+    ) -> None:
         self.path = str(path)
         self.refresh_seconds = refresh_seconds
+        #: What day it is: which version a read without a day answers with (a test moves it).
+        self.clock = clock
+        self._cache: OrderedDict[int, Org] = OrderedDict()
+        self._today: tuple[date, Org] | None = None
         #: Whether this opening made the store file: only then is it a new store.
         self.made = False
         if self.path != ":memory:":
@@ -106,7 +152,9 @@ class MemoryStore:
             self._db = self._open_for_reading() if self.read_only else self._open()
             # data_version first: a commit landing in between is then reloaded, never missed.
             self._data_version = self._pragma_data_version()
-            self._org = self._load()
+            # A read-only store of schema 1 is not migrated: it is read as the one version it holds.
+            self._legacy = "since" not in _columns(self._db, "records")
+            self._timeline = self._load_timeline()
         except (sqlite3.Error, OSError) as err:
             if hasattr(self, "_db"):
                 self._db.close()
@@ -122,6 +170,8 @@ class MemoryStore:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.executescript(_SCHEMA)
+        if "since" not in _columns(db, "records"):
+            db.executescript(_MIGRATE)
         return db
 
     def _open_for_reading(self) -> sqlite3.Connection:
@@ -145,10 +195,23 @@ class MemoryStore:
     # -- reading --------------------------------------------------------------
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        """The current org; notices changes made by other processes."""
+        """The org in force on the focus's day (today by the clock); notices changes made by other processes."""
         if time.monotonic() - self._checked >= self.refresh_seconds:
             self._refresh()
-        return self._org
+        day = focus.day or self.clock()
+        known = self._today
+        if known is not None and known[0] == day:  # today's question, the common one: no search, no lock
+            return known[1]
+        org = self._org_of(self._timeline.in_force(day))
+        if focus.day is None:
+            self._today = (day, org)
+        return org
+
+    def timeline(self) -> Timeline:
+        """The versions this store holds, in force order."""
+        if time.monotonic() - self._checked >= self.refresh_seconds:
+            self._refresh()
+        return self._timeline
 
     def ready(self) -> bool:
         try:
@@ -164,7 +227,10 @@ class MemoryStore:
             try:
                 current = self._pragma_data_version()
                 if current != self._data_version:
-                    self._org = self._load()
+                    # A version's records never change once loaded: the orgs built stay right; only which
+                    # version is in force on a day may have changed.
+                    self._timeline = self._load_timeline()
+                    self._today = None
                     self._data_version = current
             except sqlite3.Error:
                 pass  # keep answering from the org we have; ready() reports the fault
@@ -172,69 +238,151 @@ class MemoryStore:
     def _pragma_data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
-    def _load(self) -> Org:
-        # One read transaction, so that the version and the records are of the same commit.
+    def _load_timeline(self) -> Timeline:
+        if self._legacy:
+            number = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
+            return Timeline([Version(number, BEGINNING)] if number else [])
+        rows = self._db.execute("SELECT version, effective FROM changes WHERE effective IS NOT NULL").fetchall()
+        return Timeline(Version(int(n), date.fromisoformat(str(e))) for n, e in rows)
+
+    def _org_of(self, version: Version | None) -> Org:
+        """The org of ``version`` (an empty one for None: before the first version), built once and cached."""
+        if version is None:
+            return Org()
+        with self._write_lock:
+            org = self._cache.get(version.number)
+            if org is None:
+                try:
+                    org = self._load(version)
+                except sqlite3.Error as err:
+                    raise self._fault("read", err) from err
+                self._remember(org)
+            else:
+                self._cache.move_to_end(version.number)
+            return org
+
+    def _remember(self, org: Org) -> None:
+        self._cache[org.version] = org
+        self._cache.move_to_end(org.version)
+        while len(self._cache) > CACHED_VERSIONS + 1:  # +1: today's, which is asked most
+            self._cache.popitem(last=False)
+
+    def _load(self, version: Version) -> Org:
+        # One read transaction, so that the records are of one commit.
         own = not self._db.in_transaction
         if own:
             self._db.execute("BEGIN")
         try:
-            version = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
-            rows = self._db.execute("SELECT kind, data FROM records").fetchall()
+            if self._legacy:
+                rows = self._db.execute("SELECT kind, data FROM records").fetchall()
+            else:
+                rows = self._db.execute(_IN_FORCE, (version.key, version.key)).fetchall()
         finally:
             if own:
                 self._db.execute("COMMIT")
         kinds = {kind.value: kind for kind in Kind}
-        return Org((loads(kinds[kind], data) for kind, data in rows), version=version)
+        effective = None if version.effective == BEGINNING else version.effective
+        return Org((loads(kinds[kind], data) for kind, data in rows), version=version.number, effective=effective)
 
     # -- writing --------------------------------------------------------------
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        """Check ``changes`` against the current org and commit them whole."""
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        """Check ``changes`` against the version in force on ``effective`` (default today) and commit them whole."""
         with self._write_lock:
             self._refuse_if_read_only()
             try:
-                return self._apply(changes, actor, summary)
+                return self._apply(changes, actor, summary, effective or self.clock())
             except sqlite3.Error as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise self._fault("write", err) from err
 
-    def _apply(self, changes: ChangeSet, actor: str, summary: Summary) -> Applied:
+    def _apply(self, changes: ChangeSet, actor: str, summary: Summary, effective: date) -> Applied:
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            version = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0])
-            before = self._org if version == self._org.version else self._load()
+            number = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]) + 1
+            timeline = self._load_timeline()
+            base, following = timeline.in_force(effective), timeline.after(effective)
+            before = Org() if base is None else (self._cache.get(base.number) or self._load(base))
             after = require_valid(before, changes)
+            # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
+            after.version, after.effective = number, None if effective == BEGINNING else effective
             text = summary(before, after) if callable(summary) else summary
-            kinds = sorted(changes.kinds)
-            self._db.executemany("DELETE FROM records WHERE kind = ?", [(k.value,) for k in kinds])
-            self._db.executemany(
-                "INSERT INTO records (kind, id, data) VALUES (?, ?, ?)",
-                ((r.kind.value, r.id, dumps(r)) for items in changes.records.values() for r in items),
-            )
-            self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(after.version),))
+            self._write_version(changes, before, after, base, following)
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(number),))
             self._db.execute(
-                "INSERT INTO changes (version, at, actor, summary, records) VALUES (?, ?, ?, ?, ?)",
-                (after.version, datetime.now(UTC).isoformat(), actor, text, len(changes)),
+                "INSERT INTO changes (version, at, actor, summary, records, effective) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, datetime.now(UTC).isoformat(), actor, text, len(changes), effective.isoformat()),
             )
             self._db.execute("COMMIT")
         except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
-        self._org = after
+        self._remember(after)
+        self._timeline = self._load_timeline()
+        self._today = None
         self._data_version = self._pragma_data_version()
-        return Applied(after.version, len(changes), before, after)
+        return Applied(
+            number, len(changes), before, after, effective, following.effective if following is not None else None
+        )
+
+    def _write_version(
+        self, changes: ChangeSet, before: Org, after: Org, base: Version | None, following: Version | None
+    ) -> None:
+        """The rows of the new version ``after``: only the records that differ from ``before``'s."""
+        new_key = key_of(after.effective or BEGINNING, after.version)
+        next_key = following.key if following is not None else None
+        kinds = sorted(k.value for k in changes.kinds)
+        if base is not None and kinds:
+            marks = ",".join("?" * len(kinds))
+            alive = self._db.execute(
+                f"SELECT kind, id, since, until, data FROM records WHERE kind IN ({marks}) "
+                "AND since <= ? AND (until IS NULL OR until > ?)",
+                (*kinds, base.key, base.key),
+            ).fetchall()
+            kind_of = {kind.value: kind for kind in Kind}
+            for kind, id, since, until, data in alive:
+                if after.fetched(kind_of[kind], id) == before.fetched(kind_of[kind], id):
+                    continue  # unchanged: its row runs on through the new version
+                self._db.execute(
+                    "UPDATE records SET until = ? WHERE kind = ? AND id = ? AND since = ?", (new_key, kind, id, since)
+                )
+                if next_key is not None and (until is None or until > next_key):
+                    # It was in the version after the new one: that version stays as it was.
+                    self._db.execute(
+                        "INSERT INTO records (kind, id, since, until, data) VALUES (?, ?, ?, ?, ?)",
+                        (kind, id, next_key, until, data),
+                    )
+        self._db.executemany(
+            "INSERT INTO records (kind, id, since, until, data) VALUES (?, ?, ?, ?, ?)",
+            (
+                (r.kind.value, r.id, new_key, next_key, dumps(r))
+                for items in changes.records.values()
+                for r in items
+                if before.fetched(r.kind, r.id) != r
+            ),
+        )
 
     # -- the log and the tokens -------------------------------------------------
 
     def changes(self, limit: int = 100) -> list[Change]:
         rows = self._query(
-            "SELECT version, at, actor, summary, records FROM changes ORDER BY version DESC LIMIT ?", max(limit, 0)
+            "SELECT version, at, actor, summary, records, effective FROM changes ORDER BY version DESC LIMIT ?",
+            max(limit, 0),
         )
         return [
-            Change(int(str(v)), datetime.fromisoformat(str(at)), str(actor), str(summary), int(str(n)))
-            for v, at, actor, summary, n in rows
+            Change(
+                int(str(v)),
+                datetime.fromisoformat(str(at)),
+                str(actor),
+                str(summary),
+                int(str(n)),
+                date.fromisoformat(str(e)) if e is not None else None,
+            )
+            for v, at, actor, summary, n, e in rows
         ]
 
     def tokens(self) -> list[Token]:
@@ -325,6 +473,9 @@ class MemoryStore:
 
 
 _TOKEN = "name, scope, digest, created, revoked"
+
+#: The records of the version with key ``?``: the rows it is in.
+_IN_FORCE = "SELECT kind, data FROM records WHERE since <= ? AND (until IS NULL OR until > ?)"
 _DOING = {"open": "cannot open", "read": "cannot read", "write": "could not write"}
 
 #: Below this much free space, an I/O error of SQLite is taken for a full disk (it says "disk I/O

@@ -89,6 +89,7 @@ class Org:
         records: Iterable[Record] = (),
         *,
         version: int = 0,
+        effective: date | None = None,
         partial: bool = False,
         top_id: str | None = None,
         reach: str = "partial",
@@ -103,6 +104,8 @@ class Org:
         for record in records:
             by_kind[record.kind][record.id] = record
         self.version = version
+        #: The day this version came into force (graph.timeline); None for an org of no stored version.
+        self.effective = effective
         self._by_kind = by_kind
         views: dict[Kind, Mapping[str, Any]]
         if partial:  # a miss of a record it was told exists raises (graph.fetched)

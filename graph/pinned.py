@@ -12,16 +12,21 @@ Vocabulary:
   :class:`OrgChanged`, and the caller asks the whole request again on a fresh
   pin (:data:`ATTEMPTS`). Loads are minutes apart, so a second attempt is rare
   and a third rarer still.
+- A request may ask about several days (``asOf``): the pin holds one version per
+  day asked, so two questions about one day never see two versions.
 - A write through the pin (``loadPeople``) unpins it: what follows in the
   request sees the new version, and a request that wrote is never asked again.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from .cases import CaseBook
 from .errors import BuckstopError
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Change, Focus, Store, Summary
+from .timeline import Timeline
 from .tokens import Token
 
 __all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
@@ -48,25 +53,27 @@ class Pinned:
         self.store = store
         self.name = store.name
         self.wrote = False
-        self._version: int | None = None
-        self._whole: Org | None = None
+        self._versions: dict[date | None, int] = {}
+        self._wholes: dict[date | None, Org] = {}
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        if self._whole is not None:
-            return self._whole
+        whole = self._wholes.get(focus.day)
+        if whole is not None:
+            return whole
         org = self.store.read(focus)
-        if self._version is None:
-            self._version = org.version
-        elif org.version != self._version:
-            raise OrgChanged(self._version, org.version)
+        pinned = self._versions.setdefault(focus.day, org.version)
+        if org.version != pinned:
+            raise OrgChanged(pinned, org.version)
         if not org.partial:
-            self._whole = org
+            self._wholes[focus.day] = org
         return org
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        applied = self.store.apply(changes, actor=actor, summary=summary)
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        applied = self.store.apply(changes, actor=actor, summary=summary, effective=effective)
         self.wrote = True
-        self._version, self._whole = None, None
+        self._versions, self._wholes = {}, {}
         return applied
 
     @property
@@ -79,6 +86,9 @@ class Pinned:
 
     def changes(self, limit: int = 100) -> list[Change]:
         return self.store.changes(limit)
+
+    def timeline(self) -> Timeline:
+        return self.store.timeline()
 
     def tokens(self) -> list[Token]:
         return self.store.tokens()

@@ -17,6 +17,8 @@ Vocabulary:
   and logs the change (:meth:`Store.changes`): who (the *actor*) and what (the
   *summary*, which may be made from the orgs before and after, so that the log
   says what the change did).
+- Every apply makes a *version* with an effective date, and every read answers
+  with the version in force on its focus's ``day`` (:mod:`graph.timeline`).
 - The *demo org* is the org a store holds when its newest change is the demo's
   load, by the actor :data:`DEMO_ACTOR`; the change log is the mark, so both
   backends keep it alike and a load that follows can replace the demo whole
@@ -29,11 +31,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple, Protocol
 
 from .org import ChangeSet, Org
 from .reach import Reach
+from .timeline import Timeline
 from .tokens import Token
 
 __all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "holds_demo"]
@@ -48,13 +51,15 @@ Summary = str | Callable[[Org, Org], str]
 class Focus(NamedTuple):
     """What a question is about, so a remote store can fetch only that part of the org.
 
-    ``reach`` declares what the question reads (:mod:`graph.reach`) and ``names``
-    the values it was asked with. ``WHOLE`` asks for everything. A tuple, not a
-    dataclass: every question makes one, and a tuple is made in a fifth of the time.
+    ``reach`` declares what the question reads (:mod:`graph.reach`), ``names``
+    the values it was asked with and ``day`` the day it is asked about. ``WHOLE`` asks for everything.
+    A tuple, not a dataclass: every question makes one, and a tuple is made in a fifth of the time.
     """
 
     reach: Reach
     names: tuple[str, ...] = ()
+    #: The day asked about: the version in force then answers (graph.timeline); None is today.
+    day: date | None = None
 
     @classmethod
     def kinds(cls, *kinds: str) -> Focus:
@@ -83,6 +88,8 @@ class Change:
     actor: str
     summary: str
     records: int
+    #: The day the version this change made comes into force; None for a load from before versions had one.
+    effective: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,10 @@ class Applied:
     records: int
     before: Org
     after: Org
+    #: The day the new version comes into force.
+    effective: date | None = None
+    #: The effective date of the version the new one was loaded before (it stays as it was), or None.
+    precedes: date | None = None
 
 
 class Store(Protocol):
@@ -104,15 +115,23 @@ class Store(Protocol):
         """A consistent org (or the focused part of one) for one question."""
         ...
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        """Check and apply ``changes`` whole; raise BundleRefused and change nothing.
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        """Check and apply ``changes`` whole as a version effective on ``effective`` (default today).
 
-        A callable ``summary`` is called with the org before and after, once the change is checked.
+        The change set is applied to the version in force on that day; versions after it stay as
+        they were (graph.timeline). Raise BundleRefused and change nothing. A callable ``summary``
+        is called with the org before and after, once the change is checked.
         """
         ...
 
     def changes(self, limit: int = 100) -> list[Change]:
         """The newest ``limit`` applied changes, newest first."""
+        ...
+
+    def timeline(self) -> Timeline:
+        """The versions this store holds, in force order (graph.timeline)."""
         ...
 
     def tokens(self) -> list[Token]:

@@ -24,12 +24,14 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from buckstop.graph.errors import BundleRefused, Problem
 from buckstop.graph.model import Kind
 from buckstop.graph.org import ChangeSet, Org
-from buckstop.graph.store import WHOLE, Applied, Store, holds_demo
+from buckstop.graph.reach import Reach
+from buckstop.graph.store import Applied, Focus, Store, holds_demo
 from buckstop.graph.validate import check_changes
 
 from .bundle import Bundle, Input, Progress, read_bundle, read_files
@@ -63,15 +65,18 @@ def load(
     actor: str = "",
     progress: Progress | None = None,
     supply: Mapping[str, str] | None = None,
+    effective: date | None = None,
 ) -> Load:
     """Load ``source`` (a bundle folder, a people export file, or named inputs) into ``store``.
 
     Raises :class:`~graph.errors.BundleRefused` with every problem (and changes nothing)
     unless ``dry_run``, which returns the problems with the diff instead. ``supply`` says
     how a user gives each auxiliary file of a one-file load (``{"managers.csv": "--managers FILE"}``).
+    The load is a version in force from ``effective`` (default today): it is read and checked against
+    the version in force on that day (graph.timeline).
     """
     started = time.perf_counter()
-    current = store.read(WHOLE)
+    current = store.read(Focus(Reach.WHOLE, day=effective))
     demo = not current.empty and holds_demo(store)
     base = Org() if demo else current  # what the files are read against, and the diff is from
     if isinstance(source, Mapping):
@@ -100,21 +105,26 @@ def load(
         return _summary(bundle, made[0], demo)
 
     try:
-        applied = store.apply(bundle.changes, actor=actor, summary=summary)
+        applied = store.apply(bundle.changes, actor=actor, summary=summary, effective=effective)
     except BundleRefused as err:
         raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
     seconds["check, diff and apply"] = time.perf_counter() - started - seconds["read"]
+    if applied.precedes is not None:
+        bundle.notes.append(
+            f"effective {applied.effective}, between two versions: the version effective {applied.precedes} "
+            "stays as it was"
+        )
     return Load(bundle, made[0], [], applied, False, seconds)
 
 
 def apply_bundle(
-    store: Store, folder: str | Path, *, dry_run: bool = False, actor: str = ""
+    store: Store, folder: str | Path, *, dry_run: bool = False, actor: str = "", effective: date | None = None
 ) -> tuple[Bundle, Applied | None]:
-    """Read ``folder`` and apply it to ``store`` whole; raise BundleRefused with every problem.
+    """Read ``folder`` and apply it to ``store`` whole, effective on ``effective``; raise BundleRefused.
 
     With ``dry_run`` everything is checked and nothing is applied.
     """
-    done = load(store, folder, dry_run=dry_run, actor=actor)
+    done = load(store, folder, dry_run=dry_run, actor=actor, effective=effective)
     if done.problems:
         raise BundleRefused(done.problems)
     return done.bundle, done.applied

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-__all__ = ["day", "positive", "text"]
+from buckstop.graph.timeline import BadDate, parse_day
+
+__all__ = ["as_of_day", "day", "effective_day", "positive", "text"]
 
 
 def day(value: str) -> date:
@@ -22,6 +24,30 @@ def day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a day; give it as YYYY-MM-DD, e.g. 2026-11-23") from None
+
+
+def as_of_day(value: str) -> date:
+    """The day of ``--as-of``: a date, or an ISO 8601 date-time (its UTC day).
+
+    >>> as_of_day("2026-06-01T08:00:00+02:00")
+    datetime.date(2026, 6, 1)
+    """
+    try:
+        found = parse_day(value, "--as-of")
+    except BadDate as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    assert found is not None  # a text always gives a day or raises
+    return found
+
+
+def effective_day(value: str) -> date:
+    """The day of ``--effective``: a date (a date-time gives its UTC day)."""
+    try:
+        found = parse_day(value, "--effective")
+    except BadDate as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    assert found is not None
+    return found
 
 
 def positive(value: str) -> int:

@@ -26,7 +26,6 @@ _MARK = {Severity.ERROR: "ERROR", Severity.WARNING: "warning", Severity.INFO: "i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
     parser.add_argument(
         "--severity",
         choices=[s.value for s in Severity],
@@ -34,11 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="show findings at least this severe (default: info, all of them)",
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 if any finding is an error")
-    add_store_arguments(parser)
+    parser.add_argument(
+        "--on", type=day, help="deprecated: the day whose absences count only; --as-of moves the org's version too"
+    )
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = audit(store_for_questions(args), on=args.on)
+    result = audit(store_for_questions(args), on=args.as_of or args.on)
     answer = audit_answer(result, at_least=Severity(args.severity))
     if args.json:
         emit_json(dump(answer))

@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "person", nargs="?", type=text, help="person id, email or full name (default: the top of the organisation)"
     )
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,12 @@
-"""``buckstop changes``: the log of loads, newest first: version, when, who, what."""
+"""``buckstop changes``: the log of loads, newest first: version, effective date (scheduled ones marked), when, who,
+what."""
 
 from __future__ import annotations
 
 import argparse
+from datetime import date
+
+from buckstop.graph.timeline import today
 
 from ..stores import open_store
 from ._args import positive
@@ -10,7 +14,7 @@ from ._common import add_store_arguments, settings_of
 from .output import emit_json, table
 
 NAME = "changes"
-HELP = "the newest changes to the org: version, when, who, what"
+HELP = "the newest changes to the org: version, the day it is in force (scheduled ones marked), when, who, what"
 EXAMPLE = """\
 examples:
   buckstop changes --limit 5
@@ -28,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         changes = store.changes(limit=args.limit)
     finally:
         store.close()
+    day = today()
     if args.json:
         emit_json(
             [
@@ -37,13 +42,30 @@ def run(args: argparse.Namespace) -> int:
                     "actor": c.actor,
                     "summary": c.summary,
                     "records": c.records,
+                    "effective": c.effective.isoformat() if c.effective else None,
+                    "scheduled": bool(c.effective and c.effective > day),
                 }
                 for c in changes
             ]
         )
     elif changes:
-        rows = [(str(c.version), c.at.isoformat(timespec="seconds"), c.actor, c.summary) for c in changes]
-        print(table(rows, ("version", "at", "who", "what")))
+        rows = [
+            (
+                str(c.version),
+                _effective(c.effective, day),
+                c.at.isoformat(timespec="seconds"),
+                c.actor,
+                c.summary,
+            )
+            for c in changes
+        ]
+        print(table(rows, ("version", "effective", "loaded at", "who", "what")))
     else:
         print("no changes yet: the store is empty")
     return 0
+
+
+def _effective(effective: date | None, day: date) -> str:
+    if effective is None:
+        return "-"
+    return f"{effective} (scheduled)" if effective > day else str(effective)

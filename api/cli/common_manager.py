@@ -24,7 +24,7 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("a", type=text, help="a person (id, email or name) or a department (id or name)")
     parser.add_argument("b", type=text, help="another person or department")
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:

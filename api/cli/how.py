@@ -24,7 +24,7 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("start", metavar="A", type=text, help="a name, handle, email or key (person:ID, account:ID…)")
     parser.add_argument("end", metavar="B", type=text, help="another one")
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -22,12 +22,12 @@ examples:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", type=text, help="account id or handle, or department id or name")
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    answer = who_is_in_charge(store, args.name)
+    answer = who_is_in_charge(store, args.name, on=args.as_of)
     if args.json:
         emit_json(dump(in_charge_answer(answer, store)))
         return 0

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from buckstop.graph.errors import BuckstopError, BundleRefused
 from buckstop.graph.memory import MemoryStore
+from buckstop.graph.timeline import today
 from buckstop.loaders import Input, Load, load
 
 from ..answers import dump, load_answer
 from ..settings import Settings
 from ..stores import open_store
+from ._args import effective_day
 from ._common import add_store_arguments, cli_actor
 from .output import emit_json, refused, say
 from .progress import Bar
@@ -32,6 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show the changes and problems, apply nothing")
     parser.add_argument("--managers", help="a two-column file (person, manager) for an export with no managers")
     parser.add_argument("--columns", help="a column map (field,column) for an export of any other header")
+    parser.add_argument(
+        "--effective",
+        type=effective_day,
+        metavar="DATE",
+        help="the day the load comes into force, YYYY-MM-DD (default today): a past day adds history, a future "
+        "one is scheduled",
+    )
     parser.add_argument("--limit", type=int, default=20, help="people shown per section of the diff (default 20)")
     add_store_arguments(parser)
 
@@ -74,7 +83,15 @@ def run(args: argparse.Namespace) -> int:
     done: Load | None = None
     try:
         supply = FLAGS if isinstance(source, dict) or Path(source).is_file() else None
-        done = load(store, source, dry_run=args.dry_run, actor=cli_actor(), progress=bar, supply=supply)
+        done = load(
+            store,
+            source,
+            dry_run=args.dry_run,
+            actor=cli_actor(),
+            progress=bar,
+            supply=supply,
+            effective=args.effective,
+        )
     finally:
         bar.close()
         store.close()
@@ -95,7 +112,12 @@ def run(args: argparse.Namespace) -> int:
         verdict = f"has {problems:,} problem{'' if problems == 1 else 's'}" if problems else "is valid"
         say(f"dry run: the load {verdict} ({counts or 'no records read'}); nothing was applied")
     else:
-        say(f"loaded {args.path}: {counts}; the org is now version {done.applied.version} in {settings.db}")
+        say(
+            f"loaded {args.path}: {counts}; the org is now version {done.applied.version}, effective "
+            f"{done.applied.effective}, in {settings.db}"
+        )
+        if done.applied.effective and done.applied.effective > today():
+            say(f"scheduled: today's answers do not change until {done.applied.effective}")
     for line in done.diff.lines(args.limit):
         say(line)
     if done.problems:

@@ -30,6 +30,7 @@ from . import (
     chain,
     changes,
     common_manager,
+    diff,
     how,
     in_charge,
     load,
@@ -67,6 +68,7 @@ COMMANDS = (
     mcp,
     token,
     changes,
+    diff,
     settings,
 )
 

@@ -24,16 +24,18 @@ COLUMNS = ("account", "handle", "issue_type", "issue_type_name", "rule", "fallba
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
     formats = parser.add_mutually_exclusive_group()
     formats.add_argument("--csv", action="store_true", help="print CSV (one row per account and issue type)")
     formats.add_argument("--json", action="store_true", help="print JSON instead of text")
-    add_store_arguments(parser, json=False)
+    parser.add_argument(
+        "--on", type=day, help="deprecated: the day whose absences count only; --as-of moves the org's version too"
+    )
+    add_store_arguments(parser, json=False, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    result = matrix(store, on=args.on)
+    result = matrix(store, on=args.as_of or args.on)
     if args.json:
         emit_json(dump(matrix_answer(result, store)))
     elif args.csv:

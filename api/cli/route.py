@@ -23,13 +23,15 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("account", type=text, help="account id or handle, e.g. @CorvidHelp or twitter:@CorvidHelp")
     parser.add_argument("issue", type=text, help="issue type id, name or synonym, e.g. refund or 'money back'")
-    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
-    add_store_arguments(parser)
+    parser.add_argument(
+        "--on", type=day, help="deprecated: the day whose absences count only; --as-of moves the org's version too"
+    )
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    answer = route(store, args.account, args.issue, on=args.on)
+    answer = route(store, args.account, args.issue, on=args.as_of or args.on)
     if args.json:
         emit_json(dump(route_answer(answer, store)))
         return 0

@@ -23,7 +23,7 @@ examples:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("text", type=text, help="what to look for")
     parser.add_argument("--limit", type=positive, default=20, help="at most this many hits, 1 or more (default 20)")
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_store_arguments(parser)
+    add_store_arguments(parser, as_of=True)
 
 
 class EmptyOrg(BuckstopError):

@@ -12,13 +12,14 @@ cannot set (``Apollo-Require-Preflight`` or ``X-Buckstop-Upload``); see
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
 from strawberry.types import Info
 
 from buckstop.graph.store import Store
+from buckstop.graph.timeline import parse_day
 from buckstop.loaders import Input, load
 
 from .. import answers
@@ -26,7 +27,7 @@ from ..metrics import timed_load
 from .cost import Cost, priced
 from .permissions import admin, principal_of, private
 
-__all__ = ["LoadResult", "Mutation", "is_upload", "needs_preflight"]
+__all__ = ["ChangesBetween", "LoadResult", "Mutation", "is_upload", "needs_preflight"]
 
 #: How an upload gives its auxiliary files: the mutation's arguments, for the loader's hints.
 ARGUMENTS = {"managers.csv": "the `managers` upload", "columns.csv": "the `columnMap` upload"}
@@ -89,10 +90,22 @@ class PeopleDiff:
     consequences: list[RoutingConsequence]
 
 
+@strawberry.experimental.pydantic.type(model=answers.BetweenAnswer, description=answers.BetweenAnswer.__doc__)
+class ChangesBetween:
+    from_day: strawberry.auto
+    to_day: strawberry.auto
+    from_version: strawberry.auto
+    from_effective: strawberry.auto
+    to_version: strawberry.auto
+    to_effective: strawberry.auto
+    diff: PeopleDiff
+
+
 @strawberry.experimental.pydantic.type(model=answers.LoadAnswer, description=answers.LoadAnswer.__doc__)
 class LoadResult:
     applied: strawberry.auto
     version: strawberry.auto
+    effective: strawberry.auto
     notes: strawberry.auto
     problem_count: strawberry.auto
     problems: strawberry.auto
@@ -123,7 +136,15 @@ class Mutation:
         column_map: Upload | None = None,
         dry_run: bool = False,
         limit: int = 100,
+        effective: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The day the load comes into force, YYYY-MM-DD (default today): a past day adds "
+                "history, a future one is scheduled."
+            ),
+        ] = None,
     ) -> LoadResult:
+        day = parse_day(effective, "effective")
         inputs = {"people.csv": await _input("people.csv", file)}
         if managers is not None:
             inputs["managers.csv"] = await _input("managers.csv", managers)
@@ -133,7 +154,9 @@ class Mutation:
         # A load of a million rows takes a while: off the event loop, so other questions are answered meanwhile.
         actor = principal_of(info).name
         with timed_load(dry_run) as timing:
-            done = await asyncio.to_thread(load, store, inputs, dry_run=dry_run, actor=actor, supply=ARGUMENTS)
+            done = await asyncio.to_thread(
+                load, store, inputs, dry_run=dry_run, actor=actor, supply=ARGUMENTS, effective=day
+            )
             if done.applied is not None:
                 timing.outcome = "applied"
         return LoadResult.from_pydantic(answers.load_answer(done, max(0, min(limit, 10_000))))

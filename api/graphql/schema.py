@@ -30,15 +30,18 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult, Info
 
 from buckstop import queries
+from buckstop.graph.dated import as_of as dated_store
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.org import Org
 from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
+from buckstop.graph.timeline import parse_day, today
 from buckstop.queries.common import common_manager
 from buckstop.queries.connection import connection
 from buckstop.queries.lookup import find_person
 
+from .. import answers
 from ..errors import ErrorShape
 from ..metrics import OperationMetrics
 from ..questions import off_loop
@@ -47,7 +50,7 @@ from .cases import CaseMutation, CaseQuery
 from .cost import LOOKUP, Cost, costs_of, priced
 from .documents import Checks
 from .graph_types import CommonManager, Connection
-from .loading import Mutation
+from .loading import ChangesBetween, Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
 from .triage_types import Triage
@@ -106,6 +109,30 @@ def _store(info: Info) -> Store:
     return store
 
 
+AsOf = Annotated[
+    str | None,
+    strawberry.argument(
+        name="asOf",
+        description="The day asked about: the version of the org in force then, and its absences. A date "
+        "(YYYY-MM-DD) or an ISO 8601 date-time (its UTC day); default today.",
+    ),
+]
+On = Annotated[
+    date | None,
+    strawberry.argument(
+        description="The day whose absences count, only.",
+        deprecation_reason="Use `asOf`, which also picks the org's version.",
+    ),
+]
+
+
+def _dated(info: Info, as_of: str | None, on: date | None = None) -> tuple[Store, date | None]:
+    """The request's store as of the day asked (``asOf``), and the day whose absences count (``asOf``, else the
+    deprecated ``on``, which moves only them; None: today)."""
+    day = parse_day(as_of, "asOf")
+    return dated_store(_store(info), day), day or on
+
+
 def _private(info: Info) -> bool:
     """Whether the caller may find people by private names: the public view may not (see :mod:`queries.lookup`)."""
     return principal_of(info).reads_private
@@ -127,27 +154,47 @@ def question(cost: Cost, description: str, extensions: Sequence[FieldExtension] 
     return strawberry.field(description=description, metadata=priced(cost), extensions=[*extensions, AnsweredOnce()])
 
 
-@strawberry.type(name="Change", description="One applied change to the org.")
+@strawberry.type(name="Change", description="One applied change to the org: a version, and when it is in force.")
 class ChangeEntry:
     version: int = strawberry.field(description="The org version it made.")
     at: datetime
     actor: str = strawberry.field(description="Who: the token's name, or cli:USER for a command on the server.")
     summary: str = strawberry.field(description="What, in one line.")
     records: int = strawberry.field(description="How many records the change carried.")
+    effective: date | None = strawberry.field(
+        description="The day the version comes into force; null for one loaded before versions had dates."
+    )
+    scheduled: bool = strawberry.field(description="Whether that day is still to come.")
 
     @classmethod
-    def of(cls, change: Any) -> ChangeEntry:
+    def of(cls, change: Any, day: date) -> ChangeEntry:
         return cls(
-            version=change.version, at=change.at, actor=change.actor, summary=change.summary, records=change.records
+            version=change.version,
+            at=change.at,
+            actor=change.actor,
+            summary=change.summary,
+            records=change.records,
+            effective=change.effective,
+            scheduled=change.effective is not None and change.effective > day,
         )
+
+
+@strawberry.type(name="OrgVersion", description="The version of the org that answers the questions about a day.")
+class OrgVersion:
+    number: int = strawberry.field(description="The version: the number of the load that made it (0: none).")
+    effective: date | None = strawberry.field(
+        description="The day it came (or comes) into force; null before the first version, or for one in force "
+        "from the beginning."
+    )
 
 
 @strawberry.type
 class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
     @off_loop
-    def route(self, info: Info, account: str, issue_type: str, on: date | None = None) -> Routing:
-        answer = queries.route(_store(info), account, issue_type, on=on)
+    def route(self, info: Info, account: str, issue_type: str, on: On = None, as_of: AsOf = None) -> Routing:
+        store, day = _dated(info, as_of, on)
+        answer = queries.route(store, account, issue_type, on=day)
         return Routing.of(answer, _view(info, answer.org))
 
     @question(
@@ -162,41 +209,42 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
 
     @question(LOOKUP, "The person at the top of the organisation: the name on the door.")
     @off_loop
-    def top(self, info: Info) -> Person | None:
-        person, org = queries.top(_store(info))
+    def top(self, info: Info, as_of: AsOf = None) -> Person | None:
+        person, org = queries.top(_dated(info, as_of)[0])
         return Person.of(person, _view(info, org)) if person else None
 
     @question(Cost(1, items=10), "The people above a person (id, email or name), nearest first.")
     @off_loop
-    def chain_of_command(self, info: Info, person: strawberry.ID) -> list[Person]:
-        chain = queries.chain_of_command(_store(info), str(person), private=_private(info))
+    def chain_of_command(self, info: Info, person: strawberry.ID, as_of: AsOf = None) -> list[Person]:
+        chain = queries.chain_of_command(_dated(info, as_of)[0], str(person), private=_private(info))
         view = _view(info, chain.org)
         return [Person.of(p, view) for p in chain.above]
 
     @question(BY_NAME, "A person's manager (the nearest who has not left).")
     @off_loop
-    def boss(self, info: Info, of: strawberry.ID) -> Person | None:
-        person, org = queries.boss(_store(info), str(of), private=_private(info))
+    def boss(self, info: Info, of: strawberry.ID, as_of: AsOf = None) -> Person | None:
+        person, org = queries.boss(_dated(info, as_of)[0], str(of), private=_private(info))
         return Person.of(person, _view(info, org)) if person else None
 
     @question(Cost(1, items=10), "An account's or department's head, then the chain above.")
     @off_loop
-    def who_is_in_charge(self, info: Info, of: str) -> list[Person]:
-        answer = queries.who_is_in_charge(_store(info), of)
+    def who_is_in_charge(self, info: Info, of: str, as_of: AsOf = None) -> list[Person]:
+        store, day = _dated(info, as_of)
+        answer = queries.who_is_in_charge(store, of, on=day)
         view = _view(info, answer.org)
         return [Person.of(p, view) for p in answer.people]
 
     @question(BY_NAME, "One person by id, email or unique name.")
     @off_loop
-    def person(self, info: Info, id: strawberry.ID) -> Person | None:
-        store = _store(info)
+    def person(self, info: Info, id: strawberry.ID, as_of: AsOf = None) -> Person | None:
+        store = _dated(info, as_of)[0]
         org = store.read(Focus(Reach.PERSON, (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
 
     @question(Cost(2), "The lowest manager above two people (or two departments' heads), with both paths.")
     @off_loop
-    def common_manager(self, info: Info, a: strawberry.ID, b: strawberry.ID) -> CommonManager:
-        answer = common_manager(_store(info), str(a), str(b), private=_private(info))
+    def common_manager(self, info: Info, a: strawberry.ID, b: strawberry.ID, as_of: AsOf = None) -> CommonManager:
+        answer = common_manager(_dated(info, as_of)[0], str(a), str(b), private=_private(info))
         return CommonManager.of(answer, _view(info, answer.org))
 
     @question(
@@ -204,13 +252,17 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
         "The shortest explained path between two nodes (names, handles or kind:id), hop by hop; reads the whole org.",
     )
     @off_loop
-    def connection(self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str) -> Connection:
-        return Connection.of(connection(_store(info), from_, to, private=_private(info)))
+    def connection(
+        self, info: Info, from_: Annotated[str, strawberry.argument(name="from")], to: str, as_of: AsOf = None
+    ) -> Connection:
+        return Connection.of(connection(_dated(info, as_of)[0], from_, to, private=_private(info)))
 
     @question(PAGE, "The people whose recorded manager is `of` (id, email or name), by name, a page at a time.")
     @off_loop
-    def reports(self, info: Info, of: strawberry.ID, offset: Offset = 0, limit: Limit = None) -> list[Person]:
-        answer = queries.direct_reports(_store(info), str(of), private=_private(info))
+    def reports(
+        self, info: Info, of: strawberry.ID, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None
+    ) -> list[Person]:
+        answer = queries.direct_reports(_dated(info, as_of)[0], str(of), private=_private(info))
         view = _view(info, answer.org)
         return [Person.of(p, view) for p in _page(info, list(answer.people), offset, limit)]
 
@@ -219,43 +271,45 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
         "Search people, departments, roles, accounts, agencies and issue types.",
     )
     @off_loop
-    def search(self, info: Info, text: str, limit: Limit = None) -> list[Hit]:
-        hits, org = queries.search(_store(info), text, limit=max(1, _limit(info, limit, 20)), private=_private(info))
+    def search(self, info: Info, text: str, limit: Limit = None, as_of: AsOf = None) -> list[Hit]:
+        hits, org = queries.search(
+            _dated(info, as_of)[0], text, limit=max(1, _limit(info, limit, 20)), private=_private(info)
+        )
         view = _view(info, org)
         return [Hit.of(hit, view) for hit in hits]
 
     @question(PAGE, "Accounts by id, a page at a time.")
     @off_loop
-    def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Account]:
-        org = _store(info).read(Focus.kinds("account"))
+    def accounts(self, info: Info, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None) -> list[Account]:
+        org = _dated(info, as_of)[0].read(Focus.kinds("account"))
         view = _view(info, org)
         return [Account.of(a, view) for _, a in _page(info, sorted(org.accounts.items()), offset, limit)]
 
     @question(PAGE, "Departments by id, a page at a time.")
     @off_loop
-    def departments(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Department]:
-        org = _store(info).read(Focus.kinds("department"))
+    def departments(self, info: Info, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None) -> list[Department]:
+        org = _dated(info, as_of)[0].read(Focus.kinds("department"))
         view = _view(info, org)
         return [Department.of(d, view) for _, d in _page(info, sorted(org.departments.items()), offset, limit)]
 
     @question(PAGE, "Roles by id, a page at a time.")
     @off_loop
-    def roles(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Role]:
-        org = _store(info).read(Focus.kinds("role"))
+    def roles(self, info: Info, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None) -> list[Role]:
+        org = _dated(info, as_of)[0].read(Focus.kinds("role"))
         view = _view(info, org)
         return [Role.of(r, view) for _, r in _page(info, sorted(org.roles.items()), offset, limit)]
 
     @question(PAGE, "The issue taxonomy by id, a page at a time.")
     @off_loop
-    def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[IssueType]:
-        org = _store(info).read(Focus.kinds("issue_type"))
+    def issue_types(self, info: Info, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None) -> list[IssueType]:
+        org = _dated(info, as_of)[0].read(Focus.kinds("issue_type"))
         view = _view(info, org)
         return [IssueType.of(i, view) for _, i in _page(info, sorted(org.issue_types.items()), offset, limit)]
 
     @question(PAGE, "People by id, a page at a time.")
     @off_loop
-    def people(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[Person]:
-        org = _store(info).read(Focus.kinds("person"))
+    def people(self, info: Info, offset: Offset = 0, limit: Limit = None, as_of: AsOf = None) -> list[Person]:
+        org = _dated(info, as_of)[0].read(Focus.kinds("person"))
         view = _view(info, org)
         return [Person.of(org.people[i], view) for i in _page(info, sorted(org.people), offset, limit)]
 
@@ -263,7 +317,34 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     @off_loop
     def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
         found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
-        return [ChangeEntry.of(c) for c in found[max(offset, 0) :]]
+        return [ChangeEntry.of(c, today()) for c in found[max(offset, 0) :]]
+
+    @question(
+        Cost(1, per_thousand_people=300),
+        "What changed between the versions in force on two days: joiners, leavers, movers, title and other "
+        "changes; reads the whole org twice.",
+    )
+    @off_loop
+    def changes_between(
+        self,
+        info: Info,
+        from_: Annotated[str, strawberry.argument(name="from", description="The first day (as `asOf`).")],
+        to: Annotated[str | None, strawberry.argument(description="The second day (default today).")] = None,
+        limit: Annotated[int, strawberry.argument(description="People per section, at most.")] = 20,
+    ) -> ChangesBetween:
+        start = parse_day(from_, "from") or today()
+        end = parse_day(to, "to") or today()
+        store = _store(info)
+        before = store.read(Focus(Reach.WHOLE, day=start))
+        after = store.read(Focus(Reach.WHOLE, day=end))
+        answer = answers.between_answer(start, end, before, after, max(0, min(limit, 1_000)))
+        return ChangesBetween.from_pydantic(answer)
+
+    @question(LOOKUP, "The version of the org that answers the questions about `asOf` (default today).")
+    @off_loop
+    def version(self, info: Info, as_of: AsOf = None) -> OrgVersion:
+        org = _dated(info, as_of)[0].read(Focus(Reach.NODES))
+        return OrgVersion(number=org.version, effective=org.effective)
 
     @question(
         Cost(1, per_thousand_people=300), "The chain-of-command audit of the whole org: every finding, worst first."
@@ -272,20 +353,23 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     def org_health(
         self,
         info: Info,
-        on: date | None = None,
+        on: On = None,
         severity: Annotated[
             queries.Severity, strawberry.argument(description="Only findings at least this severe.")
         ] = queries.Severity.INFO,
+        as_of: AsOf = None,
     ) -> OrgHealth:
-        return OrgHealth.of(queries.audit(_store(info), on=on), severity)
+        store, day = _dated(info, as_of, on)
+        return OrgHealth.of(queries.audit(store, on=day), severity)
 
     @question(
         Cost(1, per_thousand_people=150),
         "Who handles each top-level issue type on each account, and which only fall back.",
     )
     @off_loop
-    def responsibility_matrix(self, info: Info, on: date | None = None) -> ResponsibilityMatrix:
-        result = queries.matrix(_store(info), on=on)
+    def responsibility_matrix(self, info: Info, on: On = None, as_of: AsOf = None) -> ResponsibilityMatrix:
+        store, day = _dated(info, as_of, on)
+        result = queries.matrix(store, on=day)
         return ResponsibilityMatrix.of(result, _view(info, result.org))
 
 

@@ -28,9 +28,11 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from buckstop import queries
+from buckstop.graph.dated import as_of as dated_store
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.model import Kind
 from buckstop.graph.store import Store
+from buckstop.graph.timeline import parse_day
 from buckstop.queries.common import common_manager as common_manager_of
 from buckstop.queries.connection import connection as connection_of
 
@@ -64,8 +66,9 @@ the people who run the accounts.
 - `common_manager` names who can settle an issue that straddles two people or departments; \
 `connection` explains how two things of the org are linked, hop by hop.
 Every answer carries `explanation` (say why when you hand a case on) and `provenance` (where \
-each fact came from). Give customers the names of `public` people only. `on` is an ISO date; \
-absences count on that day (default today).
+each fact came from). Give customers the names of `public` people only. `as_of` (YYYY-MM-DD or \
+an ISO date-time) asks about another day: the org as it was, or as it will be, then (default today); \
+every answer names the version that answered (`orgVersion`, `orgEffective`).
 - A customer waiting for an answer: `open_case` (it is routed, and climbs the chain if nobody \
 acknowledges it in time), then `read_case`, `note_case`, `hand_off_case`, `escalate_case`, \
 `resolve_case`; these need a token of scope `cases`. The other tools only read."""
@@ -74,7 +77,17 @@ READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempot
 WRITES = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 
 Account = Annotated[str, Field(description="The account: id, handle (@CorvidHelp) or platform:handle.")]
-On = Annotated[date | None, Field(description="The day whose absences count, ISO (default: today).")]
+On = Annotated[
+    date | None,
+    Field(description="Deprecated: the day whose absences count, only; `as_of` moves the org's version too."),
+]
+AsOf = Annotated[
+    str | None,
+    Field(
+        description="The day asked about: the version of the org in force then, and its absences; YYYY-MM-DD or an "
+        "ISO 8601 date-time (default: today)."
+    ),
+]
 FindKind = Literal["person", "department", "role", "account", "agency", "issue_type"]
 
 
@@ -115,16 +128,25 @@ def _error(message: str, details: dict[str, Any]) -> CallToolResult:
     )
 
 
+def _at(store: Store, as_of: str | None, on: date | None = None) -> tuple[Store, date | None]:
+    """``store`` as of the day asked (``as_of``), and the day whose absences count (``as_of``, else the deprecated
+    ``on``, which moves only them; None: today)."""
+    day = parse_day(as_of, "as_of")
+    return dated_store(store, day), day or on
+
+
 def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
     """The tool bodies, bound to ``store``. Their docstrings are the tools' descriptions."""
 
     def route(
         account: Account,
         issue: Annotated[str, Field(description="The issue type: id, name or synonym (refund, 'money back').")],
+        as_of: AsOf = None,
         on: On = None,
     ) -> answers.RouteAnswer:
         """Who handles an issue type on an account, the escalation chain above them up to the top, and why."""
-        return answers.route_answer(queries.route(store, account, issue, on=on), store)
+        dated, day = _at(store, as_of, on)
+        return answers.route_answer(queries.route(dated, account, issue, on=day), dated)
 
     def triage(
         account: Account,
@@ -142,21 +164,26 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
 
     def chain_of_command(
         person: Annotated[str, Field(description="The person: id, email or full name.")],
+        as_of: AsOf = None,
     ) -> answers.ChainAnswer:
         """The people above a person, their manager first, up to the top of the organisation."""
-        return answers.chain_answer(queries.chain_of_command(store, person, private=current.get().reads_private), store)
+        dated, _ = _at(store, as_of)
+        return answers.chain_answer(queries.chain_of_command(dated, person, private=current.get().reads_private), dated)
 
     def who_is_in_charge(
         of: Annotated[str, Field(description="An account (id or handle) or a department (id or name).")],
+        as_of: AsOf = None,
         on: On = None,
     ) -> answers.InChargeAnswer:
         """Who is in charge of an account or a department: its head, then the chain above them."""
-        return answers.in_charge_answer(queries.who_is_in_charge(store, of, on=on), store)
+        dated, day = _at(store, as_of, on)
+        return answers.in_charge_answer(queries.who_is_in_charge(dated, of, on=day), dated)
 
-    def top() -> answers.TopAnswer:
+    def top(as_of: AsOf = None) -> answers.TopAnswer:
         """The person at the top of the organisation: the answer to "who is your CEO?"."""
-        person, org = queries.top(store)
-        return answers.top_answer(person, org, store)
+        dated, _ = _at(store, as_of)
+        person, org = queries.top(dated)
+        return answers.top_answer(person, org, dated)
 
     def find(
         text: Annotated[str, Field(description="A name, handle, title, email or synonym, or part of one.")],
@@ -164,10 +191,12 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
             list[FindKind] | None, Field(description="Only these kinds (default: people, accounts, issue types).")
         ] = None,
         limit: Annotated[int, Field(ge=1, le=50, description="At most this many hits.")] = 10,
+        as_of: AsOf = None,
     ) -> answers.FindAnswer:
         """Find people, accounts and issue types (or departments, roles, agencies) by any of their names."""
         wanted = frozenset(Kind(k) for k in (kinds or ("person", "account", "issue_type")))
-        hits, org = queries.search(store, text, kinds=wanted, limit=limit, private=current.get().reads_private)
+        dated, _ = _at(store, as_of)
+        hits, org = queries.search(dated, text, kinds=wanted, limit=limit, private=current.get().reads_private)
         return answers.find_answer(hits, org, text)
 
     def audit(
@@ -175,32 +204,39 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         severity: Annotated[
             Literal["error", "warning", "info"], Field(description="Only findings at least this severe.")
         ] = "info",
+        as_of: AsOf = None,
     ) -> answers.AuditAnswer:
         """The chain-of-command audit: every place the org will fail a customer, with why and how to fix it."""
-        result = queries.audit(store, on=on)
+        dated, day = _at(store, as_of, on)
+        result = queries.audit(dated, on=day)
         return answers.audit_answer(result, at_least=queries.Severity(severity))
 
-    def responsibility_matrix(on: On = None) -> answers.MatrixAnswer:
+    def responsibility_matrix(on: On = None, as_of: AsOf = None) -> answers.MatrixAnswer:
         """Who handles each top-level issue type on each account, and which of those only reach a fallback."""
-        return answers.matrix_answer(queries.matrix(store, on=on), store)
+        dated, day = _at(store, as_of, on)
+        return answers.matrix_answer(queries.matrix(dated, on=day), dated)
 
     # -- the graph questions (queries/common.py, queries/connection.py) --
 
     def common_manager(
         a: Annotated[str, Field(description="A person (id, email or name) or a department (id or name).")],
         b: Annotated[str, Field(description="Another person or department.")],
+        as_of: AsOf = None,
     ) -> answers_graph.CommonManagerAnswer:
         """The lowest manager above two people (or two departments' heads): who can settle what straddles them."""
         private = current.get().reads_private
-        return answers_graph.common_manager_answer(common_manager_of(store, a, b, private=private), store)
+        dated, _ = _at(store, as_of)
+        return answers_graph.common_manager_answer(common_manager_of(dated, a, b, private=private), dated)
 
     def connection(
         start: Annotated[str, Field(description="A name, handle, email or key (person:ID, account:ID…).")],
         end: Annotated[str, Field(description="Another one.")],
+        as_of: AsOf = None,
     ) -> answers_graph.ConnectionAnswer:
         """How two things of the org are connected: the shortest path, each hop with its edge kind and bundle row."""
         private = current.get().reads_private
-        return answers_graph.connection_answer(connection_of(store, start, end, private=private))
+        dated, _ = _at(store, as_of)
+        return answers_graph.connection_answer(connection_of(dated, start, end, private=private))
 
     return [
         route,

@@ -16,6 +16,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from buckstop.graph.codec import decode, encode
@@ -69,15 +70,19 @@ def record_of(labels: list[str], props: dict[str, Any]) -> Record:
     return decode(kind, data)
 
 
-def org_of(row: Any, *, reach: str | None = None, complete: frozenset[Kind] = frozenset()) -> Org:
+def org_of(
+    row: Any, *, reach: str | None = None, complete: frozenset[Kind] = frozenset(), effective: date | None = None
+) -> Org:
     """The org of one read's row: whole, or (``reach`` named) the partial org that reach fetched.
 
-    ``complete``: the kinds the reach fetched every record of.
+    ``complete``: the kinds the reach fetched every record of; ``effective``: the day its version came into force.
     """
     if row is None or row["version"] is None:
         return Org()
     records = [record_of(labels, props) for labels, props in row["nodes"]]
     if reach is None:
-        return Org(records, version=int(row["version"]))
+        return Org(records, version=int(row["version"]), effective=effective)
     version, top_id = int(row["version"]), row["top_id"]
-    return Org(records, version=version, partial=True, top_id=top_id, reach=reach, complete=complete)
+    return Org(
+        records, version=version, effective=effective, partial=True, top_id=top_id, reach=reach, complete=complete
+    )

@@ -4,15 +4,25 @@ Vocabulary:
 
 - The ``Meta`` node holds the org's ``version`` and the ``top_id`` computed at load.
 - ``Change`` nodes are the log of loads, one per version; ``Token`` nodes the
-  API tokens (digests, never secrets). Neither is an ``OrgNode``: a load
-  replaces the org and leaves them be.
-- A *load* is one write transaction: read the current org, check the change set
-  against it (the same :mod:`graph.validate` as the memory backend), then replace
-  the org's nodes (:mod:`graph.neo4j.records`) and relationships. A refused or
-  interrupted load rolls back whole; readers see the previous org until the commit.
-- A *read* answers one question's :class:`~graph.store.Focus` with the one Cypher
-  query its reach compiles to (:mod:`graph.neo4j.reads`); the questions in
-  ``queries/`` then run over that part exactly as over the memory backend's org.
+  API tokens (digests, never secrets); ``Version`` nodes the history
+  (:mod:`graph.neo4j.history`). None is an ``OrgNode``: a load replaces the org
+  and leaves them be.
+- A *load* is one write transaction: read the history, fold the version in force
+  on the load's effective day, check the change set against it (the same
+  :mod:`graph.validate` as the memory backend), add the new version (and re-base
+  the one after it, if it was loaded between two), then *materialise* the version
+  in force today: replace the org's nodes (:mod:`graph.neo4j.records`) and
+  relationships, and note in ``Meta`` its ``version``, ``effective`` date and the
+  day it is in force ``until``. A refused or interrupted load rolls back whole;
+  readers see the previous org until the commit.
+- A *read* answers one question's :class:`~graph.store.Focus`: about a day the
+  materialised version is in force, with the one Cypher query its reach compiles
+  to (:mod:`graph.neo4j.reads`); about another day (the past, a scheduled version,
+  or today once a scheduled version has come into force since the last load), with
+  that version's whole org, folded from the history in the same read transaction
+  and kept for the next question (the :data:`~graph.memory.CACHED_VERSIONS` most
+  recent). The questions in ``queries/`` then run over either exactly as over the
+  memory backend's org.
 - The *commit gate* keeps a read from straddling a commit. Neo4j's reads are
   read-committed: a query running while a load's commit is applied can see
   part of each org. So a load, its work done and just before its commit, opens
@@ -30,24 +40,28 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
 from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from buckstop.graph.errors import StoreUnavailable, TokenExists
+from buckstop.graph.memory import CACHED_VERSIONS
 from buckstop.graph.model import Kind
 from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import WHOLE, Applied, Change, Focus, Summary
+from buckstop.graph.timeline import BEGINNING, Clock, Timeline, Version, today
 from buckstop.graph.tokens import Token, now, unknown_token
 from buckstop.graph.validate import require_valid
 
 from .cases import Neo4jCaseBook
+from .history import Stored, delta, fold, stored
 from .reads import compiled, query_for
 from .records import LABELS, org_of, properties
 
@@ -67,6 +81,7 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT buckstop_rule_id IF NOT EXISTS FOR (n:Rule) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT buckstop_absence_id IF NOT EXISTS FOR (n:Absence) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT buckstop_change_version IF NOT EXISTS FOR (n:Change) REQUIRE n.version IS UNIQUE",
+    "CREATE CONSTRAINT buckstop_version_number IF NOT EXISTS FOR (n:Version) REQUIRE n.number IS UNIQUE",
     "CREATE CONSTRAINT buckstop_token_digest IF NOT EXISTS FOR (n:Token) REQUIRE n.digest IS UNIQUE",
     "CREATE INDEX buckstop_token_name IF NOT EXISTS FOR (n:Token) ON (n.name)",
     "CREATE INDEX buckstop_person_email IF NOT EXISTS FOR (n:Person) ON (n.email_norm)",
@@ -84,8 +99,16 @@ COMMIT_WAIT = 10.0
 #: After how many seconds an open commit gate is taken for the leftover of a loader that died.
 STALE_GATE = 60.0
 
+# The gate, and which version the org's nodes hold (the same before and after: else a load came between).
 _GATE: LiteralString = (
-    "OPTIONAL MATCH (g:Meta {id: 'commit'}) RETURN g.pending AS pending, g.done AS done, timestamp() - g.since AS age"
+    "OPTIONAL MATCH (g:Meta {id: 'commit'}) OPTIONAL MATCH (m:Meta {id: 'org'}) "
+    "RETURN g.pending AS pending, g.done AS done, timestamp() - g.since AS age, "
+    "m.version AS version, m.effective AS effective, m.until AS until"
+)
+_VERSIONS: LiteralString = "MATCH (v:Version) RETURN v.number AS number, v.effective AS effective ORDER BY v.key"
+_HISTORY: LiteralString = (
+    "MATCH (v:Version) WHERE v.key <= $key "
+    "RETURN v.number AS number, v.effective AS effective, v.delta AS delta ORDER BY v.key"
 )
 _OPEN_GATE: LiteralString = (
     "MERGE (g:Meta {id: 'commit'}) ON CREATE SET g.pending = 0, g.done = 0 "
@@ -110,8 +133,13 @@ class Neo4jStore:
         database: str | None = None,
         *,
         connection_timeout: float = 5.0,
+        clock: Clock = today,
     ) -> None:
         self.uri = uri
+        #: What day it is: which version a read without a day answers with (a test moves it).
+        self.clock = clock
+        self._cache: OrderedDict[int, Org] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.database = database or None
         auth = (user, password or "") if user else None
         try:
@@ -153,8 +181,13 @@ class Neo4jStore:
 
     def clear(self) -> None:
         """Remove the org and its version: the database is as new (for tests and re-initialisation)."""
-        self._run("MATCH (n:OrgNode|Change|Token) DETACH DELETE n", RoutingControl.WRITE)
-        self._run("MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null", RoutingControl.WRITE)
+        self._run("MATCH (n:OrgNode|Change|Token|Version) DETACH DELETE n", RoutingControl.WRITE)
+        self._run(
+            "MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null, m.effective = null, m.until = null",
+            RoutingControl.WRITE,
+        )
+        with self._cache_lock:
+            self._cache.clear()
 
     def ready(self) -> bool:
         try:
@@ -169,16 +202,19 @@ class Neo4jStore:
     # -- reading ----------------------------------------------------------------
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        """The part of the org ``focus`` needs: one query, between two looks at the commit gate."""
+        """The part of the org ``focus`` needs, of the version in force on its day: between two looks at the gate."""
         text, params = query_for(focus)
         reach = None if focus.reach is Reach.WHOLE else focus.reach.value
         complete = focus.reach.spec.complete_for(focus.names)
+        day = focus.day or self.clock()
         deadline = time.monotonic() + COMMIT_WAIT
         pause = 0.005
         while True:
-            before, row, after = self._gated(text, params)
+            before, found, after = self._gated(text, params, day)
             if before == after and not _open(before):
-                return org_of(row, reach=reach, complete=complete)
+                if isinstance(found, Org):
+                    return found
+                return org_of(found, reach=reach, complete=complete, effective=_effective(before[4]))
             if time.monotonic() > deadline:
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri} has been committing a load for over {COMMIT_WAIT:g} s; try again"
@@ -186,38 +222,73 @@ class Neo4jStore:
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
-    def _gated(self, text: str, params: dict[str, Any]) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
-        """The gate, the question's row, the gate again: three queries of one read transaction."""
+    def timeline(self) -> Timeline:
+        rows = self._run(_VERSIONS)
+        return Timeline(Version(int(r["number"]), date.fromisoformat(r["effective"])) for r in rows)
+
+    def _gated(self, text: str, params: dict[str, Any], day: date) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
+        """The gate, the question's row (or the whole org of another day's version), the gate again.
+
+        All queries of one read transaction.
+        """
 
         def work(tx: ManagedTransaction) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
-            before = tx.run(_GATE).single()
-            row = tx.run(_literal(text), params).single()
-            after = tx.run(_GATE).single()
-            return _gate(before), row, _gate(after)
+            before = _gate(tx.run(_GATE).single())
+            found = tx.run(_literal(text), params).single() if _covers(before, day) else self._of_day(tx, day)
+            after = _gate(tx.run(_GATE).single())
+            return before, found, after
 
         with self._reachable(), self._driver.session(database=self.database, default_access_mode="READ") as session:
             return session.execute_read(work)
 
+    def _of_day(self, tx: ManagedTransaction, day: date) -> Org:
+        """The whole org in force on ``day``, folded from the history (or the cache)."""
+        version = Timeline(
+            Version(int(r["number"]), date.fromisoformat(r["effective"])) for r in tx.run(_VERSIONS)
+        ).in_force(day)
+        if version is None:
+            return Org()
+        with self._cache_lock:
+            org = self._cache.get(version.number)
+            if org is not None:
+                self._cache.move_to_end(version.number)
+                return org
+        org = fold(stored(r) for r in tx.run(_HISTORY, key=version.key))
+        self._remember(org)
+        return org
+
+    def _remember(self, org: Org) -> None:
+        with self._cache_lock:
+            self._cache[org.version] = org
+            self._cache.move_to_end(org.version)
+            while len(self._cache) > CACHED_VERSIONS:
+                self._cache.popitem(last=False)
+
     # -- writing ----------------------------------------------------------------
 
-    def apply(self, changes: ChangeSet, *, actor: str = "", summary: Summary = "") -> Applied:
-        """Check ``changes`` against the current org and replace it, in one transaction."""
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        """Check ``changes`` against the version in force on ``effective`` (default today) and add it, in one
+        transaction."""
         ticket: int | None = None
+        day = effective or self.clock()
 
-        def work(tx: ManagedTransaction) -> tuple[Org, Org]:
+        def work(tx: ManagedTransaction) -> tuple[Org, Org, date | None]:
             nonlocal ticket
-            before, after = _apply(tx, changes, actor, summary)
+            done = _apply(tx, changes, actor, summary, day, self.clock())
             # The work is done and the commit is next: readers wait until it has been applied.
             ticket = int(self._run(_OPEN_GATE, RoutingControl.WRITE)[0]["ticket"])
-            return before, after
+            return done
 
         try:
             with self._reachable(), self._driver.session(database=self.database) as session:
-                before, after = session.execute_write(work)
+                before, after, precedes = session.execute_write(work)
         finally:
             if ticket is not None:
                 self._close_gate(ticket)
-        return Applied(after.version, len(changes), before, after)
+        self._remember(after)
+        return Applied(after.version, len(changes), before, after, day, precedes)
 
     def _close_gate(self, ticket: int) -> None:
         try:
@@ -230,7 +301,14 @@ class Neo4jStore:
     def changes(self, limit: int = 100) -> list[Change]:
         rows = self._run("MATCH (c:Change) RETURN c ORDER BY c.version DESC LIMIT $limit", limit=max(limit, 0))
         return [
-            Change(int(c["version"]), datetime.fromisoformat(c["at"]), c["actor"], c["summary"], int(c["records"]))
+            Change(
+                int(c["version"]),
+                datetime.fromisoformat(c["at"]),
+                c["actor"],
+                c["summary"],
+                int(c["records"]),
+                date.fromisoformat(c["effective"]) if c.get("effective") else None,
+            )
             for c in (row["c"] for row in rows)
         ]
 
@@ -282,15 +360,34 @@ def _literal(text: str) -> LiteralString:
 
 
 def _gate(row: Any) -> tuple[Any, ...]:
-    """(pending, done) of the commit gate, and whether it is fresh (an open gate older than STALE_GATE is not)."""
-    if row is None or row["pending"] is None:
-        return (0, 0, True)
-    return (row["pending"], row["done"], (row["age"] or 0) < STALE_GATE * 1000)
+    """(pending, done) of the commit gate, whether it is fresh (an open gate older than STALE_GATE is not),
+    and the materialised version's (number, effective, until)."""
+    if row is None:
+        return (0, 0, True, None, None, None)
+    org = (row["version"], row["effective"], row["until"])
+    if row["pending"] is None:
+        return (0, 0, True, *org)
+    return (row["pending"], row["done"], (row["age"] or 0) < STALE_GATE * 1000, *org)
 
 
 def _open(gate: tuple[Any, ...]) -> bool:
-    pending, done, fresh = gate
+    pending, done, fresh = gate[:3]
     return bool(pending > done and fresh)
+
+
+def _covers(gate: tuple[Any, ...], day: date) -> bool:
+    """Whether the org's nodes hold the version in force on ``day``."""
+    version, effective, until = gate[3:]
+    if not version and effective is None:
+        return True  # nothing loaded yet
+    if effective is None:
+        return True  # loaded before versions had dates: one version, in force from the beginning
+    text = day.isoformat()
+    return bool(effective <= text and (until is None or text < until))
+
+
+def _effective(text: str | None) -> date | None:
+    return None if text is None or text == BEGINNING.isoformat() else date.fromisoformat(text)
 
 
 def _batches(items: list[Any]) -> Iterator[list[Any]]:
@@ -298,39 +395,118 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + BATCH]
 
 
-def _apply(tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary) -> tuple[Org, Org]:
-    row = tx.run(_literal(_WHOLE)).single()
-    before = org_of(row)
+def _apply(
+    tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary, effective: date, day: date
+) -> tuple[Org, Org, date | None]:
+    """Add the version of ``changes`` effective on ``effective``; materialise the one in force on ``day`` (today)."""
+    history = _history(tx)
+    counted = tx.run("MATCH (c:Change) RETURN coalesce(max(c.version), 0) AS n").single()
+    number = (int(counted["n"]) if counted else 0) + 1
+    timeline = Timeline(h.version for h in history)
+    base, following = timeline.in_force(effective), timeline.after(effective)
+    before = fold(h for h in history if base is not None and h.version.key <= base.key)
     after = require_valid(before, changes)
+    # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
+    after.version, after.effective = number, None if effective == BEGINNING else effective
     text = summary(before, after) if callable(summary) else summary
+    new = Stored(Version(number, effective), delta(before, after, sorted(changes.kinds)))
+    tx.run(
+        "CREATE (:Version {number: $number, effective: $effective, key: $key, delta: $delta})",
+        number=number,
+        effective=effective.isoformat(),
+        key=new.version.key,
+        delta=new.delta,
+    ).consume()
+    history.append(new)
+    if following is not None:
+        # Loaded between two versions: the one after stays as it was, so its change is now from the new one.
+        of_following = fold([next(h for h in history if h.version == following)], base=before)
+        tx.run(
+            "MATCH (v:Version {number: $number}) SET v.delta = $delta",
+            number=following.number,
+            delta=delta(after, of_following),
+        ).consume()
+        history = _history(tx)
+    _materialise(tx, history, day, after)
+    tx.run(
+        "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records, "
+        "effective: $effective})",
+        version=number,
+        at=now().isoformat(),
+        actor=actor,
+        summary=text,
+        records=len(changes),
+        effective=effective.isoformat(),
+    ).consume()
+    return before, after, following.effective if following is not None else None
+
+
+def _history(tx: ManagedTransaction) -> list[Stored]:
+    """Every version, in force order; a store loaded before versions had dates gets its one version first."""
+    rows = tx.run(
+        "MATCH (v:Version) RETURN v.number AS number, v.effective AS effective, v.delta AS delta ORDER BY v.key"
+    )
+    history = [stored(row) for row in rows]
+    if history:
+        return history
+    meta = tx.run("MATCH (m:Meta {id: 'org'}) RETURN m.version AS version").single()
+    if meta is None or not meta["version"]:
+        return []
+    legacy = org_of(tx.run(_literal(_WHOLE)).single())
+    first = Stored(Version(legacy.version, BEGINNING), delta(Org(), legacy))
+    tx.run(
+        "CREATE (:Version {number: $number, effective: $effective, key: $key, delta: $delta})",
+        number=first.version.number,
+        effective=BEGINNING.isoformat(),
+        key=first.version.key,
+        delta=first.delta,
+    ).consume()
+    tx.run(
+        "MATCH (c:Change {version: $number}) SET c.effective = $effective",
+        number=legacy.version,
+        effective=BEGINNING.isoformat(),
+    ).consume()
+    return [first]
+
+
+def _materialise(tx: ManagedTransaction, history: list[Stored], day: date, newest: Org) -> None:
+    """Make the org's nodes the version in force on ``day``, and note which it is and until when."""
+    timeline = Timeline(h.version for h in history)
+    current = timeline.in_force(day)
+    if current is None:
+        org, effective = Org(), BEGINNING
+        first = timeline.versions[0] if timeline.versions else None
+        until = first.effective if first else None
+    else:
+        org = newest if current.number == newest.version else fold(h for h in history if h.version.key <= current.key)
+        effective = current.effective
+        following = timeline.after(current.effective)
+        until = following.effective if following else None
+    held = tx.run("MATCH (m:Meta {id: 'org'}) RETURN m.version AS version").single()
+    if held is None or held["version"] != org.version or org is newest:
+        _write_org(tx, org)
+    tx.run(
+        "MERGE (m:Meta {id: 'org'}) SET m.version = $version, m.top_id = $top, m.effective = $effective, "
+        "m.until = $until, m.at = datetime()",
+        version=org.version,
+        top=org.top_id,
+        effective=effective.isoformat(),
+        until=until.isoformat() if until else None,
+    ).consume()
+
+
+def _write_org(tx: ManagedTransaction, org: Org) -> None:
     tx.run("MATCH (n:OrgNode) DETACH DELETE n").consume()
     by_kind: dict[Kind, list[dict[str, Any]]] = defaultdict(list)
-    for record in after.records():
+    for record in org.records():
         by_kind[record.kind].append(properties(record))
     for kind, rows in by_kind.items():
         statement = f"UNWIND $rows AS row CREATE (n:OrgNode:{LABELS[kind]}) SET n = row"
         for batch in _batches(rows):
             tx.run(statement, rows=batch).consume()
-    for statement, pairs in _edge_groups(after.edges()):
+    for statement, pairs in _edge_groups(org.edges()):
         for batch in _batches(pairs):
             tx.run(statement, pairs=batch).consume()
-    tx.run(
-        "MERGE (m:Meta {id: 'org'}) SET m.version = $version, m.top_id = $top, m.actor = $actor, "
-        "m.summary = $summary, m.at = datetime()",
-        version=after.version,
-        top=after.top_id,
-        actor=actor,
-        summary=text,
-    ).consume()
-    tx.run(
-        "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records})",
-        version=after.version,
-        at=now().isoformat(),
-        actor=actor,
-        summary=text,
-        records=len(changes),
-    ).consume()
-    return before, after
 
 
 def _edge_groups(edges: Iterable[tuple[str, str, Any]]) -> Iterator[tuple[LiteralString, list[dict[str, str]]]]:

@@ -107,3 +107,30 @@ def test_a_multipart_post_without_the_preflight_header_is_refused(server: Server
     assert response.status_code == 400
     assert "x-buckstop-upload" in response.json()["errors"][0]["message"]
     assert httpx.get(f"{server.url}/readyz").json()["version"] == 0
+
+
+EFFECTIVE = """
+mutation Load($file: Upload!, $effective: String) {
+  loadPeople(file: $file, effective: $effective) { applied version effective notes }
+}
+"""
+
+
+def upload_effective(server: Server, effective: str) -> Any:
+    form = {
+        "operations": json.dumps({"query": EFFECTIVE, "variables": {"file": None, "effective": effective}}),
+        "map": json.dumps({"file": ["variables.file"]}),
+    }
+    files = {"file": ("bamboohr.csv", export_bytes("BambooHR"))}
+    return server.client.post("/graphql", data=form, files=files, headers={"x-buckstop-upload": "1"})
+
+
+def test_an_upload_takes_its_effective_date_and_a_bad_one_changes_nothing(server: Server) -> None:
+    refused = upload_effective(server, "2026-02-30").json()
+    assert refused["errors"][0]["message"].startswith("effective '2026-02-30' is not a date")
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_DATE"
+    assert server.query('{ version(asOf: "2026-03-01") { number } }')["data"]["version"]["number"] == 0
+    loaded = upload_effective(server, "2026-01-01").json()["data"]["loadPeople"]
+    assert (loaded["applied"], loaded["version"], loaded["effective"]) == (True, 1, "2026-01-01")
+    asked = server.query('{ version(asOf: "2026-03-01") { number effective } top(asOf: "2025-12-31") { id } }')
+    assert asked["data"] == {"version": {"number": 1, "effective": "2026-01-01"}, "top": None}

@@ -35,8 +35,8 @@ pytestmark = pytest.mark.slow  # real servers and commands
 DAY = "2026-11-23"
 CHARGED = "I was charged twice, I want my money back"
 
-#: What answers carry besides GraphQL's fields: why, where from, and from which version.
-ENVELOPE = frozenset({"explanation", "provenance", "orgVersion"})
+#: What answers carry besides GraphQL's fields: why, where from, and from which version (and its day).
+ENVELOPE = frozenset({"explanation", "provenance", "orgVersion", "orgEffective"})
 
 #: GraphQL fields an answer leaves out on purpose: a search hit's `node` is the hit's record again,
 #: for a client to walk the graph from; the JSON names it by `kind` and `id`.

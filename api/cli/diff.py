@@ -1,0 +1,51 @@
+"""``buckstop diff --from D1 --to D2``: what changed in the org between two days.
+
+The versions in force on the two days are compared as a load compares the org before and
+after it (:mod:`loaders.diff`): joiners, leavers, movers, title, status and other changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from buckstop.graph.reach import Reach
+from buckstop.graph.store import Focus
+from buckstop.graph.timeline import today
+from buckstop.loaders.diff import diff
+
+from ..answers import between_answer, dump
+from ._args import as_of_day, positive
+from ._common import add_store_arguments, store_for_questions
+from .output import emit_json, say
+
+NAME = "diff"
+HELP = "what changed in the org between two days: joiners, leavers, movers, title and name changes"
+EXAMPLE = """\
+examples:
+  buckstop diff --from 2026-01-01 --to 2026-07-01
+  buckstop diff --from 2026-12-01 --json          # from then to today
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="start", type=as_of_day, required=True, metavar="DATE", help="the first day")
+    parser.add_argument("--to", dest="end", type=as_of_day, metavar="DATE", help="the second day (default: today)")
+    parser.add_argument("--limit", type=positive, default=20, help="people shown per section (default 20)")
+    add_store_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_for_questions(args)
+    end = args.end or today()
+    before = store.read(Focus(Reach.WHOLE, day=args.start))
+    after = store.read(Focus(Reach.WHOLE, day=end))
+    if args.json:
+        emit_json(dump(between_answer(args.start, end, before, after, args.limit)))
+        return 0
+    say(
+        f"from {args.start} (version {before.version}, effective {before.effective or '-'}) "
+        f"to {end} (version {after.version}, effective {after.effective or '-'}):"
+    )
+    for line in diff(before, after).lines(args.limit):
+        say(line)
+    return 0
