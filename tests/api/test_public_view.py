@@ -30,7 +30,9 @@ PUBLIC = {
     "Query": {"route", "top", "chainOfCommand", "boss", "whoIsInCharge", "person", "search", "accounts"}
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
     | {"commonManager", "connection", "triage", "reports"}
-    | {"case", "cases"},  # the public view of a case: without the customer's words (docs/cases.md)
+    | {"case", "cases"}  # the public view of a case: without the customer's words (docs/cases.md)
+    | {"version"},  # which version answers a day, and since when (docs/model.md)
+    "OrgVersion": {"number", "effective"},
     "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
@@ -60,7 +62,9 @@ PUBLIC = {
     "CaseEvent": {"kind", "at", "actor", "from", "to", "level", "orgVersion"},
 }
 #: Types reachable only through a field that needs an admin token.
-ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"}
+ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"} | {
+    "ChangesBetween"
+}
 
 
 def _directives(field: Any) -> list[Any]:
