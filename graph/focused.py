@@ -18,26 +18,22 @@ whole org, which costs nothing per read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from .memory import MemoryStore
 from .model import Kind
-from .org import ChangeSet, Org
+from .org import Org
 from .reach import Reach, Spec, reached
-from .store import WHOLE, Applied, Change, Focus, Summary
-from .timeline import Timeline
-from .tokens import Token
+from .store import WHOLE, Focus, Wrapping
 
 __all__ = ["FocusedStore"]
 
 
-class FocusedStore:
+class FocusedStore(Wrapping):
     """``store`` read through each focus's reach; writes, the log and tokens go to ``store`` itself."""
 
-    name = "focused"
-
     def __init__(self, store: MemoryStore, specs: Mapping[Reach, Spec] | None = None) -> None:
-        self.store = store
+        super().__init__(store)
+        self.name = "focused"
         self.specs = dict(specs or {})
 
     def read(self, focus: Focus = WHOLE) -> Org:
@@ -62,32 +58,3 @@ class FocusedStore:
             reach=focus.reach.value,
             complete=complete,
         )
-
-    def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
-    ) -> Applied:
-        return self.store.apply(changes, actor=actor, summary=summary, effective=effective)
-
-    def changes(self, limit: int = 100) -> list[Change]:
-        return self.store.changes(limit)
-
-    def timeline(self) -> Timeline:
-        return self.store.timeline()
-
-    def tokens(self) -> list[Token]:
-        return self.store.tokens()
-
-    def token(self, digest: str) -> Token | None:
-        return self.store.token(digest)
-
-    def add_token(self, token: Token) -> None:
-        self.store.add_token(token)
-
-    def revoke_token(self, name: str) -> Token:
-        return self.store.revoke_token(name)
-
-    def ready(self) -> bool:
-        return self.store.ready()
-
-    def close(self) -> None:
-        """Nothing: the wrapped store is closed by whoever opened it."""

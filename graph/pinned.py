@@ -25,9 +25,7 @@ from datetime import date
 from .cases import CaseBook
 from .errors import BuckstopError
 from .org import ChangeSet, Org
-from .store import WHOLE, Applied, Change, Focus, Store, Summary
-from .timeline import Timeline
-from .tokens import Token
+from .store import WHOLE, Applied, Focus, Store, Summary, Wrapping
 
 __all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
 
@@ -46,12 +44,11 @@ class OrgChanged(BuckstopError):
         super().__init__(f"the org changed from version {pinned} to {seen} while answering; ask again")
 
 
-class Pinned:
+class Pinned(Wrapping):
     """``store`` as one request sees it: one version of the org throughout."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
-        self.name = store.name
+        super().__init__(store)
         self.wrote = False
         self._versions: dict[date | None, int] = {}
         self._wholes: dict[date | None, Org] = {}
@@ -71,7 +68,7 @@ class Pinned:
     def apply(
         self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
     ) -> Applied:
-        applied = self.store.apply(changes, actor=actor, summary=summary, effective=effective)
+        applied = super().apply(changes, actor=actor, summary=summary, effective=effective)
         self.wrote = True
         self._versions, self._wholes = {}, {}
         return applied
@@ -83,27 +80,3 @@ class Pinned:
         self.wrote = True
         book: CaseBook | None = getattr(self.store, "cases", None)
         return book
-
-    def changes(self, limit: int = 100) -> list[Change]:
-        return self.store.changes(limit)
-
-    def timeline(self) -> Timeline:
-        return self.store.timeline()
-
-    def tokens(self) -> list[Token]:
-        return self.store.tokens()
-
-    def token(self, digest: str) -> Token | None:
-        return self.store.token(digest)
-
-    def add_token(self, token: Token) -> None:
-        self.store.add_token(token)
-
-    def revoke_token(self, name: str) -> Token:
-        return self.store.revoke_token(name)
-
-    def ready(self) -> bool:
-        return self.store.ready()
-
-    def close(self) -> None:
-        """Nothing: the pin does not own the store."""

@@ -39,7 +39,7 @@ from .reach import Reach
 from .timeline import Timeline
 from .tokens import Token
 
-__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "holds_demo"]
+__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "Wrapping", "holds_demo"]
 
 #: The actor of the change that loads the demo org (``buckstop serve`` on an empty default store).
 DEMO_ACTOR = "seed"
@@ -155,6 +155,51 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class Wrapping:
+    """A store seen through another: reads are the wrapper's own; writes, the log and tokens go to ``store``.
+
+    The wrappers (:class:`~graph.pinned.Pinned`, :class:`~graph.dated.Dated`, the tests'
+    :class:`~graph.focused.FocusedStore`) override :meth:`read`, and what else they see differently.
+    Closing one closes nothing: the wrapped store is closed by whoever opened it.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.name = store.name
+
+    def read(self, focus: Focus = WHOLE) -> Org:
+        return self.store.read(focus)
+
+    def apply(
+        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+    ) -> Applied:
+        return self.store.apply(changes, actor=actor, summary=summary, effective=effective)
+
+    def changes(self, limit: int = 100) -> list[Change]:
+        return self.store.changes(limit)
+
+    def timeline(self) -> Timeline:
+        return self.store.timeline()
+
+    def tokens(self) -> list[Token]:
+        return self.store.tokens()
+
+    def token(self, digest: str) -> Token | None:
+        return self.store.token(digest)
+
+    def add_token(self, token: Token) -> None:
+        self.store.add_token(token)
+
+    def revoke_token(self, name: str) -> Token:
+        return self.store.revoke_token(name)
+
+    def ready(self) -> bool:
+        return self.store.ready()
+
+    def close(self) -> None:
+        """Nothing: the wrapped store is closed by whoever opened it."""
 
 
 def holds_demo(store: Store) -> bool:
