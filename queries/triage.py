@@ -26,9 +26,8 @@ from datetime import date
 
 from buckstop.graph.model import Account, IssueType, Person
 from buckstop.graph.org import Org
-from buckstop.graph.pinned import Pinned
 from buckstop.graph.reach import Reach
-from buckstop.graph.store import Focus, Store
+from buckstop.graph.store import Focus, Store, Wrapping
 
 from .chain import top as top_of
 from .lookup import find_account
@@ -106,31 +105,36 @@ class Triage:
         return self.routing.org
 
 
-# The vocabulary of each store's newest org version seen (about 40 ms to build; a message then takes
-# about 2 ms). Keyed weakly by the store, so a store that is closed and dropped takes its vocabulary
-# with it; a new version replaces the old one. The issue types it was built from are kept and compared
-# too: a store that is cleared starts its versions again (Neo4jStore.clear), and version 1 of the next
-# org must not be read with the last one's words.
-_VOCABULARIES: weakref.WeakKeyDictionary[object, tuple[int, frozenset[IssueType], Vocabulary]] = (
+# The vocabularies of each store's org versions asked about (about 40 ms to build; a message then takes
+# well under a millisecond): the newest few, so questions about today and about a past day (``asOf``)
+# do not rebuild each other's. Keyed weakly by the store under its wrappers (a request's pin, a day's
+# view), so a store that is closed and dropped takes its vocabularies with it. The issue types a
+# vocabulary was built from are part of its key: a store that is cleared starts its versions again
+# (Neo4jStore.clear), and version 1 of the next org must not be read with the last one's words.
+_VOCABULARIES: weakref.WeakKeyDictionary[object, dict[tuple[int, frozenset[IssueType]], Vocabulary]] = (
     weakref.WeakKeyDictionary()
 )
+#: How many versions' vocabularies a store keeps (each is small: its issue types' words).
+KEPT_VOCABULARIES = 4
 _BUILDING = threading.Lock()
 
 
 def vocabulary_of(store: Store, taxonomy: Org) -> Vocabulary:
     """The vocabulary of ``taxonomy`` (an org read from ``store``), built once per store and org version."""
-    home = store.store if isinstance(store, Pinned) else store  # a request's pin is the store it pins
-    types = frozenset(taxonomy.issue_types.values())
-    found = _VOCABULARIES.get(home)
-    if found is not None and found[:2] == (taxonomy.version, types):
-        return found[2]
+    home: object = store
+    while isinstance(home, Wrapping):  # a request's pin or a day's view reads the store it wraps
+        home = home.store
+    key = (taxonomy.version, frozenset(taxonomy.issue_types.values()))
+    kept = _VOCABULARIES.get(home)
+    if kept is not None and key in kept:
+        return kept[key]
     with _BUILDING:  # questions run in a pool of threads: build each version once
-        found = _VOCABULARIES.get(home)
-        if found is not None and found[:2] == (taxonomy.version, types):
-            return found[2]
-        vocabulary = Vocabulary.of(taxonomy.issue_types.values())
-        _VOCABULARIES[home] = (taxonomy.version, types, vocabulary)
-        return vocabulary
+        kept = _VOCABULARIES.setdefault(home, {})
+        if key not in kept:
+            kept[key] = Vocabulary.of(taxonomy.issue_types.values())
+            while len(kept) > KEPT_VOCABULARIES:
+                del kept[next(iter(kept))]  # the oldest built
+        return kept[key]
 
 
 def triage(store: Store, account: str, message: str, *, on: date | None = None, limit: int = 3) -> Triage:

@@ -17,19 +17,22 @@ EXAMPLE = """\
 examples:
   buckstop triage @CorvidHelp "I want my money back"
   buckstop triage @CorvidHelp "je veux parler au responsable"
+  buckstop triage @CorvidHelp "who was your CEO?" --as-of 2026-01-15 --json
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("account", type=text, help="account id or handle, e.g. @CorvidHelp")
     parser.add_argument("message", type=text, help="the customer's message, quoted")
-    parser.add_argument("--on", type=day, help="the day whose absences count, YYYY-MM-DD (default: today)")
-    add_store_arguments(parser)
+    parser.add_argument(
+        "--on", type=day, help="deprecated: the day whose absences count only; --as-of moves the org's version too"
+    )
+    add_store_arguments(parser, as_of=True)
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    answer = triage(store, args.account, args.message, on=args.on)
+    answer = triage(store, args.account, args.message, on=args.as_of or args.on)
     if args.json:
         emit_json(dump(triage_answer(answer, store)))
         return 0

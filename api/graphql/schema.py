@@ -203,8 +203,9 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
         "`account`; below the confidence threshold, the account's fallback, saying why.",
     )
     @off_loop
-    def triage(self, info: Info, account: str, message: str, on: date | None = None) -> Triage:
-        answer = queries.triage(_store(info), account, message, on=on)
+    def triage(self, info: Info, account: str, message: str, on: On = None, as_of: AsOf = None) -> Triage:
+        store, day = _dated(info, as_of, on)
+        answer = queries.triage(store, account, message, on=day)
         return Triage.of(answer, _view(info, answer.org))
 
     @question(LOOKUP, "The person at the top of the organisation: the name on the door.")

@@ -151,6 +151,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
     def triage(
         account: Account,
         message: Annotated[str, Field(description="The customer's message, as they wrote it.")],
+        as_of: AsOf = None,
         on: On = None,
     ) -> answers.TriageAnswer:
         """Read the issue type of a customer's message (seven languages, typos, paraphrase), then route it.
@@ -160,7 +161,8 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         when some issue type was read: ask the customer). When the customer asks for the person in
         charge (`bossQuestion`), `top` names the top of the organisation. Deterministic.
         """
-        return answers.triage_answer(queries.triage(store, account, message, on=on), store)
+        dated, day = _at(store, as_of, on)
+        return answers.triage_answer(queries.triage(dated, account, message, on=day), dated)
 
     def chain_of_command(
         person: Annotated[str, Field(description="The person: id, email or full name.")],

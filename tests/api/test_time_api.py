@@ -58,6 +58,10 @@ def test_the_cli_answers_each_period(db: Path) -> None:
         assert [p["id"] for p in above] == chain, day  # type: ignore[attr-defined]
         routed = cli_json(db, "route", "@AcmeHelp", "refund", "--as-of", day)
         assert [p["id"] for p in routed["handlers"]] == [handler], day  # type: ignore[attr-defined]
+        read = cli_json(db, "triage", "@AcmeHelp", "I want my money back", "--as-of", day)
+        assert [p["id"] for p in read["route"]["handlers"]] == [handler], day  # type: ignore[index]
+        boss_question = cli_json(db, "triage", "@AcmeHelp", "who is your CEO?", "--as-of", day)
+        assert boss_question["top"]["id"] == ceo and boss_question["orgEffective"] == effective, day  # type: ignore[index]
 
 
 def test_today_is_the_june_version_until_the_scheduled_day(db: Path) -> None:
@@ -118,6 +122,8 @@ def test_graphql_answers_each_period_and_names_the_version(server: Server) -> No
       boss(of: "p-sue", asOf: $day) { id }
       chainOfCommand(person: "p-sue", asOf: $day) { id }
       route(account: "@AcmeHelp", issueType: "refund", asOf: $day) { handlers { id } }
+      triage(account: "@AcmeHelp", message: "I want my money back", asOf: $day) { route { handlers { id } } }
+      asked: triage(account: "@AcmeHelp", message: "who is your CEO?", asOf: $day) { top { id } }
       version(asOf: $day) { effective }
     }"""
     for day, ceo, boss, chain, handler, effective in PERIODS:
@@ -125,6 +131,8 @@ def test_graphql_answers_each_period_and_names_the_version(server: Server) -> No
         assert data["top"]["id"] == ceo and data["boss"]["id"] == boss, day
         assert [p["id"] for p in data["chainOfCommand"]] == chain, day
         assert [p["id"] for p in data["route"]["handlers"]] == [handler], day
+        assert [p["id"] for p in data["triage"]["route"]["handlers"]] == [handler], day
+        assert data["asked"]["top"]["id"] == ceo, day
         assert data["version"]["effective"] == effective, day
 
 
@@ -141,6 +149,8 @@ def test_mcp_answers_as_of_a_day(db: Path) -> None:
     for day, ceo, _, _, _, effective in PERIODS:
         answer = call(session, "top", as_of=day).structured_content
         assert answer["top"]["id"] == ceo and answer["orgEffective"] == effective, day
+        asked = call(session, "triage", account="@AcmeHelp", message="who is your CEO?", as_of=day).structured_content
+        assert asked["top"]["id"] == ceo and asked["orgEffective"] == effective, day
     refused = call(session, "top", as_of="tomorrow")
     assert refused.is_error and "'tomorrow' is not a date" in refused.content[0].text
 

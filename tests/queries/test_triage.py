@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from buckstop.graph.dated import as_of
 from buckstop.graph.errors import UnknownAccount
 from buckstop.graph.model import IssueType
 from buckstop.graph.org import Org
@@ -150,6 +151,20 @@ def test_the_vocabulary_is_built_once_per_org_version_and_rebuilt_by_a_load(open
     apply_bundle(store, with_executive_complaints().write(tmp_path / "two"))
     assert vocabulary_of(store, store.read()) is not first
     assert triage(store, "@AcmeHelp", "speak to the boss", on=DAY).issue_type.id == "it-exec"
+
+
+def test_each_day_asked_about_is_read_with_its_own_versions_words_built_once(open_store, tmp_path):
+    store = open_store()
+    apply_bundle(store, routed().write(tmp_path / "one"), effective=date(2026, 1, 1))
+    apply_bundle(store, with_executive_complaints().write(tmp_path / "two"), effective=date(2026, 6, 1))
+    march, july = as_of(store, date(2026, 3, 1)), as_of(store, date(2026, 7, 1))
+    assert triage(march, "@AcmeHelp", "speak to the boss", on=date(2026, 3, 1)).issue_type is None
+    assert triage(july, "@AcmeHelp", "speak to the boss", on=date(2026, 7, 1)).issue_type.id == "it-exec"
+    before, after = vocabulary_of(march, march.read()), vocabulary_of(july, july.read())
+    assert before is not after
+    # asking about the other day again reuses its vocabulary: the two days do not rebuild each other's
+    assert vocabulary_of(as_of(store, date(2026, 3, 2)), march.read()) is before
+    assert vocabulary_of(store, july.read()) is after
 
 
 def test_a_cleared_store_whose_versions_start_again_gets_a_new_vocabulary(open_store, tmp_path):
