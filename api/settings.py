@@ -101,6 +101,11 @@ class Settings(BaseSettings):
         description="How often `buckstop serve` escalates the cases past their deadline (docs/cases.md); 0: never "
         "(run `buckstop cases sweep` from cron instead).",
     )
+    learn_from_hand_offs: bool = Field(
+        False,
+        description="Whether triage reads the message of a case handed off to another issue type as an example of "
+        "that type (docs/triage.md); `buckstop examples` shows what it would learn, for review.",
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

@@ -13,6 +13,9 @@ Vocabulary:
   was made from (*compare and set*): of two changes made from the same revision one lands and the
   other raises :class:`CaseChanged`, so two people escalating at once, or two sweeps, move a case
   once.
+- A hand-off to an issue type is a *correction*: someone says the case was about another type.
+  Its event names that type; the case's message with it is what triage may learn from
+  (:meth:`CaseBook.corrections`). It stays in the case, so forgetting a case forgets it.
 - A :class:`CaseBook` keeps the cases of one store (``store.cases``), in its SQLite file or in
   its Neo4j, beside the org and never inside it: a load replaces the org and leaves the cases.
 """
@@ -75,6 +78,7 @@ class Event:
     to_ids: tuple[str, ...] = ()
     level: int = 0  # the level after the event
     org_version: int = 0
+    issue_type_id: str | None = None  # a hand-off's: the issue type it re-routed the case to (a correction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,12 +167,17 @@ class CaseBook(Protocol):
         """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it."""
         ...
 
+    def corrections(self) -> list[tuple[str, str]]:
+        """``(issue type id, the case's message)`` of every hand-off to an issue type, oldest first: the
+        corrections people made to where a case was routed (triage may learn from them, docs/triage.md)."""
+        ...
+
 
 # -- the one serialised form of a case and an event, so that both backends keep the same thing --------
 
 
 def encode_event(event: Event) -> dict[str, object]:
-    return {
+    data: dict[str, object] = {
         "kind": event.kind.value,
         "at": event.at.isoformat(),
         "actor": event.actor,
@@ -178,6 +187,9 @@ def encode_event(event: Event) -> dict[str, object]:
         "level": event.level,
         "orgVersion": event.org_version,
     }
+    if event.issue_type_id is not None:  # only a hand-off to an issue type has one
+        data["issueType"] = event.issue_type_id
+    return data
 
 
 def decode_event(data: dict[str, Any]) -> Event:
@@ -190,6 +202,7 @@ def decode_event(data: dict[str, Any]) -> Event:
         tuple(data["to"]),
         data["level"],
         data["orgVersion"],
+        data.get("issueType"),
     )
 
 

@@ -37,6 +37,8 @@ CREATE INDEX IF NOT EXISTS cases_due ON cases (status, respond_by);
 CREATE TABLE IF NOT EXISTS case_events (
     case_id INTEGER NOT NULL, seq INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (case_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_corrections ON case_events (case_id, seq, json_extract(data, '$.issueType'))
+    WHERE json_extract(data, '$.issueType') IS NOT NULL;
 COMMIT;
 """
 
@@ -145,6 +147,16 @@ class SqliteCaseBook:
             ).fetchall()
         found = (self.get(int(i)) for (i,) in ids)
         return [case for case in found if case is not None]
+
+    def corrections(self) -> list[tuple[str, str]]:
+        # The partial index holds only the hand-offs to an issue type: this reads them, not every event.
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT json_extract(e.data, '$.issueType'), json_extract(c.data, '$.message') "
+                "FROM case_events e JOIN cases c ON c.id = e.case_id "
+                "WHERE json_extract(e.data, '$.issueType') IS NOT NULL ORDER BY e.case_id, e.seq"
+            ).fetchall()
+        return [(str(issue_type), str(message)) for issue_type, message in rows]
 
 
 def _append(db: sqlite3.Connection, case_id: int, case: Case, since: int) -> None:

@@ -20,6 +20,7 @@ Vocabulary (the records are in :mod:`graph.cases`):
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from buckstop.graph.cases import (
@@ -127,15 +128,18 @@ def open_case(
     issue_type: str | None = None,
     customer: str = "",
     summary: str = "",
+    learn: bool = False,
 ) -> Case:
-    """Open a case on ``account`` for ``message``; UnknownAccount, UnknownIssueType, BlankMessage first."""
+    """Open a case on ``account`` for ``message``; UnknownAccount, UnknownIssueType, BlankMessage first.
+
+    Without an issue type the message is triaged (``learn``: with the examples learned from hand-offs)."""
     if not message.strip():
         raise BlankMessage()
     if issue_type is not None and issue_type.strip():
         routing = route(store, account, issue_type, on=now.date())
         explanation = routing.explanation
     else:
-        triaged = triage(store, account, message, on=now.date())
+        triaged = triage(store, account, message, on=now.date(), learn=learn)
         routing, explanation = triaged.routing, triaged.explanation
     within, every = deadlines_of(routing.org, routing.issue_type.id if routing.issue_type else None)
     handlers = tuple(p.id for p in routing.handlers)
@@ -296,6 +300,8 @@ def hand_off(store: Store, case_id: int | str, to: str, *, actor: str, now: date
         within, every = deadlines_of(routing.org, issue_type_id)
     ids = tuple(p.id for p in handlers)
     event = _event(case, EventKind.HANDED_OFF, now, actor, note, ids, 0, version)
+    if ":" not in to:  # to an issue type: a correction of where the case was routed (triage may learn it)
+        event = replace(event, issue_type_id=issue_type_id)
     moved = case.then(
         event,
         issue_type_id=issue_type_id,

@@ -24,6 +24,7 @@ import weakref
 from dataclasses import dataclass
 from datetime import date
 
+from buckstop.graph.cases import CaseBook
 from buckstop.graph.model import Account, IssueType, Person
 from buckstop.graph.org import Org
 from buckstop.graph.reach import Reach
@@ -35,7 +36,7 @@ from .routing import Routing, fallback_in, route
 from .understand import BlankMessage, Evidence, Verdict, Vocabulary
 from .understand.text import words
 
-__all__ = ["BlankMessage", "Candidate", "Triage", "triage", "vocabulary_of"]
+__all__ = ["BlankMessage", "Candidate", "Learned", "Triage", "learned_examples", "triage", "vocabulary_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,49 +106,80 @@ class Triage:
         return self.routing.org
 
 
+#: Examples learned from corrections: ``(issue type id, phrases)``, in a stable order.
+Learned = tuple[tuple[str, tuple[str, ...]], ...]
+
 # The vocabularies of each store's org versions asked about (about 40 ms to build; a message then takes
 # well under a millisecond): the newest few, so questions about today and about a past day (``asOf``)
 # do not rebuild each other's. Keyed weakly by the store under its wrappers (a request's pin, a day's
 # view), so a store that is closed and dropped takes its vocabularies with it. The issue types a
 # vocabulary was built from are part of its key: a store that is cleared starts its versions again
-# (Neo4jStore.clear), and version 1 of the next org must not be read with the last one's words.
-_VOCABULARIES: weakref.WeakKeyDictionary[object, dict[tuple[int, frozenset[IssueType]], Vocabulary]] = (
-    weakref.WeakKeyDictionary()
-)
+# (Neo4jStore.clear), and version 1 of the next org must not be read with the last one's words; so are
+# the examples learned from corrections, when triage learns.
+_Key = tuple[int, frozenset[IssueType], Learned]
+_VOCABULARIES: weakref.WeakKeyDictionary[object, dict[_Key, Vocabulary]] = weakref.WeakKeyDictionary()
 #: How many versions' vocabularies a store keeps (each is small: its issue types' words).
 KEPT_VOCABULARIES = 4
 _BUILDING = threading.Lock()
 
 
-def vocabulary_of(store: Store, taxonomy: Org) -> Vocabulary:
-    """The vocabulary of ``taxonomy`` (an org read from ``store``), built once per store and org version."""
+def vocabulary_of(store: Store, taxonomy: Org, learned: Learned = ()) -> Vocabulary:
+    """The vocabulary of ``taxonomy`` (an org read from ``store``) with the ``learned`` examples, built once
+    per store, org version and learned examples."""
     home: object = store
     while isinstance(home, Wrapping):  # a request's pin or a day's view reads the store it wraps
         home = home.store
-    key = (taxonomy.version, frozenset(taxonomy.issue_types.values()))
+    key = (taxonomy.version, frozenset(taxonomy.issue_types.values()), learned)
     kept = _VOCABULARIES.get(home)
     if kept is not None and key in kept:
         return kept[key]
     with _BUILDING:  # questions run in a pool of threads: build each version once
         kept = _VOCABULARIES.setdefault(home, {})
         if key not in kept:
-            kept[key] = Vocabulary.of(taxonomy.issue_types.values())
+            kept[key] = Vocabulary.of(taxonomy.issue_types.values(), dict(learned))
             while len(kept) > KEPT_VOCABULARIES:
                 del kept[next(iter(kept))]  # the oldest built
         return kept[key]
 
 
-def triage(store: Store, account: str, message: str, *, on: date | None = None, limit: int = 3) -> Triage:
+def learned_examples(store: Store, taxonomy: Org) -> Learned:
+    """The messages of the cases handed off to an issue type, as examples of that type (of those ``taxonomy``
+    still has); none for a store that keeps no cases."""
+    book = _case_book(store)
+    if book is None:
+        return ()
+    by_type: dict[str, dict[str, None]] = {}
+    for issue_type_id, message in book.corrections():
+        if issue_type_id in taxonomy.issue_types and message.strip():
+            by_type.setdefault(issue_type_id, {})[message.strip()] = None  # each phrase once, first seen first
+    return tuple(sorted((i, tuple(phrases)) for i, phrases in by_type.items()))
+
+
+def _case_book(store: Store) -> CaseBook | None:
+    seen: object = store
+    while True:  # a day's view wraps the request's pin, which wraps the store: the first that has a book
+        book: CaseBook | None = getattr(seen, "cases", None)
+        if book is not None or not isinstance(seen, Wrapping):
+            return book
+        seen = seen.store
+
+
+def triage(
+    store: Store, account: str, message: str, *, on: date | None = None, limit: int = 3, learn: bool = False
+) -> Triage:
     """Read ``message`` for its issue type and route it on ``account`` (id or handle).
 
-    Raises BlankMessage, then UnknownAccount (with suggestions), before any routing.
+    With ``learn``, the messages of cases handed off to another issue type are examples of that type too
+    (the setting ``learn_from_hand_offs``). Raises BlankMessage, then UnknownAccount (with suggestions),
+    before any routing.
     """
     if not words(message):
         raise BlankMessage()
     day = on or date.today()
     taxonomy = store.read(Focus.kinds("account", "issue_type"))
     the_account = find_account(taxonomy, account, store)
-    verdict = vocabulary_of(store, taxonomy).classify(message)
+    learned = learned_examples(store, taxonomy) if learn else ()
+    verdict = vocabulary_of(store, taxonomy, learned).classify(message)
     candidates = tuple(
         Candidate(taxonomy.issue_types[s.issue_type_id], s.score) for s in verdict.candidates[: max(limit, 1)]
     )

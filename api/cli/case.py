@@ -17,7 +17,7 @@ from buckstop.queries import cases as q
 from ..answers import dump
 from ..answers_cases import CaseAnswer, case_answer
 from ._args import text
-from ._common import add_store_arguments, cli_actor, store_for_questions
+from ._common import add_store_arguments, cli_actor, settings_of, store_for_questions
 from .output import emit_json, say
 
 NAME = "case"
@@ -82,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
             summary=args.summary,
             actor=actor,
             now=now,
+            learn=settings_of(args).learn_from_hand_offs,
         )
     elif args.action == "show":
         case = q.read_case(store, args.id)

@@ -8,7 +8,7 @@ from buckstop.queries import triage
 
 from ..answers import dump, triage_answer
 from ._args import day, text
-from ._common import add_store_arguments, store_for_questions
+from ._common import add_store_arguments, settings_of, store_for_questions
 from .output import emit_json, person_line, say
 
 NAME = "triage"
@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_for_questions(args)
-    answer = triage(store, args.account, args.message, on=args.as_of or args.on)
+    learn = settings_of(args).learn_from_hand_offs
+    answer = triage(store, args.account, args.message, on=args.as_of or args.on, learn=learn)
     if args.json:
         emit_json(dump(triage_answer(answer, store)))
         return 0

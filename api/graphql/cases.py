@@ -24,6 +24,12 @@ from ..questions import off_loop
 from .cost import LOOKUP, Cost, priced
 from .permissions import moves_cases, principal_of, private
 
+
+def _learns(info: Info) -> bool:
+    """Whether triage learns from hand-offs (the setting ``learn_from_hand_offs``)."""
+    return bool(getattr(info.context.get("settings"), "learn_from_hand_offs", False))
+
+
 __all__ = ["Case", "CaseMutation", "CaseQuery"]
 
 
@@ -144,6 +150,7 @@ class CaseMutation:
             summary=summary,
             actor=principal_of(info).name,
             now=q.utc_now(),
+            learn=_learns(info),
         )
         return _shaped(case, info)
 

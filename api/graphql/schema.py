@@ -81,7 +81,7 @@ class PageTooLarge(BuckstopError):
 
 def _limit(info: Info, limit: int | None, default: int) -> int:
     """``limit``, refused if it is over the largest page the settings allow; unset, ``default`` or that page."""
-    settings: Settings = info.context.get("settings") or Settings()
+    settings = _settings(info)
     if limit is None:
         return min(default, settings.max_page_size)
     if limit > settings.max_page_size:
@@ -131,6 +131,11 @@ def _dated(info: Info, as_of: str | None, on: date | None = None) -> tuple[Store
     deprecated ``on``, which moves only them; None: today)."""
     day = parse_day(as_of, "asOf")
     return dated_store(_store(info), day), day or on
+
+
+def _settings(info: Info) -> Settings:
+    settings: Settings = info.context.get("settings") or Settings()
+    return settings
 
 
 def _private(info: Info) -> bool:
@@ -205,7 +210,7 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     @off_loop
     def triage(self, info: Info, account: str, message: str, on: On = None, as_of: AsOf = None) -> Triage:
         store, day = _dated(info, as_of, on)
-        answer = queries.triage(store, account, message, on=day)
+        answer = queries.triage(store, account, message, on=day, learn=_settings(info).learn_from_hand_offs)
         return Triage.of(answer, _view(info, answer.org))
 
     @question(LOOKUP, "The person at the top of the organisation: the name on the door.")

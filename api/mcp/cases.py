@@ -21,6 +21,7 @@ from buckstop.queries import cases as q
 from ..access import Forbidden, current
 from ..answers import Shape
 from ..answers_cases import CaseAnswer, case_answer
+from ..settings import Settings
 
 __all__ = ["CASE_TOOLS", "case_tools"]
 
@@ -40,6 +41,8 @@ def _actor() -> str:
 
 def case_tools(store: Store) -> list[Callable[..., Shape]]:
     """The tool bodies, bound to ``store``. Their docstrings are the tools' descriptions."""
+
+    learn = Settings().learn_from_hand_offs
 
     def shaped(case: Case) -> CaseAnswer:
         return case_answer(case, store, now=q.utc_now())
@@ -65,6 +68,7 @@ def case_tools(store: Store) -> list[Callable[..., Shape]]:
             summary=summary,
             actor=actor,
             now=q.utc_now(),
+            learn=learn,
         )
         return shaped(case)
 

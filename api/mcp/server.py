@@ -137,6 +137,7 @@ def _at(store: Store, as_of: str | None, on: date | None = None) -> tuple[Store,
 
 def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
     """The tool bodies, bound to ``store``. Their docstrings are the tools' descriptions."""
+    learn = Settings().learn_from_hand_offs
 
     def route(
         account: Account,
@@ -162,7 +163,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         charge (`bossQuestion`), `top` names the top of the organisation. Deterministic.
         """
         dated, day = _at(store, as_of, on)
-        return answers.triage_answer(queries.triage(dated, account, message, on=day), dated)
+        return answers.triage_answer(queries.triage(dated, account, message, on=day, learn=learn), dated)
 
     def chain_of_command(
         person: Annotated[str, Field(description="The person: id, email or full name.")],

@@ -127,6 +127,18 @@ class Neo4jCaseBook:
         )
         return [_case(int(row["id"]), row) for row in rows]
 
+    def corrections(self) -> list[tuple[str, str]]:
+        # A case's events are JSON texts on its node: the hand-offs to an issue type are those naming one.
+        rows = self._run(
+            "MATCH (c:Case) WITH c, [e IN c.events WHERE e CONTAINS '\"issueType\"'] AS corrected "
+            "WHERE size(corrected) > 0 RETURN c.data AS data, corrected ORDER BY c.id"
+        )
+        found: list[tuple[str, str]] = []
+        for row in rows:
+            message = str(json.loads(row["data"])["message"])
+            found.extend((str(json.loads(e)["issueType"]), message) for e in row["corrected"])
+        return found
+
 
 def _case(case_id: int, row: Any) -> Case:
     return decode_case(case_id, json.loads(row["data"]), (decode_event(json.loads(e)) for e in row["events"]))
