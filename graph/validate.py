@@ -22,7 +22,7 @@ whoever built the change set.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -31,7 +31,7 @@ from .model import ORGANIZATION, Kind, Record, Ref
 from .org import ChangeSet, Org, normalize
 from .timeline import BEGINNING, Version
 
-__all__ = ["check", "check_changes", "parent_cycles", "require_valid", "require_valid_on"]
+__all__ = ["check", "check_changes", "name_days", "parent_cycles", "require_valid", "require_valid_on"]
 
 # Which kinds a reference of an open kind may name, by field.
 _OPEN_REFS: dict[str, frozenset[Kind]] = {
@@ -90,9 +90,18 @@ def require_valid_on(current: Org, changes: ChangeSet, day: date, following: Ver
     except BundleRefused as err:
         if day == BEGINNING or (day == today and following is None):
             raise
-        until = f" until {following.effective}" if following is not None else " on"
-        problems = [replace(p, message=f"from {day}{until}: {p.message}") for p in err.problems]
-        raise BundleRefused(problems) from err
+        raise BundleRefused(name_days(err.problems, day, following.effective if following else None)) from err
+
+
+def name_days(problems: Iterable[Problem], day: date, until: date | None) -> list[Problem]:
+    """``problems`` of the version in force from ``day`` until ``until`` (None: on), each saying so.
+
+    >>> cycle = Problem("people.csv", 3, "manager_id", "reporting cycle: a → b → a")
+    >>> name_days([cycle], date(2026, 6, 1), None)[0].message
+    'from 2026-06-01 on: reporting cycle: a → b → a'
+    """
+    when = f"from {day} until {until}" if until is not None else f"from {day} on"
+    return [replace(p, message=f"{when}: {p.message}") for p in problems]
 
 
 def check(org: Org) -> list[Problem]:
