@@ -53,6 +53,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -65,7 +66,7 @@ from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Change, Focus, Summary
 from .timeline import BEGINNING, Clock, Timeline, Version, key_of, today
 from .tokens import Token, now, unknown_token
-from .validate import require_valid
+from .validate import require_valid_on
 
 __all__ = ["CACHED_VERSIONS", "SCHEMA_VERSION", "MemoryStore"]
 
@@ -290,44 +291,65 @@ class MemoryStore:
         self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
     ) -> Applied:
         """Check ``changes`` against the version in force on ``effective`` (default today) and commit them whole."""
+        return self.apply_versions([(changes, effective or self.clock())], actor=actor, summary=summary)[0]
+
+    def apply_versions(
+        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+    ) -> list[Applied]:
+        """Check and apply each change set as a version effective on its day, in order, in one transaction."""
         with self._write_lock:
             self._refuse_if_read_only()
             try:
-                return self._apply(changes, actor, summary, effective or self.clock())
+                return self._apply(versions, actor, summary)
             except sqlite3.Error as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise self._fault("write", err) from err
 
-    def _apply(self, changes: ChangeSet, actor: str, summary: Summary, effective: date) -> Applied:
+    def _apply(self, versions: Sequence[tuple[ChangeSet, date]], actor: str, summary: Summary) -> list[Applied]:
         self._db.execute("BEGIN IMMEDIATE")
+        done: list[Applied] = []
         try:
-            number = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]) + 1
-            timeline = self._load_timeline()
-            base, following = timeline.in_force(effective), timeline.after(effective)
-            before = Org() if base is None else (self._cache.get(base.number) or self._load(base))
-            after = require_valid(before, changes)
-            # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
-            after.version, after.effective = number, None if effective == BEGINNING else effective
-            text = summary(before, after) if callable(summary) else summary
-            self._write_version(changes, before, after, base, following)
-            self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(number),))
-            self._db.execute(
-                "INSERT INTO changes (version, at, actor, summary, records, effective) VALUES (?, ?, ?, ?, ?, ?)",
-                (number, datetime.now(UTC).isoformat(), actor, text, len(changes), effective.isoformat()),
-            )
+            made: dict[int, Org] = {}  # the orgs of this transaction's versions, not yet cached
+            for changes, effective in versions:
+                applied = self._apply_version(changes, actor, summary, effective, made)
+                made[applied.after.version] = applied.after
+                done.append(applied)
             self._db.execute("COMMIT")
         except BaseException:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise
-        self._remember(after)
+        for applied in done:
+            self._remember(applied.after)
         self._timeline = self._load_timeline()
         self._today = None
         self._data_version = self._pragma_data_version()
-        return Applied(
-            number, len(changes), before, after, effective, following.effective if following is not None else None
+        return done
+
+    def _apply_version(
+        self, changes: ChangeSet, actor: str, summary: Summary, effective: date, made: dict[int, Org]
+    ) -> Applied:
+        """Write one version inside the open transaction (its rows and its line of the log)."""
+        number = int(self._db.execute("SELECT value FROM meta WHERE key='version'").fetchone()[0]) + 1
+        timeline = self._load_timeline()
+        base, following = timeline.in_force(effective), timeline.after(effective)
+        if base is None:
+            before = Org()
+        else:
+            before = made.get(base.number) or self._cache.get(base.number) or self._load(base)
+        after = require_valid_on(before, changes, effective, following, self.clock())
+        # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
+        after.version, after.effective = number, None if effective == BEGINNING else effective
+        text = summary(before, after) if callable(summary) else summary
+        self._write_version(changes, before, after, base, following)
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (str(number),))
+        self._db.execute(
+            "INSERT INTO changes (version, at, actor, summary, records, effective) VALUES (?, ?, ?, ?, ?, ?)",
+            (number, datetime.now(UTC).isoformat(), actor, text, len(changes), effective.isoformat()),
         )
+        precedes = following.effective if following is not None else None
+        return Applied(number, len(changes), before, after, effective, precedes)
 
     def _write_version(
         self, changes: ChangeSet, before: Org, after: Org, base: Version | None, following: Version | None

@@ -20,6 +20,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from .cases import CaseBook
@@ -69,6 +70,14 @@ class Pinned(Wrapping):
         self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
     ) -> Applied:
         applied = super().apply(changes, actor=actor, summary=summary, effective=effective)
+        self.wrote = True
+        self._versions, self._wholes = {}, {}
+        return applied
+
+    def apply_versions(
+        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+    ) -> list[Applied]:
+        applied = super().apply_versions(versions, actor=actor, summary=summary)
         self.wrote = True
         self._versions, self._wholes = {}, {}
         return applied

@@ -19,6 +19,8 @@ Vocabulary:
   says what the change did).
 - Every apply makes a *version* with an effective date, and every read answers
   with the version in force on its focus's ``day`` (:mod:`graph.timeline`).
+  :meth:`Store.apply_versions` applies several, each on its day, all or none: a
+  people export whose rows are dated is the history of the people it lists.
 - The *demo org* is the org a store holds when its newest change is the demo's
   load, by the actor :data:`DEMO_ACTOR`; the change log is the mark, so both
   backends keep it alike and a load that follows can replace the demo whole
@@ -29,7 +31,7 @@ Vocabulary:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple, Protocol
@@ -126,6 +128,16 @@ class Store(Protocol):
         """
         ...
 
+    def apply_versions(
+        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+    ) -> list[Applied]:
+        """Apply each change set as a version effective on its day, in order, in one transaction: all or none.
+
+        Each is checked against the version in force on its day once those before it are applied,
+        as :meth:`apply` checks one; a refusal of any raises BundleRefused and changes nothing.
+        """
+        ...
+
     def changes(self, limit: int = 100) -> list[Change]:
         """The newest ``limit`` applied changes, newest first."""
         ...
@@ -176,6 +188,11 @@ class Wrapping:
         self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
     ) -> Applied:
         return self.store.apply(changes, actor=actor, summary=summary, effective=effective)
+
+    def apply_versions(
+        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+    ) -> list[Applied]:
+        return self.store.apply_versions(versions, actor=actor, summary=summary)
 
     def changes(self, limit: int = 100) -> list[Change]:
         return self.store.changes(limit)

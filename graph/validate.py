@@ -9,6 +9,10 @@ Vocabulary:
   it is reported once, with every member named in order.
 - Two rules are *ambiguous* when they have the same issue type and the same
   scope: nothing could choose between them.
+- A version is checked as the org it makes on its *day* (:mod:`graph.timeline`), the one org in
+  force from that day until the next version's, which stays as it was loaded; a refusal of a
+  version of another day than today, or of one loaded between two, names its days
+  (:func:`require_valid_on`).
 
 The loaders check values (a bad date, an unknown status); this module checks
 the org as a whole, so that no store ever holds a dangling reference,
@@ -18,13 +22,16 @@ whoever built the change set.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from datetime import date
 
 from .errors import BundleRefused, Problem
 from .model import ORGANIZATION, Kind, Record, Ref
 from .org import ChangeSet, Org, normalize
+from .timeline import BEGINNING, Version
 
-__all__ = ["check", "check_changes", "parent_cycles", "require_valid"]
+__all__ = ["check", "check_changes", "name_days", "parent_cycles", "require_valid", "require_valid_on"]
 
 # Which kinds a reference of an open kind may name, by field.
 _OPEN_REFS: dict[str, frozenset[Kind]] = {
@@ -68,6 +75,33 @@ def require_valid(current: Org, changes: ChangeSet) -> Org:
     if problems:
         raise BundleRefused(problems)
     return merged
+
+
+def require_valid_on(current: Org, changes: ChangeSet, day: date, following: Version | None, today: date) -> Org:
+    """:func:`require_valid` for a version effective on ``day``, before ``following``; a refusal names the days.
+
+    The org ``changes`` make is the one in force from ``day`` until ``following`` comes into force:
+    the versions after it stay as they were loaded, so no other day's org changes, and this one
+    check covers every day the version touches. A problem of a version of today, the newest,
+    reads as it always has; any other names when it would hold.
+    """
+    try:
+        return require_valid(current, changes)
+    except BundleRefused as err:
+        if day == BEGINNING or (day == today and following is None):
+            raise
+        raise BundleRefused(name_days(err.problems, day, following.effective if following else None)) from err
+
+
+def name_days(problems: Iterable[Problem], day: date, until: date | None) -> list[Problem]:
+    """``problems`` of the version in force from ``day`` until ``until`` (None: on), each saying so.
+
+    >>> cycle = Problem("people.csv", 3, "manager_id", "reporting cycle: a → b → a")
+    >>> name_days([cycle], date(2026, 6, 1), None)[0].message
+    'from 2026-06-01 on: reporting cycle: a → b → a'
+    """
+    when = f"from {day} until {until}" if until is not None else f"from {day} on"
+    return [replace(p, message=f"{when}: {p.message}") for p in problems]
 
 
 def check(org: Org) -> list[Problem]:

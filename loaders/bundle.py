@@ -16,6 +16,8 @@ Vocabulary:
   column) leaves its kind out of the change set, so the whole-org check does not
   add a problem for every reference to the records it could not read: the
   refusal names the file's own problem, and the real ones of the other files.
+- A bundle whose people file is *dated* (:mod:`loaders.history`) is a *history*: one change
+  set per day the file names, the bundle's other files taking effect with the first.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from buckstop.graph.errors import Problem
-from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Record, Role, Rule
+from buckstop.graph.model import Absence, Account, Agency, Department, IssueType, Kind, Person, Record, Role, Rule
 from buckstop.graph.org import ChangeSet, Org
 
 from .snapshot import read_people
@@ -45,6 +48,10 @@ class Bundle:
     notes: list[str] = field(default_factory=list)
     #: By file: the file's own column for a field, where it differs (an HR export's ``supervisor``).
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: A history: the change set of each day a dated people file names, in order; empty otherwise.
+    history: list[tuple[ChangeSet, date]] = field(default_factory=list)
+    #: Where a history's days come from: the people file and its effective date column.
+    dated: tuple[str, str] | None = None
 
 
 def _department(row: Row) -> Department | None:
@@ -202,12 +209,14 @@ def read_bundle(
     *,
     progress: Progress | None = None,
     supply: Mapping[str, str] | None = None,
+    org_on: Callable[[date], Org] | None = None,
 ) -> Bundle:
     """Read a bundle folder (or one people export file) into one change set, noting every problem.
 
     ``current`` is the org the bundle will replace: a people file is a snapshot of
     the whole company, so whoever ``current`` has and the file lacks is kept as left.
     ``supply`` says how the auxiliary files of one people file are given (see :data:`IN_FOLDER`).
+    ``org_on`` gives the org in force on a day, which a dated people file is read against.
     """
     if not str(path).strip():
         # Path("") is the current folder: an empty argument must not load whatever is here.
@@ -215,7 +224,7 @@ def read_bundle(
     folder = Path(path)
     if folder.is_file():
         inputs = {"people.csv": Input(folder.name, folder)}
-        return read_files(inputs, current, folder=folder, progress=progress, supply=supply)
+        return read_files(inputs, current, folder=folder, progress=progress, supply=supply, org_on=org_on)
     if not folder.exists():
         problem = Problem(str(folder), None, None, "no such file or folder")
         return Bundle(folder, ChangeSet(), [problem])
@@ -233,7 +242,7 @@ def read_bundle(
     if not present:
         problems.append(Problem(str(folder), None, None, f"holds no bundle files; expected {', '.join(FILES)}"))
     inputs = {p.name.lower(): Input(p.name, p) for p in present if p.name.lower() in known}
-    bundle = read_files(inputs, current, folder=folder, progress=progress)
+    bundle = read_files(inputs, current, folder=folder, progress=progress, org_on=org_on)
     bundle.problems[:0] = problems
     return bundle
 
@@ -245,11 +254,13 @@ def read_files(
     folder: Path,
     progress: Progress | None = None,
     supply: Mapping[str, str] | None = None,
+    org_on: Callable[[date], Org] | None = None,
 ) -> Bundle:
     """Read bundle files (by their bundle name: ``people.csv``…) into one change set; see :func:`read_bundle`."""
     current = current if current is not None else Org()
     bundle = Bundle(folder, ChangeSet())
     records: dict[Kind, list[Record]] = {}
+    history: list[tuple[date, list[Person]]] = []
     for name, spec in FILES.items():
         if name not in inputs:
             continue
@@ -271,9 +282,12 @@ def read_files(
                 managers=aux.get("managers.csv"),
                 columns=aux.get("columns.csv"),
                 supply=supply or IN_FOLDER,
+                org_on=org_on,
             )
             if table.complete and (read.people or not read.problems):
                 records[Kind.PERSON] = list(read.people)
+            if read.dated is not None:
+                history, bundle.dated = read.history, (table.name, read.dated)
             if read.new_departments:
                 records.setdefault(Kind.DEPARTMENT, list(current.departments.values())).extend(read.new_departments)
             bundle.problems += read.problems
@@ -289,6 +303,11 @@ def read_files(
         if name in inputs and "people.csv" not in inputs:
             bundle.problems.append(Problem(inputs[name].name, None, None, "helps read people.csv, which is missing"))
     bundle.changes = ChangeSet({kind: tuple(items) for kind, items in records.items()})
+    if history:
+        # The other files take effect with the first day; each later day changes only the people.
+        first = ChangeSet({**bundle.changes.records, Kind.PERSON: tuple(history[0][1])})
+        later = [(ChangeSet({Kind.PERSON: tuple(people)}), day) for day, people in history[1:]]
+        bundle.history = [(first, history[0][0]), *later]
     return bundle
 
 

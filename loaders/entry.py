@@ -8,6 +8,7 @@ written (an id, an email or a full name; an id or a department name), which
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from buckstop.graph.model import Person
 
@@ -21,3 +22,4 @@ class Entry:
     person: Person
     keys: tuple[str, ...] = ()  # e.g. an Entra user principal name, matched like an email
     manager_column: str = "manager_id"  # where the manager reference was read, for problems
+    effective: date | None = None  # the day the row takes effect, in a dated export (loaders.history)

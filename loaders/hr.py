@@ -28,6 +28,7 @@ from buckstop.graph.errors import Problem
 from buckstop.graph.model import Person, Status
 
 from .entry import Entry
+from .history import effective_of
 from .table import Row, Table
 
 __all__ = ["COMMON_STATUSES", "FIELDS", "PRESETS", "Preset", "column_map"]
@@ -70,6 +71,7 @@ class Preset:
     location: tuple[str, ...] = ()
     public: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()  # other columns a manager reference may name the person by
+    effective: tuple[str, ...] = ()  # the effective date of a dated export's row (loaders.history)
     statuses: Mapping[str, Status] = field(default_factory=dict)
     shown_statuses: str = "active, absent or left"
     manager_list: bool = False  # the manager cell may list several; the first is the line manager
@@ -83,7 +85,7 @@ class Preset:
     def optional(self) -> tuple[str, ...]:
         fields: tuple[tuple[str, ...], ...] = (self.id, self.name_columns, self.first_name, self.last_name)
         fields += (self.email, self.manager, self.title, self.department, self.status, self.phone, self.location)
-        fields += (self.public, self.keys)
+        fields += (self.public, self.keys, self.effective)
         return tuple(dict.fromkeys(c for columns in fields for c in columns))
 
     @property
@@ -123,7 +125,8 @@ class Preset:
             source=row.source,
         )
         keys = tuple(k for c in self.keys if (k := (cells.get(c) or "").strip()))
-        return Entry(person, keys, manager_column or (self.manager[0] if self.manager else "manager"))
+        column = manager_column or (self.manager[0] if self.manager else "manager")
+        return Entry(person, keys, column, effective_of(row, self.effective))
 
     def _status(self, row: Row) -> Status:
         value, column = _first(row.cells, self.status)
@@ -166,6 +169,7 @@ BAMBOOHR = Preset(
     phone=_columns("workPhone", "mobilePhone"),
     location=_columns("location"),
     keys=_columns("employeeNumber"),
+    effective=_columns("Effective Date", "effectiveDate"),
     statuses={"leave of absence": Status.ABSENT, "inactive": Status.LEFT, "terminated": Status.LEFT},
     shown_statuses="Active, Inactive (left), Leave of Absence (absent), Terminated (left)",
 )
@@ -185,6 +189,7 @@ WORKDAY = Preset(
     phone=_columns("Phone_-_Work", "Work_Phone"),
     location=_columns("Location", "Work_Location"),
     manager_list=True,
+    effective=_columns("Effective_Date", "Effective Date"),
     statuses={"on leave": Status.ABSENT, "leave of absence": Status.ABSENT, "terminated": Status.LEFT},
     shown_statuses="Active, On Leave (absent), Terminated (left)",
 )
@@ -282,6 +287,7 @@ FIELDS: Mapping[str, str] = {
     "phone": "phone",
     "location": "location",
     "public": "public",
+    "effective_date": "effective",
 }
 
 

@@ -21,6 +21,7 @@ from typing import Protocol
 from buckstop.graph.model import Kind, Person
 
 from .entry import Entry
+from .history import effective_of
 from .hr import PRESETS
 from .table import Row
 
@@ -47,6 +48,10 @@ class PeopleFormat(Protocol):
     @property
     def manager_columns(self) -> Sequence[str]: ...
 
+    #: The columns a dated export's effective date may be in (:mod:`loaders.history`).
+    @property
+    def effective(self) -> Sequence[str]: ...
+
     def matches(self, header: Sequence[str]) -> bool: ...
 
     def entry(self, row: Row) -> Entry | None: ...
@@ -57,10 +62,21 @@ class Generic:
 
     name = "generic"
     required = ("id", "name")
-    optional = ("email", "title", "department_id", "manager_id", "status", "public", "phone", "location")
+    optional = (
+        "email",
+        "title",
+        "department_id",
+        "manager_id",
+        "status",
+        "public",
+        "phone",
+        "location",
+        "effective_date",
+    )
     # Our own file names departments by id: an unknown one is a typo to report, not a new department.
     creates_departments = False
     manager_columns = ("manager_id",)
+    effective = ("effective_date",)
 
     def matches(self, header: Sequence[str]) -> bool:
         return "id" in header and "name" in header
@@ -86,7 +102,7 @@ class Generic:
 
     def entry(self, row: Row) -> Entry | None:
         person = self.person(row)
-        return Entry(person) if person else None
+        return Entry(person, effective=effective_of(row, self.effective)) if person else None
 
 
 GENERIC = Generic()

@@ -8,17 +8,24 @@ Vocabulary:
   explanations still find them, and the load's diff names them.
 - The file's format is recognised by its header (:func:`loaders.people.detect`),
   or given by a column map; its references are resolved by :mod:`loaders.match`.
+- A *dated* people file (an effective date on each row) is the people's history: one
+  snapshot per day it names (:mod:`loaders.history`), each read against the one before it,
+  the first against the org in force on its day. A reference is resolved among the people
+  of the row's day, so a manager must be there on that day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from buckstop.graph.errors import Problem
 from buckstop.graph.model import Department, Person, Status
 from buckstop.graph.org import Org
 
+from .entry import Entry
+from .history import dated_column, versions
 from .hr import Preset, column_map
 from .match import match_people
 from .people import FORMATS, GENERIC, PeopleFormat, detect
@@ -37,6 +44,10 @@ class People:
     notes: list[str] = field(default_factory=list)
     #: The file's own name of each field a whole-org problem may name (``manager_id``: ``supervisor``).
     columns: dict[str, str] = field(default_factory=dict)
+    #: A dated file's snapshots, by day (each with its leavers); empty for an undated one, whose are ``people``.
+    history: list[tuple[date, list[Person]]] = field(default_factory=list)
+    #: A dated file's effective date column.
+    dated: str | None = None
 
 
 def carried_leavers(current: Org, listed: set[str]) -> list[Person]:
@@ -56,11 +67,13 @@ def read_people(
     managers: Table | None = None,
     columns: Table | None = None,
     supply: Mapping[str, str] | None = None,
+    org_on: Callable[[date], Org] | None = None,
 ) -> People:
     """Read a people file against ``current``; see the module vocabulary.
 
     ``supply`` names how the user gives ``managers.csv`` and ``columns.csv``, for the hints
-    (in a bundle folder, the files themselves; in ``buckstop load FILE``, its flags).
+    (in a bundle folder, the files themselves; in ``buckstop load FILE``, its flags). ``org_on``
+    gives the org in force on a day, which a dated file is read against (default ``current``).
     """
     how = {"managers.csv": "managers.csv", "columns.csv": "columns.csv", **(supply or {})}
     out = People()
@@ -77,6 +90,14 @@ def read_people(
             )
         if isinstance(fmt, Preset):
             out.columns = _own_columns(fmt, table.columns)
+        out.dated = dated_column(fmt.effective, table.columns)
+        if out.dated is not None:
+            base = org_on(min((e.effective for e in entries if e.effective), default=date.min)) if org_on else current
+            says_public = any(
+                c in table.columns for c in (("public",) if fmt is GENERIC else getattr(fmt, "public", ()))
+            )
+            _read_history(out, entries, fmt, table.name, base, departments, managers, says_public=says_public)
+            return out
         listed = {e.person.id for e in entries}
         leavers = carried_leavers(current, listed)
         staying = sum(1 for p in current.people.values() if p.status is not Status.LEFT)
@@ -107,6 +128,58 @@ def read_people(
         for open_table in (table, managers, columns):
             if open_table is not None:
                 open_table.close()
+
+
+def _read_history(
+    out: People,
+    entries: list[Entry],
+    fmt: PeopleFormat,
+    file: str,
+    base: Org,
+    departments: Mapping[str, Department],
+    managers: Table | None,
+    *,
+    says_public: bool,
+) -> None:
+    """The snapshots of a dated file, each day's read against the day before's (the first against ``base``)."""
+    assert out.dated is not None
+    if managers is not None:
+        out.problems.append(
+            Problem(managers.name, None, None, f"a dated export ({file}) takes its managers from its own rows")
+        )
+        return
+    dated, contradictions = versions(entries, file, out.dated)
+    out.problems += contradictions
+    before: dict[str, Person] = dict(base.people)
+    known = dict(departments)
+    seen: set[tuple[str, int | None, str | None, str]] = set()
+    for day, in_force in dated:
+        listed = {e.person.id for e in in_force}
+        leavers = [
+            p if p.status is Status.LEFT else replace(p, status=Status.LEFT)
+            for id, p in before.items()
+            if id not in listed
+        ]
+        matched = match_people(in_force, fmt, file, known, leavers)
+        for made in matched.new_departments:
+            known[made.id] = made
+            out.new_departments.append(made)
+        for problem in matched.problems:
+            # A row in force on several days has the same problem on each: named once, on its first day.
+            if (key := (problem.file, problem.row, problem.column, problem.message)) not in seen:
+                seen.add(key)
+                out.problems.append(replace(problem, message=f"effective {day}: {problem.message}"))
+        out.notes += [note for note in matched.notes if note not in out.notes]
+        people = matched.people if says_public else _keep_public(matched.people, base)
+        out.history.append((day, people + leavers))
+        before = {p.id: p for p in out.history[-1][1]}
+    out.people = out.history[-1][1] if out.history else []
+    days = [day for day, _ in out.history]
+    if days:
+        out.notes.append(
+            f"{file}: dated by {out.dated}: the history of {len(out.people):,} people, "
+            f"{len(days)} version{'s' if len(days) > 1 else ''} from {days[0]} to {days[-1]}"
+        )
 
 
 def _own_columns(fmt: Preset, header: tuple[str, ...]) -> dict[str, str]:

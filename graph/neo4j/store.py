@@ -43,7 +43,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, LiteralString
 
@@ -58,7 +58,7 @@ from buckstop.graph.reach import Reach
 from buckstop.graph.store import WHOLE, Applied, Change, Focus, Summary
 from buckstop.graph.timeline import BEGINNING, Clock, Timeline, Version, today
 from buckstop.graph.tokens import Token, now, unknown_token
-from buckstop.graph.validate import require_valid
+from buckstop.graph.validate import require_valid_on
 
 from .cases import Neo4jCaseBook
 from .history import Stored, delta, fold, stored
@@ -271,24 +271,32 @@ class Neo4jStore:
     ) -> Applied:
         """Check ``changes`` against the version in force on ``effective`` (default today) and add it, in one
         transaction."""
-        ticket: int | None = None
-        day = effective or self.clock()
+        return self.apply_versions([(changes, effective or self.clock())], actor=actor, summary=summary)[0]
 
-        def work(tx: ManagedTransaction) -> tuple[Org, Org, date | None]:
+    def apply_versions(
+        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+    ) -> list[Applied]:
+        """Add each change set as a version effective on its day, in order, in one transaction: all or none."""
+        ticket: int | None = None
+
+        def work(tx: ManagedTransaction) -> list[Applied]:
             nonlocal ticket
-            done = _apply(tx, changes, actor, summary, day, self.clock())
+            done = [_apply(tx, changes, actor, summary, effective, self.clock()) for changes, effective in versions]
+            if done:
+                _materialise(tx, _history(tx), self.clock(), done[-1].after)
             # The work is done and the commit is next: readers wait until it has been applied.
             ticket = int(self._run(_OPEN_GATE, RoutingControl.WRITE)[0]["ticket"])
             return done
 
         try:
             with self._reachable(), self._driver.session(database=self.database) as session:
-                before, after, precedes = session.execute_write(work)
+                done = session.execute_write(work)
         finally:
             if ticket is not None:
                 self._close_gate(ticket)
-        self._remember(after)
-        return Applied(after.version, len(changes), before, after, day, precedes)
+        for applied in done:
+            self._remember(applied.after)
+        return done
 
     def _close_gate(self, ticket: int) -> None:
         try:
@@ -396,16 +404,16 @@ def _batches(items: list[Any]) -> Iterator[list[Any]]:
 
 
 def _apply(
-    tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary, effective: date, day: date
-) -> tuple[Org, Org, date | None]:
-    """Add the version of ``changes`` effective on ``effective``; materialise the one in force on ``day`` (today)."""
+    tx: ManagedTransaction, changes: ChangeSet, actor: str, summary: Summary, effective: date, today: date
+) -> Applied:
+    """Add the version of ``changes`` effective on ``effective``; the caller materialises the one in force today."""
     history = _history(tx)
     counted = tx.run("MATCH (c:Change) RETURN coalesce(max(c.version), 0) AS n").single()
     number = (int(counted["n"]) if counted else 0) + 1
     timeline = Timeline(h.version for h in history)
     base, following = timeline.in_force(effective), timeline.after(effective)
     before = fold(h for h in history if base is not None and h.version.key <= base.key)
-    after = require_valid(before, changes)
+    after = require_valid_on(before, changes, effective, following, today)
     # Not yet seen by anyone: stamped, not mutated. A version from the beginning has no day to name.
     after.version, after.effective = number, None if effective == BEGINNING else effective
     text = summary(before, after) if callable(summary) else summary
@@ -426,8 +434,6 @@ def _apply(
             number=following.number,
             delta=delta(after, of_following),
         ).consume()
-        history = _history(tx)
-    _materialise(tx, history, day, after)
     tx.run(
         "CREATE (:Change {version: $version, at: $at, actor: $actor, summary: $summary, records: $records, "
         "effective: $effective})",
@@ -438,7 +444,7 @@ def _apply(
         records=len(changes),
         effective=effective.isoformat(),
     ).consume()
-    return before, after, following.effective if following is not None else None
+    return Applied(number, len(changes), before, after, effective, following.effective if following else None)
 
 
 def _history(tx: ManagedTransaction) -> list[Stored]:

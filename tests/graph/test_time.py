@@ -114,6 +114,22 @@ def test_a_scheduled_version_comes_into_force_on_its_day_without_a_restart(histo
     assert org.effective == NEXT_YEAR
 
 
+def test_a_version_loaded_for_tomorrow_answers_today_until_tomorrow_comes(
+    empty: Store, clock: Clock, tmp_path: Path
+) -> None:
+    apply_bundle(empty, with_routing(acme()).write(tmp_path / "now"), effective=NOW)
+    tomorrow = date(2026, 12, 4)
+    apply_bundle(empty, new_ceo().write(tmp_path / "tomorrow"), effective=tomorrow)  # the newest load
+    for day, ceo, sue_boss, refunds in [(NOW, "p-cora", "p-omar", "p-ann"), (tomorrow, "p-zed", "p-mia", "p-bob")]:
+        clock.day = day  # no restart, no reload: the same store object
+        person, org = top(empty)
+        assert person is not None and person.id == ceo and org.effective == day, day
+        manager, _ = boss(empty, "p-sue")
+        assert manager is not None and manager.id == sue_boss, day
+        assert chain_of_command(empty, "p-sue").above[0].id == sue_boss, day
+        assert [p.id for p in route(empty, "@AcmeHelp", "refund").handlers] == [refunds], day
+
+
 def test_loading_between_two_versions_says_so(empty: Store, tmp_path: Path) -> None:
     apply_bundle(empty, acme().write(tmp_path / "a"), effective=JANUARY)
     apply_bundle(empty, new_ceo().write(tmp_path / "c"), effective=NEXT_YEAR)
@@ -134,7 +150,8 @@ def test_a_load_on_a_versions_day_corrects_it(empty: Store, tmp_path: Path) -> N
 def test_a_refused_version_changes_nothing(history: Store, tmp_path: Path) -> None:
     before = history.changes()
     cycle = reorg().change("people.csv", "p-cora", manager_id="p-sue")
-    with pytest.raises(BundleRefused):
+    # Loaded between January and June: the cycle would hold from its day until June's version, and says so.
+    with pytest.raises(BundleRefused, match=r"from 2026-02-01 until 2026-06-01: reporting cycle: p-cora → p-sue"):
         apply_bundle(history, cycle.write(tmp_path / "cycle"), effective=date(2026, 2, 1))
     assert history.changes() == before
     manager, _ = boss(as_of(history, date(2026, 2, 1)), "p-sue")

@@ -353,9 +353,9 @@ def test_a_people_file_without_id_and_name_is_missing_columns(tmp_path, open_sto
         "people.csv:1: is not a people format we recognise (BambooHR, Workday, Google Workspace, Rippling, "
         "Personio, Entra ID, or ours); add columns.csv (field,column) to say which column holds what",
         "people.csv:1 [employee]: unknown column; expected id, name, email, title, department_id, manager_id, status, "
-        "public, phone, location",
+        "public, phone, location, effective_date",
         "people.csv:1 [full name]: unknown column; expected id, name, email, title, department_id, manager_id, "
-        "status, public, phone, location",
+        "status, public, phone, location, effective_date",
         "people.csv:1 [id]: missing column",
         "people.csv:1 [name]: missing column",
     ]

@@ -205,7 +205,7 @@ def test_a_column_map_with_an_unknown_field_is_refused(tmp_path, open_store):
     assert [str(p) for p in caught.value.problems] == [
         "columns.csv [field]: maps neither name nor first_name",
         "columns.csv:3 [field]: 'fullname' is not a field; expected one of id, name, first_name, last_name, email, "
-        "manager, title, department, status, phone, location, public",
+        "manager, title, department, status, phone, location, public, effective_date",
     ]
 
 
