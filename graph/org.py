@@ -130,6 +130,7 @@ class Org:
         self.absences: Mapping[str, Absence] = views[Kind.ABSENCE]
         #: Whether this is only the part of an org one question needs (see graph.store).
         self.partial = partial
+        self._indexes: dict[str, dict[Any, Any]] = {}  # see index()
         if partial:
             self.__dict__["top_id"] = top_id  # seeds the cached property below
 
@@ -280,6 +281,12 @@ class Org:
         return {
             kind: tuple(SearchEntry.of(r) for r in self._by_kind[kind].values()) for kind in Kind if kind not in skipped
         }
+
+    def index(self, name: str) -> dict[Any, Any]:
+        """A per-version index the questions fill as they go, by ``name`` (``"route plans"``…): what they
+        work out from this org holds for as long as the org, which never changes. Its owner bounds it."""
+        index = self._indexes.get(name)
+        return index if index is not None else self._indexes.setdefault(name, {})
 
     @cached_property
     def _rules_by_issue(self) -> Mapping[str, tuple[Rule, ...]]:

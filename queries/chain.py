@@ -19,6 +19,7 @@ Vocabulary:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -72,16 +73,33 @@ class Reports:
     org: Org = field(compare=False, repr=False)  # the org the answer was read from
 
 
+#: How many people's chains an org version keeps worked out (about 100 bytes each at depth 10).
+KEPT_CHAINS = 100_000
+
+
 def chain_above(org: Org, person_id: str) -> list[Person]:
-    """The people above ``person_id`` along REPORTS_TO, nearest first, leavers stepped over."""
-    above: list[Person] = []
+    """The people above ``person_id`` along REPORTS_TO, nearest first, leavers stepped over.
+
+    Worked out once per person and org version (the org's ``"chains"`` index, bounded by KEPT_CHAINS).
+    """
+    chains: dict[str, tuple[Person, ...]] = org.index("chains")
+    found = chains.get(person_id)
+    if found is None:
+        found = tuple(_walk_up(org, person_id))
+        if len(chains) >= KEPT_CHAINS:
+            chains.clear()  # a bound, not a cache policy: the chains asked again are soon back
+        chains[person_id] = found
+    return list(found)
+
+
+def _walk_up(org: Org, person_id: str) -> Iterator[Person]:
     seen = {person_id}
     current = person_id
     while True:
         manager, _skipped = org.effective_manager(current)
         if manager is None or manager in seen:
-            return above
-        above.append(org.people[manager])
+            return
+        yield org.people[manager]
         seen.add(manager)
         current = manager
 

@@ -21,8 +21,10 @@ Vocabulary:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from buckstop.graph.model import Account, IssueType, Kind, Person, Ref, Rule
 from buckstop.graph.org import Org
@@ -32,6 +34,8 @@ from buckstop.graph.store import Focus, Store
 from .chain import answerable_for, chain_above
 from .lookup import find_account, find_issue_type, label
 from .resolve import Resolver
+
+T = TypeVar("T")
 
 __all__ = ["EscalationStep", "Routing", "escalation_of", "fallback_handlers", "fallback_in", "route", "route_in"]
 
@@ -86,25 +90,100 @@ def fallback_in(org: Org, account: Account, *, on: date) -> Routing:
     return Routing(account, None, None, True, people, escalation, top, tuple(resolver.notes), on, org)
 
 
-def _scopes(org: Org, account: Account) -> list[tuple[Ref | None, str]]:
-    """The scopes that apply to ``account``, most specific first, with readable labels."""
-    scopes: list[tuple[Ref | None, str]] = [(Ref(Kind.ACCOUNT, account.id), label(org, Kind.ACCOUNT, account.id))]
-    if account.owner_department_id is not None:
+# -- per-version indexes ------------------------------------------------------------------------
+# An org never changes, so what routing works out from it alone holds for its version: each account's
+# scopes and description, each issue type's lineage with its rules by scope, each (account, issue type)'s
+# winning rule, and, for a day, who a target resolves to and a first handler's escalation. They live in
+# the org's indexes (Org.index), filled as questions ask, each bounded; a new version starts empty. At
+# 100k people they take a cold route from about 60 µs to about 20 (docs/performance.md).
+
+#: The most entries any one routing index keeps; past it the index starts again (a bound, not a cache
+#: policy: what is asked again is soon back). A few hundred bytes each.
+KEPT = 50_000
+
+
+def _indexed(org: Org, name: str, key: Hashable, make: Callable[[], T]) -> T:
+    index: dict[Hashable, T] = org.index(name)
+    try:  # one lookup, and safe from another thread's clear between a test and a read
+        return index[key]
+    except KeyError:
+        pass
+    found = make()
+    if len(index) >= KEPT:
+        index.clear()
+    index[key] = found
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Account:
+    """An account as routing reads it: its scopes, most specific first, with labels, and its description."""
+
+    scopes: tuple[tuple[Ref | None, str], ...]
+    where: str  # " on @CorvidHelp (twitter), owned by …."
+
+
+@dataclass(frozen=True, slots=True)
+class _Issue:
+    """An issue type as routing reads it: itself then each broader type, with its label and rules by scope."""
+
+    lineage: tuple[tuple[str, dict[Ref | None, Rule]], ...]  # (label, rules by scope), the type first
+    described: str  # "Issue 'Refund' ⊂ 'Billing'"
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What routing an issue type on an account works out from the org alone, whatever the day."""
+
+    rule: Rule | None
+    notes: tuple[str, ...]  # the notes that chose it
+
+
+def _account(org: Org, account: Account) -> _Account:
+    def make() -> _Account:
+        scopes: list[tuple[Ref | None, str]] = [(Ref(Kind.ACCOUNT, account.id), label(org, Kind.ACCOUNT, account.id))]
+        parts = [label(org, Kind.ACCOUNT, account.id)]
         owner = account.owner_department_id
-        for department in [owner, *org.ancestors(Kind.DEPARTMENT, owner)]:
-            scopes.append((Ref(Kind.DEPARTMENT, department), label(org, Kind.DEPARTMENT, department)))
-    scopes.append((None, "the organisation"))
-    return scopes
+        if owner is not None:
+            for department in [owner, *org.ancestors(Kind.DEPARTMENT, owner)]:
+                scopes.append((Ref(Kind.DEPARTMENT, department), label(org, Kind.DEPARTMENT, department)))
+            parts.append(f"owned by {label(org, Kind.DEPARTMENT, owner)}")
+        else:
+            parts.append("owned by no department")
+        scopes.append((None, "the organisation"))
+        runs = account.operated_by
+        if runs is not None and runs != Ref(Kind.DEPARTMENT, owner or ""):
+            parts.append(f"run by {label(org, runs.kind, runs.id)}")
+        return _Account(tuple(scopes), f" on {', '.join(parts)}.")
+
+    return _indexed(org, "route accounts", account.id, make)
 
 
-def _choose(org: Org, account: Account, issue: IssueType, notes: list[str]) -> Rule | None:
+def _issue(org: Org, issue: IssueType) -> _Issue:
+    def make() -> _Issue:
+        lineage = tuple(
+            (label(org, Kind.ISSUE_TYPE, i), {rule.scope: rule for rule in org.rules_for(i)})
+            for i in [issue.id, *org.ancestors(Kind.ISSUE_TYPE, issue.id)]
+        )
+        return _Issue(lineage, f"Issue {' ⊂ '.join(name for name, _ in lineage)}")
+
+    return _indexed(org, "route issue types", issue.id, make)
+
+
+def _plan(org: Org, account: Account, issue: IssueType) -> _Plan:
+    def make() -> _Plan:
+        notes: list[str] = []
+        rule = _choose(_account(org, account), _issue(org, issue), notes, org)
+        return _Plan(rule, tuple(notes))
+
+    return _indexed(org, "route plans", (account.id, issue.id), make)
+
+
+def _choose(account: _Account, issue: _Issue, notes: list[str], org: Org) -> Rule | None:
     """The winning rule, noting which more specific slots held no rule."""
-    scopes = _scopes(org, account)
-    for issue_id in [issue.id, *org.ancestors(Kind.ISSUE_TYPE, issue.id)]:
-        by_scope = {rule.scope: rule for rule in org.rules_for(issue_id)}
-        name = label(org, Kind.ISSUE_TYPE, issue_id)
+    for name, by_scope in issue.lineage:
         empty: list[str] = []
-        for scope, where in scopes:
+        for scope, where in account.scopes:
             rule = by_scope.get(scope)
             if rule is not None:
                 if empty:
@@ -121,17 +200,39 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def _resolved(org: Org, day: date, key: Hashable, how: Callable[[Resolver], list[str]]) -> tuple[list[str], list[str]]:
+    """Who ``how`` resolves to on ``day`` (a target, an account's fallback), and the notes it wrote, once per
+    org version, day and ``key``."""
+
+    def make() -> tuple[tuple[str, ...], tuple[str, ...]]:
+        resolver = Resolver(org, day)
+        return tuple(how(resolver)), tuple(resolver.notes)
+
+    ids, notes = _indexed(org, "route targets", (key, day), make)
+    return list(ids), list(notes)
+
+
 def _route(org: Org, account: Account, issue: IssueType, asked: str, day: date) -> Routing:
-    resolver = Resolver(org, day)
-    notes = resolver.notes
-    notes.append(_describe(org, account, issue, asked))
-    rule = _choose(org, account, issue, notes)
-    handlers: list[str] = resolver.target(rule.target) if rule else []
+    plan = _plan(org, account, issue)
+    described = _issue(org, issue)
+    synonym = ""
+    if asked.strip().casefold() not in (issue.name.casefold(), issue.id.casefold()):
+        synonym = f" ({asked.strip()!r} names {described.lineage[0][0]})"
+    notes = [f"{described.described}{synonym}{_account(org, account).where}", *plan.notes]
+    rule = plan.rule
+    handlers: list[str] = []
+    if rule is not None:
+        target = rule.target
+        handlers, resolved = _resolved(org, day, target, lambda resolver: resolver.target(target))
+        notes += resolved
+        if not handlers:
+            notes.append(f"Nobody is available for rule {rule.id}; falling back.")
     fallback = not handlers
-    if rule is not None and not handlers:
-        notes.append(f"Nobody is available for rule {rule.id}; falling back.")
     if fallback:
-        handlers = fallback_handlers(org, account, resolver)
+        handlers, resolved = _resolved(
+            org, day, ("fallback", account.id), lambda resolver: fallback_handlers(org, account, resolver)
+        )
+        notes += resolved
     people = tuple(org.people[h] for h in sorted(set(handlers)))
     escalation = escalation_of(org, people, day, notes)
     top = escalation[-1].person if escalation else None
@@ -139,33 +240,21 @@ def _route(org: Org, account: Account, issue: IssueType, asked: str, day: date) 
 
 
 def escalation_of(org: Org, handlers: tuple[Person, ...], day: date, notes: list[str]) -> tuple[EscalationStep, ...]:
-    """The first handler (level 0) and everyone above them, noting both in ``notes``."""
+    """The first handler (level 0) and everyone above them, noting both in ``notes``; once per org version,
+    day and handlers (the org's ``"escalations"`` index)."""
     if not handlers:
         return ()
-    chain = [handlers[0], *chain_above(org, handlers[0].id)]
-    escalation = tuple(EscalationStep(i, p, org.is_absent(p, day)) for i, p in enumerate(chain))
-    names = " → ".join(s.person.name + (" (absent)" if s.absent else "") for s in escalation)
-    notes.append(f"Handled by {', '.join(label(org, Kind.PERSON, p.id) for p in handlers)}.")
-    notes.append(f"Escalation: {names}.")
+
+    def make() -> tuple[tuple[EscalationStep, ...], tuple[str, ...]]:
+        chain = [handlers[0], *chain_above(org, handlers[0].id)]
+        escalation = tuple(EscalationStep(i, p, org.is_absent(p, day)) for i, p in enumerate(chain))
+        names = " → ".join(s.person.name + (" (absent)" if s.absent else "") for s in escalation)
+        handled = f"Handled by {', '.join(label(org, Kind.PERSON, p.id) for p in handlers)}."
+        return escalation, (handled, f"Escalation: {names}.")
+
+    escalation, said = _indexed(org, "escalations", (tuple(p.id for p in handlers), day), make)
+    notes.extend(said)
     return escalation
-
-
-def _describe(org: Org, account: Account, issue: IssueType, asked: str) -> str:
-    parts = [f"{label(org, Kind.ACCOUNT, account.id)}"]
-    if account.owner_department_id:
-        parts.append(f"owned by {label(org, Kind.DEPARTMENT, account.owner_department_id)}")
-    else:
-        parts.append("owned by no department")
-    if account.operated_by is not None and account.operated_by != Ref(
-        Kind.DEPARTMENT, account.owner_department_id or ""
-    ):
-        parts.append(f"run by {label(org, account.operated_by.kind, account.operated_by.id)}")
-    issue_names = [label(org, Kind.ISSUE_TYPE, i) for i in [issue.id, *org.ancestors(Kind.ISSUE_TYPE, issue.id)]]
-    kind_of = " ⊂ ".join(issue_names)
-    synonym = ""
-    if asked.strip().casefold() not in (issue.name.casefold(), issue.id.casefold()):
-        synonym = f" ({asked.strip()!r} names {issue_names[0]})"
-    return f"Issue {kind_of}{synonym} on {', '.join(parts)}."
 
 
 def fallback_handlers(org: Org, account: Account, resolver: Resolver) -> list[str]:
