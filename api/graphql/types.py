@@ -201,6 +201,17 @@ class Account:
         contact = self._record.escalation_contact
         return str(contact) if contact else None
 
+    @strawberry.field(
+        description="The outside agency that runs it (with its contract owner); null when a department runs it.",
+        metadata=priced(LOOKUP),
+    )
+    def agency(self) -> Agency | None:
+        operator = self._record.operated_by
+        if operator is None or operator.kind is not Kind.AGENCY:
+            return None
+        found = self._view.get(Kind.AGENCY, operator.id)
+        return Agency.of(found, self._view) if found else None
+
 
 @strawberry.type(description="A type of issue; issue types nest (refund ⊂ billing ⊂ support).")
 class IssueType:
