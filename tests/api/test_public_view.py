@@ -34,7 +34,8 @@ PUBLIC = {
     | {"version"}  # which version answers a day, and since when (docs/model.md)
     | {"account"},  # one account, as `accounts` lists them
     "OrgVersion": {"number", "effective"},
-    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
+    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount", "absence"},
+    "Absence": {"delegate"},  # the dates are private (docs/decisions.md)
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
     "Agency": {"id", "name", "contractOwner"},
