@@ -127,16 +127,24 @@ class Person:
 
 @strawberry.type(description="A person away on the days `starts`..`ends`, covered by a delegate.")
 class Absence:
-    starts: datetime.date | None = strawberry.field(description="The first day away.", extensions=private())
-    ends: datetime.date | None = strawberry.field(description="The last day away.", extensions=private())
-    #: The dates are shown in the public view for a person marked public, like their contact details.
+    starts: datetime.date = strawberry.field(description="The first day away.")
+    ends: datetime.date = strawberry.field(description="The last day away.")
+    source: str | None = strawberry.field(description="The absences.csv row, file:row.", extensions=private())
+    #: The source is shown in the public view for a person marked public, like their contact details.
     public: strawberry.Private[bool]
     _record: strawberry.Private[model.Absence]
     _view: strawberry.Private[View]
 
     @classmethod
     def of(cls, record: model.Absence, public: bool, view: View) -> Absence:
-        return cls(starts=record.starts, ends=record.ends, public=public, _record=record, _view=view)
+        return cls(
+            starts=record.starts,
+            ends=record.ends,
+            source=str(record.source) if record.source.file else None,
+            public=public,
+            _record=record,
+            _view=view,
+        )
 
     @strawberry.field(description="Who covers for them meanwhile; null when nobody is named.", metadata=priced(LOOKUP))
     def delegate(self) -> Person | None:
