@@ -4,7 +4,7 @@
 // along the route's path to the top, drawn highlighted. Drawn by Apache ECharts (docs/decisions.md).
 
 import { ask } from "./api.js";
-import { download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
+import { asOf, download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
 
 const PAGE = 100;
 const FIELDS = "id name title status reportCount";
@@ -27,7 +27,10 @@ class People {
 
   async load(node) {
     const offset = node.children?.length ?? 0;
-    const { reports } = await ask(`query R($of: ID!, $offset: Int!) { reports(of: $of, offset: $offset, limit: ${PAGE}) { ${FIELDS} } }`, { of: node.id, offset });
+    const { reports } = await ask(
+      `query R($of: ID!, $offset: Int!, $asOf: String) { reports(of: $of, offset: $offset, limit: ${PAGE}, asOf: $asOf) { ${FIELDS} } }`,
+      { of: node.id, offset, asOf: asOf() },
+    );
     node.children = [...(node.children ?? []), ...reports.map((p) => this.add(p, node.id).id)];
   }
 }
@@ -107,8 +110,8 @@ function option(people, root, path, animate) {
 /** The ids from the top down to each of `people` (their chains of command), to open and highlight. */
 async function pathsTo(ids) {
   if (!ids.length) return [];
-  const fields = ids.map((id, i) => `c${i}: chainOfCommand(person: ${JSON.stringify(id)}) { ${FIELDS} } p${i}: person(id: ${JSON.stringify(id)}) { ${FIELDS} }`);
-  const data = await ask(`{ ${fields.join("\n")} }`);
+  const fields = ids.map((id, i) => `c${i}: chainOfCommand(person: ${JSON.stringify(id)}, asOf: $asOf) { ${FIELDS} } p${i}: person(id: ${JSON.stringify(id)}, asOf: $asOf) { ${FIELDS} }`);
+  const data = await ask(`query Paths($asOf: String) { ${fields.join("\n")} }`, { asOf: asOf() });
   return ids.map((_, i) => [...data[`c${i}`]].reverse().concat([data[`p${i}`]]));
 }
 
@@ -116,8 +119,8 @@ async function highlighted(params) {
   if (params.get("person")) return { ids: [params.get("person")], note: null };
   if (params.get("account") && params.get("issueType")) {
     const { route } = await ask(
-      "query R($a: String!, $i: String!) { route(account: $a, issueType: $i) { fallback account { id handle } issueType { name } handlers { id } } }",
-      { a: params.get("account"), i: params.get("issueType") },
+      "query R($a: String!, $i: String!, $asOf: String) { route(account: $a, issueType: $i, asOf: $asOf) { fallback account { id handle } issueType { name } handlers { id } } }",
+      { a: params.get("account"), i: params.get("issueType"), asOf: asOf() },
     );
     const note = h("p", { class: "note" }, "Highlighted: the path of ", link(routePath(route.account.handle, route.issueType.name), `${route.issueType.name} on ${route.account.handle}`), route.fallback ? " (a fallback)" : "", ".");
     return { ids: route.handlers.map((p) => p.id), note };
@@ -146,7 +149,7 @@ export async function drawChart(main, params, { stacked = false } = {}) {
   );
   main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
 
-  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`{ top { ${FIELDS} } }`), highlighted(params)]);
+  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
   if (!first.top) {
     show(status, "The org is empty.");
     return;
