@@ -218,6 +218,25 @@ def test_the_chart_exports_svg_and_png_and_opens_a_person_on_click(server: tuple
     assert_clean(visit)
 
 
+def test_the_chart_draws_department_boxes_away_people_with_their_delegate_and_agencies_as_outside_boxes(
+    server: tuple[str, str], visit: Visit
+) -> None:
+    url, _ = server
+    page = visit.page
+    page.goto(f"{url}/chart?person=p-olivia-grant&asOf=2026-12-01")
+    expect(page.locator("#chart[data-around]")).to_have_attribute("data-around", re.compile(r"[1-9]"))
+    expect(page.locator("#chart-panel")).to_contain_text("Olivia Grant")
+    with page.expect_download() as svg:
+        page.get_by_role("button", name="Export SVG").click()
+    drawn = Path(svg.value.path()).read_text(encoding="utf-8")
+    for text in ("Marketing", "Jonas Whitfield (away → Zoe Hartmann)", "Brightside Social", "outside agency"):
+        assert text in drawn, f"{text!r} is not on the chart"
+    assert "runs @CorvidDeals" in drawn  # the account the agency runs, tied to it
+    page.locator("#chart-panel").get_by_role("button", name="Up to Gabriel Santos").click()
+    expect(page.locator("#chart-panel")).to_contain_text("Heads Marketing")
+    assert_clean(visit)
+
+
 def test_the_matrix_downloads_as_csv(server: tuple[str, str], visit: Visit) -> None:
     url, _ = server
     page = visit.page
