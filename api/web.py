@@ -3,7 +3,8 @@
 Vocabulary:
 
 - A *page* is one of :data:`PAGES` (``/``, ``/chart``, ``/people/{id}``, ``/accounts/{id}``, ``/route``,
-  ``/audit``, ``/matrix``). Every page is the same *shell* (``static/web/page.html``): a header, a
+  ``/audit``, ``/matrix``, ``/cases``, ``/cases/{id}``). Every page is the same *shell*
+  (``static/web/page.html``): a header (with the date picker, ``?asOf=``, kept in every link), a
   ``<main>`` and one ES module, ``app.js``, which reads the URL, asks the public GraphQL API at
   ``/graphql`` over HTTP, like any client, and draws the answer. A deep link works when pasted because
   the server answers every page path with the shell. The shell and its files hold no data and need no
@@ -37,7 +38,17 @@ WEB_DIR = STATIC / "web"
 VENDOR_DIR = STATIC / "vendor"
 
 #: The paths of the pages; each is answered with the shell.
-PAGES = ("/", "/chart", "/people/{id:path}", "/accounts/{id:path}", "/route", "/audit", "/matrix")
+PAGES = (
+    "/",
+    "/chart",
+    "/people/{id:path}",
+    "/accounts/{id:path}",
+    "/route",
+    "/audit",
+    "/matrix",
+    "/cases",
+    "/cases/{id:path}",
+)
 #: The pages that draw the chart.
 CHARTED = ("/chart", "/route")
 #: Our files under /static/web: they change with buckstop, so each visit revalidates them (ETag, 304).
@@ -52,6 +63,8 @@ WEB_FILES = (
     "chart.js",
     "audit.js",
     "matrix.js",
+    "cases.js",
+    "case.js",
     "style.css",
 )
 #: The vendored files under /static/vendor (see VERSIONS.md there), licences included.

@@ -39,7 +39,7 @@ from buckstop.graph.store import Focus, Store
 from buckstop.graph.timeline import parse_day, today
 from buckstop.queries.common import common_manager
 from buckstop.queries.connection import connection
-from buckstop.queries.lookup import find_person
+from buckstop.queries.lookup import find_account, find_person
 
 from .. import answers
 from ..errors import ErrorShape
@@ -246,6 +246,13 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
         store = _dated(info, as_of)[0]
         org = store.read(Focus(Reach.PERSON, (str(id),)))
         return Person.of(find_person(org, str(id), store, private=_private(info)), _view(info, org))
+
+    @question(LOOKUP, "One account by id, handle or platform:handle, with who owns, runs and escalates it.")
+    @off_loop
+    def account(self, info: Info, id: str, as_of: AsOf = None) -> Account:
+        store = _dated(info, as_of)[0]
+        org = store.read(Focus(Reach.TRIAGE, (id,)))  # the account, who owns and runs it, its escalation contact
+        return Account.of(find_account(org, id, store), _view(info, org))
 
     @question(Cost(2), "The lowest manager above two people (or two departments' heads), with both paths.")
     @off_loop

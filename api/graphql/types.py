@@ -7,6 +7,7 @@ org as the question itself, never from a newer one.
 
 from __future__ import annotations
 
+import datetime
 from typing import Annotated, Self
 
 import strawberry
@@ -15,6 +16,7 @@ from buckstop.graph import model
 from buckstop.graph.model import Kind
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus
+from buckstop.graph.timeline import parse_day, today
 from buckstop.queries import routing
 from buckstop.queries.audit import Audit, Severity
 from buckstop.queries.audit import Finding as AuditFinding
@@ -26,6 +28,7 @@ from .cost import LOOKUP, Cost, priced
 from .permissions import private
 
 __all__ = [
+    "Absence",
     "Account",
     "Agency",
     "Department",
@@ -102,6 +105,51 @@ class Person:
         if org.partial and self._view.store is not None:  # the part a question read may lack their reports
             org = self._view.store.read(Focus(Reach.REPORTS, (self._record.id,)))
         return len(org.reports_of(self._record.id))
+
+    @strawberry.field(
+        description="Their recorded absence covering `asOf` (default today), with the delegate who covers it; null "
+        "when none does (an absence recorded by HR status alone has no dates).",
+        metadata=priced(LOOKUP),
+    )
+    def absence(
+        self,
+        as_of: Annotated[
+            str | None, strawberry.argument(name="asOf", description="The day (YYYY-MM-DD or a date-time).")
+        ] = None,
+    ) -> Absence | None:
+        day = parse_day(as_of, "asOf") or today()
+        org = self._view.org
+        if org.partial and self._view.store is not None:  # the part a question read may lack their absences
+            org = self._view.store.read(Focus(Reach.PERSON, (self._record.id,), day=day))
+        found = org.absence_on(self._record.id, day)
+        return Absence.of(found, self._record.public, self._view) if found else None
+
+
+@strawberry.type(description="A person away on the days `starts`..`ends`, covered by a delegate.")
+class Absence:
+    starts: datetime.date = strawberry.field(description="The first day away.")
+    ends: datetime.date = strawberry.field(description="The last day away.")
+    source: str | None = strawberry.field(description="The absences.csv row, file:row.", extensions=private())
+    #: The source is shown in the public view for a person marked public, like their contact details.
+    public: strawberry.Private[bool]
+    _record: strawberry.Private[model.Absence]
+    _view: strawberry.Private[View]
+
+    @classmethod
+    def of(cls, record: model.Absence, public: bool, view: View) -> Absence:
+        return cls(
+            starts=record.starts,
+            ends=record.ends,
+            source=str(record.source) if record.source.file else None,
+            public=public,
+            _record=record,
+            _view=view,
+        )
+
+    @strawberry.field(description="Who covers for them meanwhile; null when nobody is named.", metadata=priced(LOOKUP))
+    def delegate(self) -> Person | None:
+        found = self._view.get(Kind.PERSON, self._record.delegate_id)
+        return Person.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A department; departments nest along `parent`.")
@@ -200,6 +248,17 @@ class Account:
     def escalation_contact(self) -> str | None:
         contact = self._record.escalation_contact
         return str(contact) if contact else None
+
+    @strawberry.field(
+        description="The outside agency that runs it (with its contract owner); null when a department runs it.",
+        metadata=priced(LOOKUP),
+    )
+    def agency(self) -> Agency | None:
+        operator = self._record.operated_by
+        if operator is None or operator.kind is not Kind.AGENCY:
+            return None
+        found = self._view.get(Kind.AGENCY, operator.id)
+        return Agency.of(found, self._view) if found else None
 
 
 @strawberry.type(description="A type of issue; issue types nest (refund ⊂ billing ⊂ support).")

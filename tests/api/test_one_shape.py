@@ -41,7 +41,9 @@ ENVELOPE = frozenset({"explanation", "provenance", "orgVersion", "orgEffective"}
 #: GraphQL fields an answer leaves out on purpose: a search hit's `node` is the hit's record again,
 #: for a client to walk the graph from; the JSON names it by `kind` and `id`.
 #: A person's `reportCount` is a question of its own (`reports`), for a client opening the chart a level at a time.
-GRAPHQL_ONLY = {("Hit", "node"), ("Person", "reportCount")}
+#: A person's `absence` is asked for a day of its own (the person page shows it; `who-is-away` lists them).
+#: An account's `agency` is its `operatedBy` as a node, for the web view to name the agency and its contract owner.
+GRAPHQL_ONLY = {("Hit", "node"), ("Person", "reportCount"), ("Account", "agency"), ("Person", "absence")}
 
 Tree = dict[str, "Tree | None"]
 

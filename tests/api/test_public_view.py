@@ -31,13 +31,15 @@ PUBLIC = {
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
     | {"commonManager", "connection", "triage", "reports"}
     | {"case", "cases"}  # the public view of a case: without the customer's words (docs/cases.md)
-    | {"version"},  # which version answers a day, and since when (docs/model.md)
+    | {"version"}  # which version answers a day, and since when (docs/model.md)
+    | {"account"},  # one account, as `accounts` lists them
     "OrgVersion": {"number", "effective"},
-    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
+    "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount", "absence"},
+    "Absence": {"starts", "ends", "delegate"},  # the route's explanation says them too (docs/decisions.md)
     "Department": {"id", "name", "parent", "head"},
     "Role": {"id", "title", "department", "holders"},
     "Agency": {"id", "name", "contractOwner"},
-    "Account": {"id", "platform", "handle", "name", "owner", "operatedBy", "escalationContact"},
+    "Account": {"id", "platform", "handle", "name", "owner", "operatedBy", "escalationContact", "agency"},
     "IssueType": {"id", "name", "synonyms", "parent"},
     "Rule": {"id", "issueType", "scope", "target"},
     "Routing": {"fallback", "handlers", "escalation", "top", "explanation", "rule", "account", "issueType", "day"},

@@ -2,38 +2,28 @@
 // each top-level issue type → handler(s) → escalation chain, fallbacks flagged.
 
 import { ask } from "./api.js";
-import { h, heading, link, nodeLink, person, personPath, problem, routePath } from "./dom.js";
+import { asOf, h, heading, link, nodeLink, person, personPath, problem, routePath } from "./dom.js";
 
 const ALIASES = 25;
-const ACCOUNT = "id platform handle name operatedBy escalationContact owner { id name head { id name title status } }";
-
-async function findAccount(id) {
-  for (let offset = 0; ; offset += 100) {
-    const { accounts } = await ask(`query A($offset: Int!) { accounts(offset: $offset, limit: 100) { ${ACCOUNT} } }`, { offset });
-    const found = accounts.find((a) => a.id === id || a.handle === id);
-    if (found || accounts.length < 100) return found ?? null;
+const WHO = "id name title status";
+const ACCOUNT = `query A($id: String!, $asOf: String) {
+  account(id: $id, asOf: $asOf) {
+    id platform handle name operatedBy escalationContact
+    owner { id name head { ${WHO} } }
+    agency { id name contractOwner { ${WHO} } }
   }
-}
-
-/** An agency by id, through search: the API has no question for one agency. */
-async function agency(id) {
-  const { search } = await ask(
-    `query G($text: String!) { search(text: $text, limit: 20) { kind id node { ... on Agency { name contractOwner { id name title status } } } } }`,
-    { text: id },
-  );
-  return search.find((hit) => hit.kind === "agency" && hit.id === id)?.node ?? null;
-}
+}`;
 
 /** A department or role named `kind:id`, by name: the API lists them a page at a time (the first 500 here). */
 async function named(ref) {
   const [kind, id] = ref.split(/:(.*)/s);
   if (kind === "department") {
-    const { departments } = await ask("{ departments(limit: 500) { id name head { id name title status } } }");
+    const { departments } = await ask(`query D($asOf: String) { departments(limit: 500, asOf: $asOf) { id name head { ${WHO} } } }`, { asOf: asOf() });
     const found = departments.find((d) => d.id === id);
     if (found) return h("span", {}, found.name, found.head ? [" · headed by ", person(found.head)] : null);
   }
   if (kind === "role") {
-    const { roles } = await ask("{ roles(limit: 500) { id title holders { id name title status } } }");
+    const { roles } = await ask(`query R($asOf: String) { roles(limit: 500, asOf: $asOf) { id title holders { ${WHO} } } }`, { asOf: asOf() });
     const found = roles.find((r) => r.id === id);
     if (found) {
       const holders = found.holders.length ? found.holders.map((p, i) => [i ? ", " : "", person(p, { title: false })]) : h("span", { class: "badge left" }, "vacant");
@@ -44,13 +34,13 @@ async function named(ref) {
   return h("code", {}, ref);
 }
 
-async function operator(ref) {
-  if (!ref) return h("span", { class: "muted" }, "nobody named");
-  const [kind, id] = ref.split(/:(.*)/s);
-  if (kind !== "agency") return named(ref);
-  const found = await agency(id);
-  if (!found) return nodeLink(ref);
-  return h("span", {}, h("span", { class: "badge outside" }, "agency"), ` ${found.name}`, found.contractOwner ? [" · contract owner ", person(found.contractOwner)] : null);
+async function operator(account) {
+  if (account.agency) {
+    const a = account.agency;
+    return h("span", {}, h("span", { class: "badge outside" }, "agency"), ` ${a.name}`, a.contractOwner ? [" · contract owner ", person(a.contractOwner)] : null);
+  }
+  if (!account.operatedBy) return h("span", { class: "muted" }, "nobody named");
+  return named(account.operatedBy);
 }
 
 function escalationOf(route) {
@@ -62,13 +52,13 @@ function escalationOf(route) {
 }
 
 async function routingTable(account) {
-  const { responsibilityMatrix: m } = await ask("{ responsibilityMatrix { issueTypes { id name } } }");
+  const { responsibilityMatrix: m } = await ask("query M($asOf: String) { responsibilityMatrix(asOf: $asOf) { issueTypes { id name } } }", { asOf: asOf() });
   const aliases = m.issueTypes.map(
-    (t, i) => `r${i}: route(account: $account, issueType: ${JSON.stringify(t.id)}) { fallback handlers { id name title status } escalation { level absent person { id name } } explanation }`,
+    (t, i) => `r${i}: route(account: $account, issueType: ${JSON.stringify(t.id)}, asOf: $asOf) { fallback handlers { id name title status } escalation { level absent person { id name } } explanation }`,
   );
   const data = {};
   for (let start = 0; start < aliases.length; start += ALIASES) { // a document may hold max_aliases (30) aliases
-    Object.assign(data, await ask(`query Table($account: String!) { ${aliases.slice(start, start + ALIASES).join("\n")} }`, { account: account.id }));
+    Object.assign(data, await ask(`query Table($account: String!, $asOf: String) { ${aliases.slice(start, start + ALIASES).join("\n")} }`, { account: account.id, asOf: asOf() }));
   }
   return h(
     "table",
@@ -95,15 +85,10 @@ async function routingTable(account) {
 export async function render(main, id) {
   let account;
   try {
-    account = await findAccount(id);
-  } catch (error) {
+    ({ account } = await ask(ACCOUNT, { id, asOf: asOf() }));
+  } catch (error) { // an unknown account: the API's line names near handles
     heading("Account", main);
-    main.append(problem(error));
-    return;
-  }
-  if (!account) {
-    heading("Account", main);
-    main.append(problem(`unknown account '${id}'`), h("p", {}, link("/", "Search the org")));
+    main.append(problem(error), h("p", {}, link("/", "Search the org")));
     return;
   }
   heading(`${account.handle} · ${account.name}`, main);
@@ -117,7 +102,7 @@ export async function render(main, id) {
         { class: "facts" },
         h("dt", {}, "Platform"), h("dd", {}, account.platform),
         h("dt", {}, "Owned by"), h("dd", {}, account.owner ? [account.owner.name, head ? [" · headed by ", person(head)] : null] : h("span", { class: "muted" }, "no department")),
-        h("dt", {}, "Run by"), h("dd", {}, await operator(account.operatedBy)),
+        h("dt", {}, "Run by"), h("dd", {}, await operator(account)),
         h("dt", {}, "Escalation contact"), h("dd", {}, account.escalationContact ? await named(account.escalationContact) : h("span", { class: "badge fallback" }, "none: fallbacks go to the owner")),
       ),
     ),

@@ -1,14 +1,14 @@
 // `/audit`: where the chain of command is broken, worst first, each finding linking to its nodes.
 
 import { ask, privateView } from "./api.js";
-import { h, heading, nodeLink, problem } from "./dom.js";
+import { asOf, h, heading, nodeLink, problem } from "./dom.js";
 
 export async function render(main) {
   heading("Audit", main);
   const where = privateView() ? "where" : "";
   let health;
   try {
-    ({ orgHealth: health } = await ask(`{ orgHealth { day errorCount warningCount infoCount findings { kind severity nodes message why fix ${where} } } }`));
+    ({ orgHealth: health } = await ask(`query Health($asOf: String) { orgHealth(asOf: $asOf) { day errorCount warningCount infoCount findings { kind severity nodes message why fix ${where} } } }`, { asOf: asOf() }));
   } catch (error) {
     main.append(problem(error));
     return;

@@ -4,11 +4,78 @@
 // along the route's path to the top, drawn highlighted. Drawn by Apache ECharts (docs/decisions.md).
 
 import { ask } from "./api.js";
-import { download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
+import { asOf, download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
 
 const PAGE = 100;
 const FIELDS = "id name title status reportCount";
-const COLORS = { ACTIVE: "#1f5fa8", ABSENT: "#9a5b00", LEFT: "#5f6b7a", path: "#b3261e", line: "#8a94a3" };
+/** Departments (their heads head a box), vacant roles, and the agencies with the accounts they run: drawn around the people. */
+const AROUND = `query Around($asOf: String) {
+  departments(limit: 500, asOf: $asOf) { id name head { id } }
+  roles(limit: 500, asOf: $asOf) { id title department { id name head { id } } holders { id } }
+  accounts(limit: 100, asOf: $asOf) { id handle agency { id name contractOwner { id } } }
+}`;
+const COLORS = { ACTIVE: "#1f5fa8", ABSENT: "#9a5b00", LEFT: "#5f6b7a", path: "#b3261e", line: "#8a94a3", dept: "#e6eef8", agency: "#5b2a86" };
+
+/** What is drawn around the people, by the id of the person it hangs from; empty until `around` has answered. */
+class Around {
+  constructor() {
+    this.heads = new Map(); // person id -> department names they head
+    this.vacant = new Map(); // head's id -> vacant role titles of their department
+    this.agencies = new Map(); // contract owner's id -> [{ name, accounts: [handle] }]
+  }
+
+  static async load() {
+    const around = new Around();
+    const data = await ask(AROUND, { asOf: asOf() });
+    for (const d of data.departments) if (d.head) around.heads.set(d.head.id, [...(around.heads.get(d.head.id) ?? []), d.name]);
+    for (const r of data.roles) {
+      const head = r.department?.head?.id;
+      if (!r.holders.length && head) around.vacant.set(head, [...(around.vacant.get(head) ?? []), r.title]);
+    }
+    const byAgency = new Map();
+    for (const a of data.accounts) {
+      if (!a.agency?.contractOwner) continue;
+      const known = byAgency.get(a.agency.id) ?? { name: a.agency.name, owner: a.agency.contractOwner.id, accounts: [] };
+      known.accounts.push(a.handle);
+      byAgency.set(a.agency.id, known);
+    }
+    for (const agency of byAgency.values()) around.agencies.set(agency.owner, [...(around.agencies.get(agency.owner) ?? []), agency]);
+    return around;
+  }
+
+  /** The boxes that hang from `node` when it is open: vacant roles of the department they head, agencies they own. */
+  extras(node) {
+    const vacant = (this.vacant.get(node.id) ?? []).map((title) => ({
+      name: `vacant: ${title}`,
+      symbol: "rect",
+      symbolSize: [12, 12],
+      itemStyle: { color: "#fff", borderColor: COLORS.LEFT, borderType: "dashed", borderWidth: 1.5 },
+      label: { color: COLORS.LEFT, fontStyle: "italic", borderColor: COLORS.LEFT, borderType: "dashed", borderWidth: 1, borderRadius: 3 },
+    }));
+    const agencies = (this.agencies.get(node.id) ?? []).map((agency) => ({
+      name: `${agency.name}\noutside agency`,
+      symbol: "diamond",
+      symbolSize: 14,
+      itemStyle: { color: COLORS.agency, borderColor: COLORS.agency },
+      label: { color: COLORS.agency, borderColor: COLORS.agency, borderWidth: 1.5, borderRadius: 3, fontWeight: "bold" },
+      lineStyle: { color: COLORS.agency, type: "dashed", width: 1.5 },
+      children: agency.accounts.map((handle) => ({
+        name: `runs ${handle}`,
+        symbol: "rect",
+        symbolSize: 10,
+        itemStyle: { color: "#fff", borderColor: COLORS.agency },
+        label: { color: COLORS.agency },
+        lineStyle: { color: COLORS.agency, type: "dashed" },
+      })),
+    }));
+    return [...vacant, ...agencies];
+  }
+
+  /** How many rows the extras of an open node take. */
+  rows(node) {
+    return (this.vacant.get(node.id)?.length ?? 0) + (this.agencies.get(node.id) ?? []).reduce((sum, a) => sum + Math.max(1, a.accounts.length), 0);
+  }
+}
 const ECHARTS = document.querySelector('meta[name="buckstop-echarts"]').content;
 
 /** The people loaded so far, by id, each with the ids of the reports loaded (null: not asked yet). */
@@ -27,55 +94,80 @@ class People {
 
   async load(node) {
     const offset = node.children?.length ?? 0;
-    const { reports } = await ask(`query R($of: ID!, $offset: Int!) { reports(of: $of, offset: $offset, limit: ${PAGE}) { ${FIELDS} } }`, { of: node.id, offset });
+    const { reports } = await ask(
+      `query R($of: ID!, $offset: Int!, $asOf: String) { reports(of: $of, offset: $offset, limit: ${PAGE}, asOf: $asOf) { ${FIELDS} } }`,
+      { of: node.id, offset, asOf: asOf() },
+    );
     node.children = [...(node.children ?? []), ...reports.map((p) => this.add(p, node.id).id)];
   }
 }
 
-function label(node) {
-  const mark = node.status === "ABSENT" ? " (away)" : node.status === "LEFT" ? " (left)" : "";
+function label(node, around) {
+  const delegate = node.absence?.delegate ? ` (away → ${node.absence.delegate.name})` : null;
+  const mark = delegate ?? (node.status === "ABSENT" ? " (away)" : node.status === "LEFT" ? " (left)" : "");
   const more = !node.open && node.reportCount ? `  ▸ ${node.reportCount}` : "";
-  return `${node.name}${mark}${more}\n${node.title ?? ""}`;
+  const heads = around.heads.get(node.id);
+  // A department's head heads its box: the department's name above them, on the department's colour.
+  return `${heads ? `{dept|${heads.join(" · ")}}\n` : ""}${node.name}${mark}${more}\n${node.title ?? ""}`;
 }
 
-function item(people, node, path) {
+function item(people, node, path, around) {
   const onPath = path.has(node.id);
   const color = onPath ? COLORS.path : COLORS[node.status] ?? COLORS.ACTIVE;
+  const away = node.status === "ABSENT" || node.absence;
+  const head = around.heads.has(node.id);
   const data = {
-    name: label(node),
+    name: label(node, around),
     pid: node.id,
     collapsed: !node.open,
-    itemStyle: { color: node.reportCount ? color : "#fff", borderColor: color, borderWidth: onPath ? 3 : 1.5 },
-    label: { color: onPath ? COLORS.path : "#1a202c", fontWeight: onPath ? "bold" : "normal" },
+    symbol: head ? "roundRect" : "circle",
+    symbolSize: head ? 14 : 11,
+    itemStyle: { color: node.reportCount ? color : "#fff", borderColor: away && !onPath ? COLORS.ABSENT : color, borderWidth: onPath ? 3 : 1.5 },
+    label: {
+      color: onPath ? COLORS.path : "#1a202c",
+      fontWeight: onPath ? "bold" : "normal",
+      borderColor: head ? COLORS.ACTIVE : "transparent",
+      borderWidth: head ? 1 : 0,
+      borderRadius: 4,
+    },
     lineStyle: onPath ? { color: COLORS.path, width: 3 } : { color: COLORS.line, width: 1.2 },
   };
   if (node.reportCount) {
-    const kids = node.open && node.children ? node.children.map((id) => item(people, people.byId.get(id), path)) : [];
+    const kids = node.open && node.children ? node.children.map((id) => item(people, people.byId.get(id), path, around)) : [];
     const rest = node.reportCount - (node.children?.length ?? 0);
     if (node.open && rest > 0) kids.push({ name: `… ${rest} more`, more: node.id, itemStyle: { color: "#fff", borderColor: COLORS.line } });
     data.children = kids;
   }
+  if (node.open || !node.reportCount) {
+    const extras = around.extras(node);
+    if (extras.length) {
+      data.children = [...(data.children ?? []), ...extras];
+      data.collapsed = false; // someone with no reports still shows the agencies they answer for
+    }
+  }
   return data;
 }
 
-function visibleLeaves(people, node) {
-  if (!node.open || !node.children?.length) return 1;
-  return node.children.reduce((sum, id) => sum + visibleLeaves(people, people.byId.get(id)), 0) + (node.reportCount > node.children.length ? 1 : 0);
+function visibleLeaves(people, node, around) {
+  const extra = node.open || !node.reportCount ? around.rows(node) : 0;
+  if (!node.open || !node.children?.length) return Math.max(1, extra);
+  return node.children.reduce((sum, id) => sum + visibleLeaves(people, people.byId.get(id), around), 0) + (node.reportCount > node.children.length ? 1 : 0) + extra;
 }
 
-function depth(people, node) {
-  if (!node.open || !node.children?.length) return 1;
-  return 1 + Math.max(...node.children.map((id) => depth(people, people.byId.get(id))));
+function depth(people, node, around = null) {
+  const extra = around && (node.open || !node.reportCount) ? (around.agencies.has(node.id) ? 3 : around.vacant.has(node.id) ? 2 : 1) : 1;
+  if (!node.open || !node.children?.length) return extra;
+  return Math.max(extra, 1 + Math.max(...node.children.map((id) => depth(people, people.byId.get(id), around))));
 }
 
-function option(people, root, path, animate) {
+function option(people, root, path, animate, around) {
   return {
     animation: animate,
     aria: { enabled: true, label: { description: `The org chart from ${root.name} down; the panel beside it reads the same by keyboard.` } },
     series: [
       {
         type: "tree",
-        data: [item(people, root, path)],
+        data: [item(people, root, path, around)],
         orient: "LR",
         top: 24,
         bottom: 24,
@@ -95,6 +187,7 @@ function option(people, root, path, animate) {
           distance: 8,
           backgroundColor: "rgba(255,255,255,0.9)",
           padding: [2, 4],
+          rich: { dept: { backgroundColor: COLORS.dept, color: "#12263f", fontWeight: "bold", padding: [2, 4], borderRadius: 3 } },
         },
         leaves: { label: { position: "right", align: "left" } },
         emphasis: { focus: "none" },
@@ -104,11 +197,21 @@ function option(people, root, path, animate) {
   };
 }
 
+/** The delegates of the people shown who are away, asked after they are drawn (the first paint does not wait). */
+async function delegates(people) {
+  const away = [...people.byId.values()].filter((p) => p.status === "ABSENT" && p.absence === undefined).slice(0, 25);
+  if (!away.length) return false;
+  const fields = away.map((p, i) => `a${i}: person(id: ${JSON.stringify(p.id)}, asOf: $asOf) { absence(asOf: $asOf) { delegate { id name } } }`);
+  const data = await ask(`query Away($asOf: String) { ${fields.join("\n")} }`, { asOf: asOf() });
+  away.forEach((p, i) => { p.absence = data[`a${i}`]?.absence ?? null; });
+  return true;
+}
+
 /** The ids from the top down to each of `people` (their chains of command), to open and highlight. */
 async function pathsTo(ids) {
   if (!ids.length) return [];
-  const fields = ids.map((id, i) => `c${i}: chainOfCommand(person: ${JSON.stringify(id)}) { ${FIELDS} } p${i}: person(id: ${JSON.stringify(id)}) { ${FIELDS} }`);
-  const data = await ask(`{ ${fields.join("\n")} }`);
+  const fields = ids.map((id, i) => `c${i}: chainOfCommand(person: ${JSON.stringify(id)}, asOf: $asOf) { ${FIELDS} } p${i}: person(id: ${JSON.stringify(id)}, asOf: $asOf) { ${FIELDS} }`);
+  const data = await ask(`query Paths($asOf: String) { ${fields.join("\n")} }`, { asOf: asOf() });
   return ids.map((_, i) => [...data[`c${i}`]].reverse().concat([data[`p${i}`]]));
 }
 
@@ -116,8 +219,8 @@ async function highlighted(params) {
   if (params.get("person")) return { ids: [params.get("person")], note: null };
   if (params.get("account") && params.get("issueType")) {
     const { route } = await ask(
-      "query R($a: String!, $i: String!) { route(account: $a, issueType: $i) { fallback account { id handle } issueType { name } handlers { id } } }",
-      { a: params.get("account"), i: params.get("issueType") },
+      "query R($a: String!, $i: String!, $asOf: String) { route(account: $a, issueType: $i, asOf: $asOf) { fallback account { id handle } issueType { name } handlers { id } } }",
+      { a: params.get("account"), i: params.get("issueType"), asOf: asOf() },
     );
     const note = h("p", { class: "note" }, "Highlighted: the path of ", link(routePath(route.account.handle, route.issueType.name), `${route.issueType.name} on ${route.account.handle}`), route.fallback ? " (a fallback)" : "", ".");
     return { ids: route.handlers.map((p) => p.id), note };
@@ -142,11 +245,11 @@ export async function drawChart(main, params, { stacked = false } = {}) {
     { class: "tools" },
     h("button", { type: "button", id: "export-svg" }, "Export SVG"),
     h("button", { type: "button", id: "export-png" }, "Export PNG"),
-    h("span", { class: "legend" }, h("span", { class: "key active" }, "has reports"), h("span", { class: "key away" }, "away"), h("span", { class: "key left" }, "left"), h("span", { class: "key path" }, "highlighted path")),
+    h("span", { class: "legend" }, h("span", { class: "key active" }, "has reports"), h("span", { class: "key away" }, "away"), h("span", { class: "key left" }, "left"), h("span", { class: "key path" }, "highlighted path"), h("span", { class: "key head" }, "heads a department"), h("span", { class: "key vacant" }, "vacant role"), h("span", { class: "key agency" }, "outside agency")),
   );
   main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
 
-  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`{ top { ${FIELDS} } }`), highlighted(params)]);
+  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
   if (!first.top) {
     show(status, "The org is empty.");
     return;
@@ -170,13 +273,14 @@ export async function drawChart(main, params, { stacked = false } = {}) {
   if (marked.note) status.after(marked.note);
 
   const chart = echarts.init(canvas, null, { renderer: "canvas" });
+  let around = new Around(); // drawn first without: the first levels do not wait for the departments
   let selected = path.size ? [...path].at(-1) : root.id;
 
   const draw = (animate = true) => {
-    const height = Math.max(420, visibleLeaves(people, root) * 34 + 48);
-    const width = Math.max(canvas.parentElement.clientWidth, (depth(people, root) - 1) * 190 + 300);
+    const height = Math.max(420, visibleLeaves(people, root, around) * 40 + 48);
+    const width = Math.max(canvas.parentElement.clientWidth, depth(people, root, around) * 220 + 300);
     chart.resize({ width, height });
-    chart.setOption(option(people, root, path, animate), { replaceMerge: ["series"] });
+    chart.setOption(option(people, root, path, animate, around), { replaceMerge: ["series"] });
     drawPanel();
   };
 
@@ -189,6 +293,7 @@ export async function drawChart(main, params, { stacked = false } = {}) {
     node.open = !node.open;
     show(status, `${node.name}: ${node.open ? "reports shown" : "reports hidden"}.`);
     draw();
+    if (await delegates(people)) draw(false);
   };
 
   const select = (id) => {
@@ -202,6 +307,8 @@ export async function drawChart(main, params, { stacked = false } = {}) {
     show(
       panel,
       h("h2", {}, link(personPath(node.id), node.name)),
+      around.heads.has(node.id) ? h("p", {}, `Heads ${around.heads.get(node.id).join(", ")}`) : null,
+      node.absence?.delegate ? h("p", {}, "Away; covered by ", link(personPath(node.absence.delegate.id), node.absence.delegate.name)) : null,
       h("p", {}, node.title ?? "", node.status !== "ACTIVE" ? h("span", { class: `badge ${node.status === "LEFT" ? "left" : "away"}` }, node.status === "LEFT" ? "left" : "away") : null),
       h("p", { class: "muted" }, `${node.reportCount} direct ${node.reportCount === 1 ? "report" : "reports"}`),
       node.reportCount ? h("button", { type: "button", id: "panel-toggle", onclick: () => toggle(node) }, node.open ? "Hide their reports" : "Show their reports") : null,
@@ -240,7 +347,7 @@ export async function drawChart(main, params, { stacked = false } = {}) {
       holder = h("div", { class: "offscreen" });
       document.body.append(holder);
       const copy = echarts.init(holder, null, { renderer: "svg", width: chart.getWidth(), height: chart.getHeight() });
-      copy.setOption(option(people, root, path, false));
+      copy.setOption(option(people, root, path, false, around));
       url = copy.getDataURL({ type: "svg" });
       copy.dispose();
       holder.remove();
@@ -259,4 +366,11 @@ export async function drawChart(main, params, { stacked = false } = {}) {
   canvas.dataset.people = String(people.byId.size);
   show(status, `${people.byId.size} people shown, ${depth(people, root)} levels, in ${ms} ms. Click a person (or use the panel) to open or close their reports.`);
   window.addEventListener("resize", () => draw(false));
+  try {
+    [around] = await Promise.all([Around.load(), delegates(people)]);
+    draw(false);
+    canvas.dataset.around = String(around.heads.size);
+  } catch (error) {
+    status.after(problem(error));
+  }
 }

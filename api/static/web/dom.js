@@ -8,6 +8,21 @@ export function href(path) {
   return ROOT + path;
 }
 
+/** The day the page is asked about (`?asOf=YYYY-MM-DD`, kept in every link), or null for today. */
+export function asOf() {
+  return new URLSearchParams(location.search).get("asOf") || null;
+}
+
+/** A page's URL, carrying the day asked about, so a deep link keeps it. */
+export function pageHref(path) {
+  const day = asOf();
+  if (!day) return href(path);
+  const [base, query = ""] = path.split(/\?(.*)/s);
+  const params = new URLSearchParams(query);
+  params.set("asOf", day);
+  return href(`${base}?${params}`);
+}
+
 /** An element: `h("a", { href: "/x", class: "y" }, "text", child, …)`; null and false children are left out. */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -33,9 +48,9 @@ export function show(element, ...children) {
   append(element, children);
 }
 
-/** A link to a page of the web view. */
+/** A link to a page of the web view (on the day asked about). */
 export function link(path, text, attributes = {}) {
-  return h("a", { ...attributes, href: href(path) }, text);
+  return h("a", { ...attributes, href: pageHref(path) }, text);
 }
 
 export function personPath(id) {

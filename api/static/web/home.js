@@ -1,11 +1,11 @@
 // `/`: search as you type, the way to a route, the top of the org and the audit's headline.
 
 import { ask, personFields } from "./api.js";
-import { accountPath, h, heading, link, person, personPath, problem, routePath, show } from "./dom.js";
+import { accountPath, asOf, h, heading, link, person, personPath, problem, routePath, show } from "./dom.js";
 import { routeForm } from "./route.js";
 
-const SEARCH = `query Search($text: String!) {
-  search(text: $text, limit: 20) {
+const SEARCH = `query Search($text: String!, $asOf: String) {
+  search(text: $text, limit: 20, asOf: $asOf) {
     kind id name matched
     node {
       __typename
@@ -72,7 +72,7 @@ function searchBox(main) {
       const mine = ++asked;
       if (!text) return show(results);
       try {
-        const data = await ask(SEARCH, { text });
+        const data = await ask(SEARCH, { text, asOf: asOf() });
         if (mine !== asked) return; // a newer search is on its way
         show(results, data.search.length ? data.search.map(hitItem) : h("li", { class: "muted" }, "nothing found"));
       } catch (error) {
@@ -104,8 +104,8 @@ export async function render(main) {
   main.append(topCard, auditCard, accountsCard);
   const [form, top, health] = await Promise.allSettled([
     routeForm({}),
-    ask(`{ top { ${personFields()} department { name } } accounts(limit: 100) { id handle name platform operatedBy } }`),
-    ask("{ responsibilityMatrix { fallbacks accounts { id } } orgHealth(severity: WARNING) { errorCount warningCount } }"),
+    ask(`query Home($asOf: String) { top(asOf: $asOf) { ${personFields()} department { name } } accounts(limit: 100, asOf: $asOf) { id handle name platform operatedBy } }`, { asOf: asOf() }),
+    ask("query Health($asOf: String) { responsibilityMatrix(asOf: $asOf) { fallbacks accounts { id } } orgHealth(severity: WARNING, asOf: $asOf) { errorCount warningCount } }", { asOf: asOf() }),
   ]);
   routeCard.append(form.status === "fulfilled" ? form.value : problem(form.reason));
   if (top.status === "fulfilled") {

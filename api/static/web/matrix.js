@@ -1,9 +1,9 @@
 // `/matrix`: who handles each top-level issue type on each account, fallbacks flagged, with a CSV download.
 
 import { ask } from "./api.js";
-import { accountPath, download, h, heading, link, personPath, problem, routePath } from "./dom.js";
+import { accountPath, asOf, download, h, heading, link, personPath, problem, routePath } from "./dom.js";
 
-const MATRIX = `{ responsibilityMatrix { day fallbacks
+const MATRIX = `query Matrix($asOf: String) { responsibilityMatrix(asOf: $asOf) { day fallbacks
   accounts { id handle name } issueTypes { id name }
   cells { account { id } issueType { id } fallback handlers { id name } rule { id } } } }`;
 
@@ -26,7 +26,7 @@ export async function render(main) {
   heading("Responsibility matrix", main);
   let m;
   try {
-    ({ responsibilityMatrix: m } = await ask(MATRIX));
+    ({ responsibilityMatrix: m } = await ask(MATRIX, { asOf: asOf() }));
   } catch (error) {
     main.append(problem(error));
     return;

@@ -1,20 +1,30 @@
 // `/people/{id}`: a person, their chain of command up to the top, their reports, and what they answer for.
 
 import { ask, personFields, privateView } from "./api.js";
-import { accountPath, h, heading, link, person, personPath, problem, routePath, statusMark } from "./dom.js";
+import { accountPath, asOf, h, heading, link, person, personPath, problem, routePath, statusMark } from "./dom.js";
 
 function personQuery() {
-  return `query Person($id: ID!) {
-    person(id: $id) { ${personFields()} reportCount department { id name head { id name } } manager { ${personFields()} } }
-    chainOfCommand(person: $id) { ${personFields()} }
-    reports(of: $id, limit: 200) { ${personFields()} reportCount }
+  return `query Person($id: ID!, $asOf: String) {
+    person(id: $id, asOf: $asOf) {
+      ${personFields()} reportCount department { id name head { id name } } manager { ${personFields()} }
+      absence(asOf: $asOf) { starts ends delegate { id name title status } }
+    }
+    chainOfCommand(person: $id, asOf: $asOf) { ${personFields()} }
+    reports(of: $id, limit: 200, asOf: $asOf) { ${personFields()} reportCount }
   }`;
 }
 
-const ANSWERS = `{
-  responsibilityMatrix { cells { fallback account { id handle } issueType { id name } handlers { id } } }
-  roles(limit: 500) { id title department { name } holders { id } }
+const ANSWERS = `query Answers($asOf: String) {
+  responsibilityMatrix(asOf: $asOf) { cells { fallback account { id handle } issueType { id name } handlers { id } } }
+  roles(limit: 500, asOf: $asOf) { id title department { name } holders { id } }
 }`;
+
+/** Away on the day asked about: since when, until when, and who covers for them. */
+function away(p) {
+  const a = p.absence;
+  if (!a) return null;
+  return h("span", { id: "absence" }, `away from ${a.starts} until ${a.ends}; `, a.delegate ? ["covered by ", person(a.delegate)] : h("span", { class: "muted" }, "nobody named to cover"));
+}
 
 function facts(p) {
   const rows = [
@@ -23,6 +33,7 @@ function facts(p) {
     ["Manager", p.manager ? person(p.manager) : "nobody: the top of their line"],
     ["Status", [p.status.toLowerCase(), " ", statusMark(p.status)]],
   ];
+  if (p.absence) rows.push(["Absence", away(p)]);
   if (privateView()) {
     rows.push(["E-mail", p.email ?? "—"], ["Phone", p.phone ?? "—"], ["Location", p.location ?? "—"], ["Source", p.source ?? "—"]);
   }
@@ -31,7 +42,7 @@ function facts(p) {
 
 async function answersFor(id, section) {
   try {
-    const data = await ask(ANSWERS);
+    const data = await ask(ANSWERS, { asOf: asOf() });
     const cells = data.responsibilityMatrix.cells.filter((c) => c.handlers.some((p) => p.id === id));
     const roles = data.roles.filter((r) => r.holders.some((p) => p.id === id));
     section.append(
@@ -51,7 +62,7 @@ async function answersFor(id, section) {
 export async function render(main, id) {
   let data;
   try {
-    data = await ask(personQuery(), { id });
+    data = await ask(personQuery(), { id, asOf: asOf() });
   } catch (error) {
     heading("Person", main);
     main.append(problem(error));
