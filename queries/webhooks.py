@@ -163,5 +163,5 @@ def next_try(attempt: int, enqueued: datetime, now: datetime, rng: random.Random
         return None
     step = min(LONGEST_WAIT, FIRST_RETRY * 2 ** min(attempt - 1, 20))
     wait: timedelta = step * (rng or random).uniform(0.5, 1.0)
-    then: datetime = min(now + wait, give_up)
+    then: datetime = min(now + wait, give_up)  # a last try when the day is up
     return then  # a last try when the day is up

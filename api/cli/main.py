@@ -43,6 +43,7 @@ from . import (
     token,
     top,
     triage,
+    webhook,
 )
 from .output import printable, refused, say
 
@@ -67,6 +68,7 @@ COMMANDS = (
     matrix,
     mcp,
     token,
+    webhook,
     changes,
     diff,
     settings,
