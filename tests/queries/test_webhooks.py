@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -193,14 +194,12 @@ def test_removing_a_hook_fails_its_pending_deliveries(store):
 
 def test_retries_back_off_with_jitter_for_a_day_then_stop():
     rng = random.Random(7)
-    waits = [next_try(n, T0, T0, rng) - T0 for n in range(1, 12)]
-    assert all(timedelta(seconds=2**n / 2) <= w <= timedelta(seconds=2**n) for n, w in zip(range(1, 12), waits))
-    assert len({w.total_seconds() / 2**n for n, w in zip(range(1, 12), waits)}) > 1  # jittered, not a fixed factor
+    waits = {n: next_try(n, T0, T0, rng) - T0 for n in range(1, 12)}
+    assert all(timedelta(seconds=2**n / 2) <= w <= timedelta(seconds=2**n) for n, w in waits.items())
+    assert len({w.total_seconds() / 2**n for n, w in waits.items()}) > 1  # jittered, not a fixed factor
     assert next_try(40, T0, T0 + timedelta(hours=23, minutes=59), rng) == T0 + RETRY_FOR  # one last try
     assert next_try(41, T0, T0 + RETRY_FOR, rng) is None
 
 
 def _outcome(delivery, state, again, status):
-    from dataclasses import replace
-
     return replace(delivery, state=state, next_try=again, last_try=T0, status=status)
