@@ -1,5 +1,7 @@
 """A webhook receiver on loopback for tests and benchmarks: a real HTTP server in a thread.
 
+    python -m harness.receiver PORT     # one in its own process, until stopped (the benchmark's)
+
 Vocabulary: a :class:`Receiver` listens on ``127.0.0.1:port``, answers each POST with the next of
 its ``answers`` (then 204), and keeps what it got (:class:`Received`). :func:`verify` checks a
 Standard Webhooks signature by hand, with ``hmac`` alone: independent of the library that signs.
@@ -41,6 +43,11 @@ def verify(secret: str, received: Received) -> bool:
     return any(hmac.compare_digest(expected, g) for g in given)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # a round posts up to 100 at once: socketserver's default backlog of 5 drops them
+    daemon_threads = True
+
+
 class Receiver:
     """A receiver on ``port`` (a free one if 0); ``answers``: the statuses of the first POSTs."""
 
@@ -51,6 +58,8 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: a sender's pool reuses its connections
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 with receiver._lock:
@@ -63,7 +72,7 @@ class Receiver:
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the tests read `received`
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = _Server(("127.0.0.1", port), Handler)
         self.port = int(self.server.server_address[1])
         self.url = f"http://127.0.0.1:{self.port}/hooks/buckstop"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -78,3 +87,14 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self._thread.join()
+
+
+if __name__ == "__main__":
+    import sys
+
+    served = Receiver(int(sys.argv[1]))
+    print(served.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        served.close()
