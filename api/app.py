@@ -59,6 +59,7 @@ from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
 from .settings import Settings
 from .stores import answering_version, open_store
 from .timer import sweeping
+from .webhooks import delivering
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -218,10 +219,17 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             await asyncio.to_thread(lambda: the_store.read().warm())
         gc.freeze()
         timer = asyncio.create_task(sweeping(the_store, settings.sweep_seconds)) if settings.sweep_seconds else None
+        courier = (
+            asyncio.create_task(delivering(the_store, settings.webhook_seconds, settings.webhook_timeout))
+            if settings.webhook_seconds
+            else None
+        )
         async with agents.lifespan():  # the MCP session manager runs as long as the app
             yield
         if timer is not None:
             timer.cancel()
+        if courier is not None:
+            courier.cancel()
         questions.close()
         if owned:
             the_store.close()

@@ -106,6 +106,15 @@ class Settings(BaseSettings):
         description="Whether triage reads the message of a case handed off to another issue type as an example of "
         "that type (docs/triage.md); `buckstop examples` shows what it would learn, for review.",
     )
+    webhook_seconds: float = Field(
+        1.0,
+        ge=0,
+        description="How often `buckstop serve` posts the webhooks due (docs/cases.md); 0: never (run `buckstop "
+        "webhook deliver` from cron instead).",
+    )
+    webhook_timeout: float = Field(
+        5.0, gt=0, description="Longest a webhook's receiver may take to answer one POST; then it is tried again."
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

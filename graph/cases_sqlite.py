@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from .cases import Case, CaseChanged, CaseStatus, decode_case, decode_event, encode_case, encode_event
@@ -51,6 +51,9 @@ class SqliteCaseBook:
         self._made = False
         # An in-memory store has no file another connection could share: keep one connection to it.
         self._shared = sqlite3.connect(":memory:", check_same_thread=False) if path == ":memory:" else None
+        #: Called in the transaction that writes a case's new events (the case's id, the case, the first new
+        #: event's place): the webhooks' outbox (graph/webhooks_sqlite.py), written with them or not at all.
+        self.outbox: Callable[[sqlite3.Connection, int, Case, int], None] | None = None
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -82,6 +85,8 @@ class SqliteCaseBook:
             )
             case_id = int(cursor.lastrowid or 0)
             _append(db, case_id, case, 0)
+            if self.outbox is not None:
+                self.outbox(db, case_id, case, 0)
             db.execute("COMMIT")
         return self._with_id(case, case_id)
 
@@ -117,6 +122,8 @@ class SqliteCaseBook:
                 db.execute("ROLLBACK")
                 raise CaseChanged(case.id)
             _append(db, case.id, case, revision)
+            if self.outbox is not None:
+                self.outbox(db, case.id, case, revision)
             db.execute("COMMIT")
         return case
 

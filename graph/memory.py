@@ -67,6 +67,7 @@ from .store import WHOLE, Applied, Change, Focus, Summary
 from .timeline import BEGINNING, Clock, Timeline, Version, key_of, today
 from .tokens import Token, now, unknown_token
 from .validate import require_valid_on
+from .webhooks_sqlite import SqliteWebhookBook
 
 __all__ = ["CACHED_VERSIONS", "SCHEMA_VERSION", "MemoryStore"]
 
@@ -164,6 +165,7 @@ class MemoryStore:
             raise self._fault("open", err) from err
         self._checked = time.monotonic()
         self.cases = SqliteCaseBook(self.path)  # the cases, in their own tables of this file (graph/cases_sqlite.py)
+        self.webhooks = SqliteWebhookBook(self.cases)  # hooks and their outbox, written with the cases' events
 
     def _open(self) -> sqlite3.Connection:
         # isolation_level=None: transactions are ours (BEGIN IMMEDIATE … COMMIT).

@@ -27,6 +27,7 @@ from .cases import CaseBook
 from .errors import BuckstopError
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Focus, Store, Summary, Wrapping
+from .webhooks import WebhookBook
 
 __all__ = ["ATTEMPTS", "OrgChanged", "Pinned"]
 
@@ -88,4 +89,11 @@ class Pinned(Wrapping):
         never asked again (:data:`ATTEMPTS`): a case opened twice would be two cases."""
         self.wrote = True
         book: CaseBook | None = getattr(self.store, "cases", None)
+        return book
+
+    @property
+    def webhooks(self) -> WebhookBook | None:
+        """The store's hooks and outbox (:mod:`graph.webhooks`): a request that adds a hook is never asked again."""
+        self.wrote = True
+        book: WebhookBook | None = getattr(self.store, "webhooks", None)
         return book

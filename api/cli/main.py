@@ -44,6 +44,7 @@ from . import (
     token,
     top,
     triage,
+    webhook,
 )
 from .output import printable, refused, say
 
@@ -69,6 +70,7 @@ COMMANDS = (
     matrix,
     mcp,
     token,
+    webhook,
     changes,
     diff,
     settings,

@@ -66,6 +66,7 @@ from .types import (
     Routing,
     View,
 )
+from .webhooks import WebhookMutation, WebhookQuery
 
 __all__ = ["PageTooLarge", "make_schema", "schema"]
 
@@ -194,7 +195,7 @@ class OrgVersion:
 
 
 @strawberry.type
-class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
+class Query(CaseQuery, WebhookQuery):  # the cases' questions: api/graphql/cases.py; webhooks.py
     @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
     @off_loop
     def route(self, info: Info, account: str, issue_type: str, on: On = None, as_of: AsOf = None) -> Routing:
@@ -454,7 +455,8 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         checks.extension,
     ]
-    made = _Schema(query=Query, mutation=merge_types("Mutation", (Mutation, CaseMutation)), extensions=extensions)
+    mutations = merge_types("Mutation", (Mutation, CaseMutation, WebhookMutation))
+    made = _Schema(query=Query, mutation=mutations, extensions=extensions)
     checks.costs = costs_of(made._schema)
     return made
 

@@ -56,6 +56,9 @@ class Neo4jCaseBook:
         self._driver = driver
         self._database = database
         self._reachable = reachable  # the store's: Neo4j gone away is StoreUnavailable
+        #: Called in the transaction that writes a case's new events (the case's id, the case, the first new
+        #: event's place): the webhooks' outbox (graph/neo4j/webhooks.py), written with them or not at all.
+        self.outbox: Callable[[ManagedTransaction, int, Case, int], None] | None = None
         for statement in _SCHEMA:
             self._run(statement, RoutingControl.WRITE)
 
@@ -69,17 +72,25 @@ class Neo4jCaseBook:
         self._run("MATCH (m:Meta {id: 'cases'}) DELETE m", RoutingControl.WRITE)
 
     def add(self, case: Case) -> Case:
-        rows = self._run(
-            _ADD,
-            RoutingControl.WRITE,
-            revision=case.revision,
-            status=case.status.value,
-            account=case.account_id,
-            respond_by=_epoch(case.respond_by),
-            data=_json(encode_case(case)),
-            events=[_json(encode_event(e)) for e in case.events],
-        )
-        return decode_case(int(rows[0]["id"]), encode_case(case), case.events)
+        def work(tx: ManagedTransaction) -> int:
+            case_id = int(
+                tx.run(
+                    _ADD,
+                    revision=case.revision,
+                    status=case.status.value,
+                    account=case.account_id,
+                    respond_by=_epoch(case.respond_by),
+                    data=_json(encode_case(case)),
+                    events=[_json(encode_event(e)) for e in case.events],
+                ).single(strict=True)["id"]
+            )
+            if self.outbox is not None:
+                self.outbox(tx, case_id, case, 0)
+            return case_id
+
+        with self._reachable(), self._driver.session(database=self._database) as session:
+            case_id = session.execute_write(work)
+        return decode_case(case_id, encode_case(case), case.events)
 
     def get(self, case_id: int) -> Case | None:
         rows = self._run("MATCH (c:Case {id: $id}) RETURN c.data AS data, c.events AS events", id=case_id)
@@ -97,7 +108,10 @@ class Neo4jCaseBook:
                 data=_json(encode_case(case)),
                 events=[_json(encode_event(e)) for e in case.events[revision:]],
             )
-            return result.single() is not None
+            moved = result.single() is not None
+            if moved and self.outbox is not None:
+                self.outbox(tx, case.id, case, revision)
+            return moved
 
         with self._reachable(), self._driver.session(database=self._database) as session:
             moved = session.execute_write(work)

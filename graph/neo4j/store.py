@@ -64,6 +64,7 @@ from .cases import Neo4jCaseBook
 from .history import Stored, delta, fold, stored
 from .reads import compiled, query_for
 from .records import LABELS, org_of, properties
+from .webhooks import Neo4jWebhookBook
 
 __all__ = ["Neo4jStore"]
 
@@ -159,6 +160,8 @@ class Neo4jStore:
             raise StoreUnavailable(f"cannot use Neo4j at {uri}: {err}") from err
         self.init_schema()
         self.cases = Neo4jCaseBook(self._driver, self.database, self._reachable)  # graph/neo4j/cases.py
+        self.webhooks = Neo4jWebhookBook(self._driver, self.database, self._reachable)  # graph/neo4j/webhooks.py
+        self.cases.outbox = self.webhooks.enqueue  # the outbox is written with the cases' events
 
     # -- plumbing ---------------------------------------------------------------
 

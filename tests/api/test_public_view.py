@@ -65,7 +65,9 @@ PUBLIC = {
 }
 #: Types reachable only through a field that needs an admin token.
 ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"} | {
-    "ChangesBetween"
+    "ChangesBetween",
+    "Webhook",  # webhooks and addWebhook's answer: where case events go, and the secret that signs them
+    "WebhookAdded",
 }
 
 
