@@ -13,6 +13,12 @@ Vocabulary:
   was made from (*compare and set*): of two changes made from the same revision one lands and the
   other raises :class:`CaseChanged`, so two people escalating at once, or two sweeps, move a case
   once.
+- A case's *target* is what a hand-off named (``person:ID``, ``role:ID``, ``department:ID``):
+  its handlers are that target's available people, not its issue type's route; None: the route.
+- The first *triage lines* of a case's explanation say how its message was read, and quote the
+  customer's words: they are the customer's, like the message (the public view leaves them out).
+- A CaseBook also keeps a *log* of what was done to personal data (purged, exported, forgotten):
+  :class:`~graph.store.Change` entries of kind ``cases``, listed with the loads in ``changes``.
 - A :class:`CaseBook` keeps the cases of one store (``store.cases``), in its SQLite file or in
   its Neo4j, beside the org and never inside it: a load replaces the org and leaves the cases.
 """
@@ -20,12 +26,13 @@ Vocabulary:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .errors import BuckstopError
+from .store import Change
 
 __all__ = [
     "TIMER",
@@ -37,6 +44,7 @@ __all__ = [
     "Event",
     "EventKind",
     "UnknownCase",
+    "Wipe",
     "decode_case",
     "decode_event",
     "encode_case",
@@ -61,6 +69,7 @@ class EventKind(enum.StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    REASSIGNED = "reassigned"  # a load made the handler a leaver, absent, or no longer the route's answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +106,17 @@ class Case:
     org_version: int
     explanation: tuple[str, ...]  # why the route went where it went, when the case was (re-)routed
     events: tuple[Event, ...] = field(default=())
+    target: str | None = None  # what a hand-off named (person:ID, role:ID, department:ID); None: the route
+    triage_lines: int = 0  # the first lines of the explanation: how the message was read, quoting it
 
     @property
     def revision(self) -> int:
         return len(self.events)
+
+    @property
+    def last_at(self) -> datetime:
+        """When the newest event happened (a resolved case: when it was resolved)."""
+        return self.events[-1].at if self.events else self.opened
 
     def overdue(self, now: datetime) -> bool:
         return self.status is CaseStatus.OPEN and self.respond_by is not None and self.respond_by <= now
@@ -157,11 +173,35 @@ class CaseBook(Protocol):
         status: CaseStatus | None = None,
         account_id: str | None = None,
         due_by: datetime | None = None,
+        handler_id: str | None = None,
+        customer: str | None = None,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
-        """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it."""
+        """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it;
+        ``handler_id``: those it is with now; ``customer``: that customer's (the handle as kept)."""
         ...
+
+    def wipe(self, wipe: Wipe, *, summary: Callable[[int], Change | None]) -> int:
+        """Erase the cases ``wipe`` selects, with their events, and log ``summary(count)`` in the
+        same transaction (None: no line); the count."""
+        ...
+
+    def log(self, entry: Change) -> None:
+        """Log what was done to personal data (an export)."""
+        ...
+
+    def logged(self, limit: int = 100) -> list[Change]:
+        """The newest ``limit`` entries of the log, newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Wipe:
+    """Which cases an erasure takes: one customer's (all of them), or those resolved before a time."""
+
+    customer: str | None = None
+    resolved_before: datetime | None = None
 
 
 # -- the one serialised form of a case and an event, so that both backends keep the same thing --------
@@ -210,6 +250,8 @@ def encode_case(case: Case) -> dict[str, object]:
         "opened": case.opened.isoformat(),
         "orgVersion": case.org_version,
         "explanation": list(case.explanation),
+        "target": case.target,
+        "triageLines": case.triage_lines,
     }
 
 
@@ -232,4 +274,6 @@ def decode_case(case_id: int, data: dict[str, Any], events: Iterable[Event]) -> 
         data["orgVersion"],
         tuple(data["explanation"]),
         tuple(events),
+        data.get("target"),  # absent from cases kept before hand-off targets were
+        data.get("triageLines", 0),
     )

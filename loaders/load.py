@@ -14,6 +14,9 @@ Vocabulary:
   is not the demo's). The load notes that it *replaced the demo org*.
 - The change log's summary of a load names its files' records and its diff, so
   ``buckstop changes`` says what each load did.
+- Every load that is applied is followed by the store's *cases*: a case whose handler the load
+  made a leaver, absent or no longer the route's answer moves (:func:`queries.case_moves.follow_load`),
+  and the load notes how many. Every load passes here (the CLI, GraphQL, the demo's seeding).
 
 >>> load(store, "exports/bamboohr.csv", dry_run=True).diff.summary()  # doctest: +SKIP
 '2 joiners, 1 leaver, 0 movers, 1 title change, 0 status changes; 1 routing consequence'
@@ -33,6 +36,8 @@ from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Applied, Focus, Store, holds_demo
 from buckstop.graph.validate import check_changes
+from buckstop.queries.case_moves import follow_load
+from buckstop.queries.cases import utc_now
 
 from .bundle import Bundle, Input, Progress, read_bundle, read_files
 from .diff import Diff, diff
@@ -114,6 +119,11 @@ def load(
             f"effective {applied.effective}, between two versions: the version effective {applied.precedes} "
             "stays as it was"
         )
+    moved = follow_load(store, now=utc_now())
+    if moved:
+        count = len(moved)
+        bundle.notes.append(f"moved {count} case{'' if count == 1 else 's'} whose handler it changed (reassigned)")
+    seconds["follow cases"] = time.perf_counter() - started - sum(seconds.values())
     return Load(bundle, made[0], [], applied, False, seconds)
 
 
