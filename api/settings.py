@@ -101,6 +101,12 @@ class Settings(BaseSettings):
         description="How often `buckstop serve` escalates the cases past their deadline (docs/cases.md); 0: never "
         "(run `buckstop cases sweep` from cron instead).",
     )
+    case_retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="Resolved cases older than this many days are erased with their history by the sweep and "
+        "`buckstop cases purge` (docs/cases.md); unset: kept for ever.",
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from buckstop.graph.cases import Case, Wipe
+from buckstop.graph.cases import Case, CaseStatus, Wipe
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.store import Change, Focus, Store
 
-from .cases import book_of
+from .cases import book_of, find_cases
 
 __all__ = ["BlankCustomer", "changes_with_cases", "customer_ref", "export", "forget", "purge"]
 
@@ -56,12 +56,33 @@ def _version(store: Store) -> int:
     return store.read(Focus.kinds("account")).version
 
 
-def export(store: Store, customer: str, *, actor: str, now: datetime) -> list[Case]:
-    """Every case held on ``customer``, newest first, each with its whole history; logged."""
+def export(
+    store: Store,
+    customer: str,
+    *,
+    actor: str,
+    now: datetime,
+    status: CaseStatus | None = None,
+    overdue: bool = False,
+    account: str | None = None,
+    handler: str | None = None,
+) -> list[Case]:
+    """Every case held on ``customer`` (of the other filters, as :func:`find_cases` takes them), newest first,
+    each with its whole history; logged."""
     handle = _handle(customer)
     book = book_of(store)
     found: list[Case] = []
-    while page := book.find(customer=handle, first=_PAGE, offset=len(found)):
+    while page := find_cases(
+        store,
+        now=now,
+        status=status,
+        overdue=overdue,
+        account=account,
+        handler=handler,
+        customer=handle,
+        first=_PAGE,
+        offset=len(found),
+    ):
         found.extend(page)
         if len(page) < _PAGE:
             break
