@@ -24,7 +24,7 @@ from buckstop.graph.store import Change, Focus, Store
 
 from .cases import book_of, find_cases
 
-__all__ = ["BlankCustomer", "changes_with_cases", "customer_ref", "export", "forget", "purge"]
+__all__ = ["BlankCustomer", "NoRetention", "changes_with_cases", "customer_ref", "export", "forget", "purge"]
 
 #: How many cases an export reads at once.
 _PAGE = 500
@@ -35,6 +35,17 @@ class BlankCustomer(BuckstopError):
 
     def __init__(self) -> None:
         super().__init__("name the customer by the handle their cases were opened with, e.g. @jo")
+
+
+class NoRetention(BuckstopError):
+    code = "NO_RETENTION"
+
+    def __init__(self, days: int | None) -> None:
+        super().__init__(
+            "no retention is set: give the days, or set BUCKSTOP_CASE_RETENTION_DAYS"
+            if days is None
+            else f"the retention must be 1 day or more, not {days}"
+        )
 
 
 def customer_ref(customer: str) -> str:
@@ -105,7 +116,7 @@ def forget(store: Store, customer: str, *, actor: str, now: datetime) -> int:
 def purge(store: Store, *, days: int, actor: str, now: datetime) -> int:
     """Erase the cases resolved more than ``days`` days before ``now``; logged when there were any. The count."""
     if days < 1:
-        raise BuckstopError(f"the retention must be 1 day or more, not {days}")
+        raise NoRetention(days)
     version = _version(store)
 
     def logged(count: int) -> Change | None:

@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 def _purge(store: Store, args: argparse.Namespace) -> int:
     days = args.days or settings_of(args).case_retention_days
     if days is None:
-        raise BuckstopError("no retention is set: give --days N, or set BUCKSTOP_CASE_RETENTION_DAYS")
+        raise case_data.NoRetention(None)
     count = case_data.purge(store, days=days, actor=cli_actor(), now=q.utc_now())
     if args.json:
         emit_json({"purged": count, "days": days})

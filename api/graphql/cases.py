@@ -228,7 +228,7 @@ class CaseMutation:
         settings = info.context.get("settings")
         retention = days or (settings.case_retention_days if settings is not None else None)
         if retention is None:
-            raise BuckstopError("no retention is set: give days, or set BUCKSTOP_CASE_RETENTION_DAYS")
+            raise case_data.NoRetention(None)
         return case_data.purge(_store(info), days=retention, actor=principal_of(info).name, now=q.utc_now())
 
 
