@@ -6,7 +6,8 @@ Vocabulary:
   ``{id, name}`` (:class:`~api.answers.Ref`, their names as the org has them now; a person no
   longer in the org by id), times ISO 8601 in UTC, enumerations as GraphQL writes them.
 - The *customer's words* are the customer's handle, the message, the summary (made from the
-  message when none is given) and the notes of the events: personal data. The public view (no
+  message when none is given), the notes of the events and the lines of the explanation on how
+  triage read the message (they quote it): personal data. The public view (no
   token) gets them as null; any token's holder (``read``, ``cases``, ``admin``) sees them.
 """
 
@@ -31,7 +32,10 @@ _WORDS = "The customer's words: null in the public view."
 
 
 class CaseEventAnswer(Shape):
-    kind: str = Field(description="OPENED, ACKNOWLEDGED, NOTED, HANDED_OFF, ESCALATED, RESOLVED or REOPENED.")
+    kind: str = Field(
+        description="OPENED, ACKNOWLEDGED, NOTED, HANDED_OFF, ESCALATED, RESOLVED, REOPENED or REASSIGNED (a load "
+        "made the handler a leaver, absent or no longer the route's answer)."
+    )
     at: str = Field(description="When, ISO 8601 in UTC (a timer's escalation: the deadline it passed).")
     actor: str = Field(description="Who: a token's name, cli:USER, or buckstop for the timer.")
     note: str | None = Field(description=_WORDS)
@@ -55,7 +59,10 @@ class CaseAnswer(Shape):
     respond_by: str | None = Field(description="The deadline of the current level, ISO 8601 in UTC.")
     overdue: bool = Field(description="Open, and its deadline has passed.")
     opened: str
-    explanation: list[str] = Field(description="Why the route went where it went, when the case was routed.")
+    explanation: list[str] = Field(
+        description="Why the route went where it went, when the case was routed; the public view leaves out the "
+        "lines on how the message was read (they quote it)."
+    )
     org_version: int = Field(description="The org version the case was opened on.")
     events: list[CaseEventAnswer] = Field(description="The whole history, oldest first.")
 
@@ -116,7 +123,8 @@ def _case(case: Case, names: _Names, now: datetime, words: bool) -> CaseAnswer:
         respond_by=_iso(case.respond_by),
         overdue=case.overdue(now),
         opened=case.opened.isoformat(),
-        explanation=list(case.explanation),
+        # How triage read the message quotes it: the customer's words, left out of the public view.
+        explanation=list(case.explanation if words else case.explanation[case.triage_lines :]),
         org_version=case.org_version,
         events=[_event(e, names, words) for e in case.events],
     )

@@ -218,7 +218,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if the_store.name == "memory":  # its org stays in memory: build its indexes of names now, to freeze them too
             await asyncio.to_thread(lambda: the_store.read().warm())
         gc.freeze()
-        timer = asyncio.create_task(sweeping(the_store, settings.sweep_seconds)) if settings.sweep_seconds else None
+        timer = (
+            asyncio.create_task(sweeping(the_store, settings.sweep_seconds, settings.case_retention_days))
+            if settings.sweep_seconds
+            else None
+        )
         courier = (
             asyncio.create_task(delivering(the_store, settings.webhook_seconds, settings.webhook_timeout))
             if settings.webhook_seconds

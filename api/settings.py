@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     webhook_timeout: float = Field(
         5.0, gt=0, description="Longest a webhook's receiver may take to answer one POST; then it is tried again."
     )
+    case_retention_days: int | None = Field(
+        None,
+        ge=1,
+        description="Resolved cases older than this many days are erased with their history by the sweep and "
+        "`buckstop cases purge` (docs/cases.md); unset: kept for ever.",
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

@@ -16,6 +16,12 @@ Vocabulary:
 - A hand-off to an issue type is a *correction*: someone says the case was about another type.
   Its event names that type; the case's message with it is what triage may learn from
   (:meth:`CaseBook.corrections`). It stays in the case, so forgetting a case forgets it.
+- A case's *target* is what a hand-off named (``person:ID``, ``role:ID``, ``department:ID``):
+  its handlers are that target's available people, not its issue type's route; None: the route.
+- The first *triage lines* of a case's explanation say how its message was read, and quote the
+  customer's words: they are the customer's, like the message (the public view leaves them out).
+- A CaseBook also keeps a *log* of what was done to personal data (purged, exported, forgotten):
+  :class:`~graph.store.Change` entries of kind ``cases``, listed with the loads in ``changes``.
 - A :class:`CaseBook` keeps the cases of one store (``store.cases``), in its SQLite file or in
   its Neo4j, beside the org and never inside it: a load replaces the org and leaves the cases.
 """
@@ -23,12 +29,13 @@ Vocabulary:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from .errors import BuckstopError
+from .store import Change
 
 __all__ = [
     "TIMER",
@@ -40,6 +47,7 @@ __all__ = [
     "Event",
     "EventKind",
     "UnknownCase",
+    "Wipe",
     "decode_case",
     "decode_event",
     "encode_case",
@@ -64,6 +72,7 @@ class EventKind(enum.StrEnum):
     ESCALATED = "escalated"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    REASSIGNED = "reassigned"  # a load made the handler a leaver, absent, or no longer the route's answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +110,17 @@ class Case:
     org_version: int
     explanation: tuple[str, ...]  # why the route went where it went, when the case was (re-)routed
     events: tuple[Event, ...] = field(default=())
+    target: str | None = None  # what a hand-off named (person:ID, role:ID, department:ID); None: the route
+    triage_lines: int = 0  # the first lines of the explanation: how the message was read, quoting it
 
     @property
     def revision(self) -> int:
         return len(self.events)
+
+    @property
+    def last_at(self) -> datetime:
+        """When the newest event happened (a resolved case: when it was resolved)."""
+        return self.events[-1].at if self.events else self.opened
 
     def overdue(self, now: datetime) -> bool:
         return self.status is CaseStatus.OPEN and self.respond_by is not None and self.respond_by <= now
@@ -161,16 +177,40 @@ class CaseBook(Protocol):
         status: CaseStatus | None = None,
         account_id: str | None = None,
         due_by: datetime | None = None,
+        handler_id: str | None = None,
+        customer: str | None = None,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
-        """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it."""
+        """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it;
+        ``handler_id``: those it is with now; ``customer``: that customer's (the handle as kept)."""
         ...
 
     def corrections(self) -> list[tuple[str, str]]:
         """``(issue type id, the case's message)`` of every hand-off to an issue type, oldest first: the
         corrections people made to where a case was routed (triage may learn from them, docs/triage.md)."""
         ...
+
+    def wipe(self, wipe: Wipe, *, summary: Callable[[int], Change | None]) -> int:
+        """Erase the cases ``wipe`` selects, with their events, and log ``summary(count)`` in the
+        same transaction (None: no line); the count."""
+        ...
+
+    def log(self, entry: Change) -> None:
+        """Log what was done to personal data (an export)."""
+        ...
+
+    def logged(self, limit: int = 100) -> list[Change]:
+        """The newest ``limit`` entries of the log, newest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Wipe:
+    """Which cases an erasure takes: one customer's (all of them), or those resolved before a time."""
+
+    customer: str | None = None
+    resolved_before: datetime | None = None
 
 
 # -- the one serialised form of a case and an event, so that both backends keep the same thing --------
@@ -223,6 +263,8 @@ def encode_case(case: Case) -> dict[str, object]:
         "opened": case.opened.isoformat(),
         "orgVersion": case.org_version,
         "explanation": list(case.explanation),
+        "target": case.target,
+        "triageLines": case.triage_lines,
     }
 
 
@@ -245,4 +287,6 @@ def decode_case(case_id: int, data: dict[str, Any], events: Iterable[Event]) -> 
         data["orgVersion"],
         tuple(data["explanation"]),
         tuple(events),
+        data.get("target"),  # absent from cases kept before hand-off targets were
+        data.get("triageLines", 0),
     )

@@ -3,10 +3,13 @@
 Vocabulary:
 
 - ``cases`` holds one row per case: its id, *revision* (the number of its events), the
-  columns the lists filter on (status, account, respond-by as seconds since the epoch) and
-  the case as JSON (:func:`graph.cases.encode_case`); ``case_events`` one row per event.
+  columns the lists filter on (status, account, customer, respond-by and the time of its newest
+  event as seconds since the epoch) and the case as JSON (:func:`graph.cases.encode_case`);
+  ``case_events`` one row per event; ``case_handlers`` one row per handler it is with now, so
+  that "whose cases" is an index lookup; ``case_log`` the log of what was done to personal data.
 - The tables are made on first use if missing, beside the org's tables: a store made before
-  cases existed gains them, and its org is untouched.
+  cases existed gains them, and its org is untouched; a ``cases`` table made before the
+  customer and handler filters gains their columns and rows, filled from the kept JSON.
 - Each call opens its own short connection (WAL, ``synchronous=FULL``): a write is on disk
   before it returns, threads share nothing, and ``buckstop cases sweep`` run from cron and the
   sweep inside ``buckstop serve`` meet only in SQLite's own locking.
@@ -22,8 +25,9 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from .cases import Case, CaseChanged, CaseStatus, decode_case, decode_event, encode_case, encode_event
+from .cases import Case, CaseChanged, CaseStatus, Wipe, decode_case, decode_event, encode_case, encode_event
 from .errors import StoreUnavailable
+from .store import Change
 
 __all__ = ["SqliteCaseBook"]
 
@@ -39,7 +43,28 @@ CREATE TABLE IF NOT EXISTS case_events (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS case_corrections ON case_events (case_id, seq, json_extract(data, '$.issueType'))
     WHERE json_extract(data, '$.issueType') IS NOT NULL;
+CREATE TABLE IF NOT EXISTS case_handlers (
+    person TEXT NOT NULL, case_id INTEGER NOT NULL, PRIMARY KEY (person, case_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS case_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, summary TEXT NOT NULL,
+    count INTEGER NOT NULL, version INTEGER NOT NULL
+);
 COMMIT;
+"""
+
+# The columns of the filters added after cases were first kept; filled from each case's JSON (see _migrate).
+_ADDED = """
+BEGIN IMMEDIATE;
+ALTER TABLE cases ADD COLUMN customer TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN last_at REAL;
+COMMIT;
+"""
+
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS cases_customer ON cases (customer);
+CREATE INDEX IF NOT EXISTS cases_kept ON cases (status, last_at);
+CREATE INDEX IF NOT EXISTS case_handlers_case ON case_handlers (case_id);
 """
 
 
@@ -66,6 +91,10 @@ class SqliteCaseBook:
         try:
             if not self._made:
                 db.executescript(_SCHEMA)
+                if "customer" not in {row[1] for row in db.execute("PRAGMA table_info(cases)")}:
+                    db.executescript(_ADDED)
+                    _migrate(db)
+                db.executescript(_INDEXES)
                 self._made = True
             yield db
         except sqlite3.Error as err:
@@ -80,13 +109,23 @@ class SqliteCaseBook:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             cursor = db.execute(
-                "INSERT INTO cases (revision, status, account, respond_by, data) VALUES (?, ?, ?, ?, ?)",
-                (case.revision, case.status.value, case.account_id, _epoch(case.respond_by), _json(encode_case(case))),
+                "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, data) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case.revision,
+                    case.status.value,
+                    case.account_id,
+                    case.customer,
+                    _epoch(case.respond_by),
+                    _epoch(case.last_at),
+                    _json(encode_case(case)),
+                ),
             )
             case_id = int(cursor.lastrowid or 0)
             _append(db, case_id, case, 0)
             if self.outbox is not None:
                 self.outbox(db, case_id, case, 0)
+            _handlers(db, case_id, case)
             db.execute("COMMIT")
         return self._with_id(case, case_id)
 
@@ -108,11 +147,13 @@ class SqliteCaseBook:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             moved = db.execute(
-                "UPDATE cases SET revision = ?, status = ?, respond_by = ?, data = ? WHERE id = ? AND revision = ?",
+                "UPDATE cases SET revision = ?, status = ?, respond_by = ?, last_at = ?, data = ? "
+                "WHERE id = ? AND revision = ?",
                 (
                     case.revision,
                     case.status.value,
                     _epoch(case.respond_by),
+                    _epoch(case.last_at),
                     _json(encode_case(case)),
                     case.id,
                     revision,
@@ -124,6 +165,7 @@ class SqliteCaseBook:
             _append(db, case.id, case, revision)
             if self.outbox is not None:
                 self.outbox(db, case.id, case, revision)
+            _handlers(db, case.id, case)
             db.execute("COMMIT")
         return case
 
@@ -133,6 +175,8 @@ class SqliteCaseBook:
         status: CaseStatus | None = None,
         account_id: str | None = None,
         due_by: datetime | None = None,
+        handler_id: str | None = None,
+        customer: str | None = None,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
@@ -147,13 +191,31 @@ class SqliteCaseBook:
         if due_by is not None:
             where.append("status = 'open' AND respond_by IS NOT NULL AND respond_by <= ?")
             params.append(_epoch(due_by))
+        if handler_id is not None:
+            where.append("id IN (SELECT case_id FROM case_handlers WHERE person = ?)")
+            params.append(handler_id)
+        if customer is not None:
+            where.append("customer = ?")
+            params.append(customer)
+        # Two statements for the whole page, not one per case: the sweep reads thousands at once.
         with self._connect() as db:
-            ids = db.execute(
-                f"SELECT id FROM cases WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ? OFFSET ?",
+            db.execute("BEGIN")
+            rows = db.execute(
+                f"SELECT id, data FROM cases WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ? OFFSET ?",
                 (*params, first, offset),
             ).fetchall()
-        found = (self.get(int(i)) for (i,) in ids)
-        return [case for case in found if case is not None]
+            events: dict[int, list[str]] = {int(i): [] for i, _ in rows}
+            for case_id, data in db.execute(
+                "SELECT case_id, data FROM case_events WHERE case_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY case_id, seq",
+                (json.dumps(list(events)),),
+            ):
+                events[int(case_id)].append(data)
+            db.execute("COMMIT")
+        return [
+            decode_case(int(i), json.loads(data), (decode_event(json.loads(e)) for e in events[int(i)]))
+            for i, data in rows
+        ]
 
     def corrections(self) -> list[tuple[str, str]]:
         # The partial index holds only the hand-offs to an issue type: this reads them, not every event.
@@ -164,6 +226,72 @@ class SqliteCaseBook:
                 "WHERE json_extract(e.data, '$.issueType') IS NOT NULL ORDER BY e.case_id, e.seq"
             ).fetchall()
         return [(str(issue_type), str(message)) for issue_type, message in rows]
+
+    def wipe(self, wipe: Wipe, *, summary: Callable[[int], Change | None]) -> int:
+        where, params = _wiped(wipe)
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            ids = f"SELECT id FROM cases WHERE {where}"
+            db.execute(f"DELETE FROM case_events WHERE case_id IN ({ids})", params)
+            db.execute(f"DELETE FROM case_handlers WHERE case_id IN ({ids})", params)
+            count = db.execute(f"DELETE FROM cases WHERE {where}", params).rowcount
+            entry = summary(count)
+            if entry is not None:
+                _log(db, entry)
+            db.execute("COMMIT")
+        return count
+
+    def log(self, entry: Change) -> None:
+        with self._connect() as db:
+            _log(db, entry)
+
+    def logged(self, limit: int = 100) -> list[Change]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT at, actor, summary, count, version FROM case_log ORDER BY id DESC LIMIT ?", (max(limit, 0),)
+            ).fetchall()
+        return [
+            Change(int(version), datetime.fromisoformat(at), actor, summary, int(count), kind="cases")
+            for at, actor, summary, count, version in rows
+        ]
+
+
+def _wiped(wipe: Wipe) -> tuple[str, tuple[object, ...]]:
+    """The condition and parameters selecting the cases ``wipe`` erases."""
+    if wipe.customer is not None:
+        return "customer = ?", (wipe.customer,)
+    if wipe.resolved_before is not None:
+        return "status = 'resolved' AND last_at < ?", (_epoch(wipe.resolved_before),)
+    raise ValueError("a wipe names a customer or a time")
+
+
+def _log(db: sqlite3.Connection, entry: Change) -> None:
+    db.execute(
+        "INSERT INTO case_log (at, actor, summary, count, version) VALUES (?, ?, ?, ?, ?)",
+        (entry.at.isoformat(), entry.actor, entry.summary, entry.records, entry.version),
+    )
+
+
+def _handlers(db: sqlite3.Connection, case_id: int, case: Case) -> None:
+    """The case's rows of ``case_handlers``: whom it is with now."""
+    db.execute("DELETE FROM case_handlers WHERE case_id = ?", (case_id,))
+    db.executemany(
+        "INSERT OR IGNORE INTO case_handlers (person, case_id) VALUES (?, ?)",
+        ((person, case_id) for person in case.handler_ids),
+    )
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Fill the columns and rows of the filters of cases kept before them, from each case's JSON."""
+    db.execute("BEGIN IMMEDIATE")
+    for case_id, data in db.execute("SELECT id, data FROM cases").fetchall():
+        events = [json.loads(e) for (e,) in db.execute("SELECT data FROM case_events WHERE case_id = ?", (case_id,))]
+        case = decode_case(int(case_id), json.loads(data), (decode_event(e) for e in events))
+        db.execute(
+            "UPDATE cases SET customer = ?, last_at = ? WHERE id = ?", (case.customer, _epoch(case.last_at), case_id)
+        )
+        _handlers(db, case.id, case)
+    db.execute("COMMIT")
 
 
 def _append(db: sqlite3.Connection, case_id: int, case: Case, since: int) -> None:

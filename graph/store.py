@@ -82,7 +82,9 @@ WHOLE = Focus(Reach.WHOLE)
 class Change:
     """One applied change set: the org version it made, when, who, what (one line), how many records it carried.
 
-    Who is the token's name, or ``cli:<user>`` for a command run on the server.
+    Who is the token's name, or ``cli:<user>`` for a command run on the server. A change of *kind*
+    ``cases`` is a line of the case book's log (personal data purged, exported, forgotten): its
+    version is the org version then, and ``records`` the number of cases.
     """
 
     version: int
@@ -92,6 +94,8 @@ class Change:
     records: int
     #: The day the version this change made comes into force; None for a load from before versions had one.
     effective: date | None = None
+    #: ``load`` (a version of the org) or ``cases`` (a line of the case book's log).
+    kind: str = "load"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,9 @@ Vocabulary:
   implies, each effective on its day, all or none (:meth:`~graph.store.Store.apply_versions`);
   its diff is from the org before its first day to its last version, and a note gives each
   version's own.
+- Every load that is applied is followed by the store's *cases*: a case whose handler the load
+  made a leaver, absent or no longer the route's answer moves (:func:`queries.case_moves.follow_load`),
+  and the load notes how many. Every load passes here (the CLI, GraphQL, the demo's seeding).
 
 >>> load(store, "exports/bamboohr.csv", dry_run=True).diff.summary()  # doctest: +SKIP
 '2 joiners, 1 leaver, 0 movers, 1 title change, 0 status changes; 1 routing consequence'
@@ -37,6 +40,8 @@ from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Applied, Focus, Store, holds_demo
 from buckstop.graph.validate import check_changes, name_days
+from buckstop.queries.case_moves import follow_load
+from buckstop.queries.cases import utc_now
 
 from .bundle import Bundle, Input, Progress, read_bundle, read_files
 from .diff import Diff, diff
@@ -128,7 +133,17 @@ def load(
             f"effective {applied.effective}, between two versions: the version effective {applied.precedes} "
             "stays as it was"
         )
+    _follow_cases(store, bundle, seconds, started)
     return Load(bundle, made[0], [], applied, False, seconds)
+
+
+def _follow_cases(store: Store, bundle: Bundle, seconds: dict[str, float], started: float) -> None:
+    """Move the cases whose handler the load changed, and note how many."""
+    moved = follow_load(store, now=utc_now())
+    if moved:
+        count = len(moved)
+        bundle.notes.append(f"moved {count} case{'' if count == 1 else 's'} whose handler it changed (reassigned)")
+    seconds["follow cases"] = time.perf_counter() - started - sum(seconds.values())
 
 
 def _load_history(
@@ -181,6 +196,7 @@ def _load_history(
                 f"effective {each.effective}, between two versions: the version effective {each.precedes} "
                 "stays as it was"
             )
+    _follow_cases(store, bundle, seconds, started)
     return Load(bundle, diff(made[0][1], made[-1][2]), [], applied[-1], False, seconds, applied)
 
 

@@ -138,9 +138,11 @@ def open_case(
     if issue_type is not None and issue_type.strip():
         routing = route(store, account, issue_type, on=now.date())
         explanation = routing.explanation
+        read_lines = 0
     else:
         triaged = triage(store, account, message, on=now.date(), learn=learn)
         routing, explanation = triaged.routing, triaged.explanation
+        read_lines = len(triaged.notes)  # how the message was read: they quote it
     within, every = deadlines_of(routing.org, routing.issue_type.id if routing.issue_type else None)
     handlers = tuple(p.id for p in routing.handlers)
     chain = tuple(step.person.id for step in routing.escalation)
@@ -162,6 +164,7 @@ def open_case(
         routing.org.version,
         explanation,
         (event,),
+        triage_lines=read_lines,
     )
     return book_of(store).add(case)
 
@@ -195,15 +198,26 @@ def find_cases(
     status: CaseStatus | None = None,
     overdue: bool = False,
     account: str | None = None,
+    handler: str | None = None,
+    customer: str | None = None,
     first: int = 100,
     offset: int = 0,
 ) -> list[Case]:
-    """Cases newest first, of a status, overdue at ``now``, on an account (UnknownAccount with near names)."""
-    account_id = None
+    """Cases newest first, of a status, overdue at ``now``, on an account (UnknownAccount with near names),
+    with a handler now (id, e-mail or name; UnknownPerson with near names), of a customer (their handle)."""
+    account_id = handler_id = None
     if account is not None:
         account_id = find_account(store.read(Focus.kinds("account")), account, store).id
+    if handler is not None:
+        handler_id = find_person(store.read(Focus(Reach.PERSON, (handler,))), handler, store).id
     return book_of(store).find(
-        status=status, account_id=account_id, due_by=now if overdue else None, first=first, offset=offset
+        status=status,
+        account_id=account_id,
+        due_by=now if overdue else None,
+        handler_id=handler_id,
+        customer=customer.strip() if customer is not None else None,
+        first=first,
+        offset=offset,
     )
 
 
@@ -282,8 +296,8 @@ def hand_off(store: Store, case_id: int | str, to: str, *, actor: str, now: date
     issue_type_id = case.issue_type_id
     if ":" in to:
         org = store.read(WHOLE)
-        handlers = _handlers_of(org, to, now)
-        target = parse_ref(to)  # _handlers_of has read it
+        named, handlers = _handlers_of(org, to, now)
+        target = parse_ref(named)
         explanation: tuple[str, ...] = (f"Handed off to {label(org, target.kind, target.id)}.",)
         chain = (handlers[0].id, *(p.id for p in chain_above(org, handlers[0].id)))
         version = org.version
@@ -298,6 +312,7 @@ def hand_off(store: Store, case_id: int | str, to: str, *, actor: str, now: date
         chain = tuple(step.person.id for step in routing.escalation)
         version = routing.org.version
         within, every = deadlines_of(routing.org, issue_type_id)
+        named = None
     ids = tuple(p.id for p in handlers)
     event = _event(case, EventKind.HANDED_OFF, now, actor, note, ids, 0, version)
     if ":" not in to:  # to an issue type: a correction of where the case was routed (triage may learn it)
@@ -312,11 +327,14 @@ def hand_off(store: Store, case_id: int | str, to: str, *, actor: str, now: date
         respond_by=now + within if within else None,
         escalate_every=every,
         explanation=explanation,
+        target=named,
+        triage_lines=0,
     )
     return book.update(moved, revision=case.revision)
 
 
-def _handlers_of(org: Org, to: str, now: datetime) -> tuple[Person, ...]:
+def _handlers_of(org: Org, to: str, now: datetime) -> tuple[str, tuple[Person, ...]]:
+    """The target ``to`` names (``person:ID`` by id, however the person was named) and its available people."""
     try:
         ref = parse_ref(to)
     except ValueError as err:
@@ -328,7 +346,7 @@ def _handlers_of(org: Org, to: str, now: datetime) -> tuple[Person, ...]:
     ids = Resolver(org, now.date()).target(ref)
     if not ids:
         raise HandOffToNobody(to, "nobody there is available (left, absent or vacant)")
-    return tuple(org.people[i] for i in sorted(set(ids)))
+    return f"{ref.kind.value}:{ref.id}", tuple(org.people[i] for i in sorted(set(ids)))
 
 
 def _event(

@@ -117,7 +117,7 @@ def show_case(case: CaseAnswer, store: Store) -> None:
         say(f"  - {line}")
     say("History:")
     for event in case.events:
-        moves = event.kind in ("OPENED", "ESCALATED", "HANDED_OFF")
+        moves = event.kind in ("OPENED", "ESCALATED", "HANDED_OFF", "REASSIGNED")
         moved = f" → {', '.join(p.name for p in event.to)}" if moves else ""
         note = f": {event.note}" if event.note else ""
         say(f"  {event.at}  {event.kind.lower().replace('_', ' ')} by {event.actor}{moved}{note}")

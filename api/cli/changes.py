@@ -1,5 +1,5 @@
 """``buckstop changes``: the log of loads, newest first: version, effective date (scheduled ones marked), when, who,
-what."""
+what; with the lines of the case log among them (personal data purged, exported, forgotten: version ``cases``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 from datetime import date
 
 from buckstop.graph.timeline import today
+from buckstop.queries.case_data import changes_with_cases
 
 from ..stores import open_store
 from ._args import positive
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     store = open_store(settings_of(args))
     try:
-        changes = store.changes(limit=args.limit)
+        changes = changes_with_cases(store, limit=args.limit)
     finally:
         store.close()
     day = today()
@@ -44,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
                     "records": c.records,
                     "effective": c.effective.isoformat() if c.effective else None,
                     "scheduled": bool(c.effective and c.effective > day),
+                    "kind": c.kind,
                 }
                 for c in changes
             ]
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     elif changes:
         rows = [
             (
-                str(c.version),
+                str(c.version) if c.kind == "load" else c.kind,
                 _effective(c.effective, day),
                 c.at.isoformat(timespec="seconds"),
                 c.actor,

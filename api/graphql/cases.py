@@ -2,8 +2,11 @@
 
 The types are made from the answer models of :mod:`api.answers_cases`, so GraphQL, ``--json`` and
 the MCP tools give one shape from one builder. The customer's words (handle, summary, message,
-notes) are ``@private``: null in the public view. Opening and moving a case needs a token of scope
-``cases`` or ``admin`` (error ``FORBIDDEN`` otherwise); the actor of each event is the token's name.
+notes, and the lines of the explanation that say how the message was read) are ``@private``: null
+in the public view. Opening and moving a case needs a token of scope ``cases`` or ``admin`` (error
+``FORBIDDEN`` otherwise); the actor of each event is the token's name. A customer's data is an
+admin's: ``cases(customer:)`` is an export (logged, like ``buckstop cases --customer``), and
+``forgetCustomer`` and ``purgeCases`` erase (logged in ``changes``).
 """
 
 from __future__ import annotations
@@ -17,12 +20,15 @@ from buckstop.graph.cases import Case as CaseRecord
 from buckstop.graph.cases import CaseStatus as Status
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.store import Store
+from buckstop.graph.tokens import Scope
+from buckstop.queries import case_data
 from buckstop.queries import cases as q
 
 from .. import answers, answers_cases
+from ..access import Forbidden
 from ..questions import off_loop
 from .cost import LOOKUP, Cost, priced
-from .permissions import moves_cases, principal_of, private
+from .permissions import admin, moves_cases, principal_of, private
 
 
 def _learns(info: Info) -> bool:
@@ -97,7 +103,9 @@ class CaseQuery:
         return _shaped(q.read_case(_store(info), str(id)), info)
 
     @strawberry.field(
-        description="Cases, newest first: of a status, `overdue` (open past their deadline), on an account.",
+        description="Cases, newest first: of a status, `overdue` (open past their deadline), on an account, with a "
+        "`handler` now (id, e-mail or name), of a `customer` (their handle: an export of their data, admin only "
+        "and logged in `changes`).",
         metadata=priced(Cost(1, items=100, items_argument="first")),
     )
     @off_loop
@@ -107,6 +115,8 @@ class CaseQuery:
         status: CaseStatus | None = None,  # type: ignore[valid-type]
         overdue: bool = False,
         account: str | None = None,
+        handler: str | None = None,
+        customer: str | None = None,
         first: int = 50,
         offset: int = 0,
     ) -> list[Case]:
@@ -115,15 +125,33 @@ class CaseQuery:
         if first < 1 or first > most or offset < 0:
             raise BuckstopError(f"first must be 1 to {most} and offset 0 or more (first {first}, offset {offset})")
         store = _store(info)
-        found = q.find_cases(
-            store,
-            now=q.utc_now(),
-            status=Status(status) if status else None,
-            overdue=overdue,
-            account=account,
-            first=first,
-            offset=offset,
-        )
+        wanted = Status(status) if status else None
+        if customer is not None:
+            principal = principal_of(info)
+            if not principal.admin:  # who wrote what is the customer's: an admin's question, and logged
+                raise Forbidden(Scope.ADMIN, principal)
+            held = case_data.export(
+                store,
+                customer,
+                actor=principal.name,
+                now=q.utc_now(),
+                status=wanted,
+                overdue=overdue,
+                account=account,
+                handler=handler,
+            )
+            found = held[offset : offset + first]
+        else:
+            found = q.find_cases(
+                store,
+                now=q.utc_now(),
+                status=wanted,
+                overdue=overdue,
+                account=account,
+                handler=handler,
+                first=first,
+                offset=offset,
+            )
         listed = answers_cases.case_list_answer(found, store, now=q.utc_now())
         return [Case.from_pydantic(c) for c in listed.cases]
 
@@ -185,6 +213,30 @@ class CaseMutation:
     @off_loop
     def reopen_case(self, info: Info, id: strawberry.ID, note: str = "") -> Case:
         return _act(info, q.reopen, id, note)
+
+    @strawberry.mutation(
+        description="Erase every case of a customer (their handle) with its history; logged in `changes`, naming "
+        "the customer by a digest of the handle. The number of cases erased.",
+        extensions=admin(),
+        metadata=priced(LOOKUP),
+    )
+    @off_loop
+    def forget_customer(self, info: Info, customer: str) -> int:
+        return case_data.forget(_store(info), customer, actor=principal_of(info).name, now=q.utc_now())
+
+    @strawberry.mutation(
+        description="Erase the cases resolved more than `days` days ago (default: the server's retention, "
+        "BUCKSTOP_CASE_RETENTION_DAYS) with their history; logged in `changes`. The number erased.",
+        extensions=admin(),
+        metadata=priced(LOOKUP),
+    )
+    @off_loop
+    def purge_cases(self, info: Info, days: int | None = None) -> int:
+        settings = info.context.get("settings")
+        retention = days or (settings.case_retention_days if settings is not None else None)
+        if retention is None:
+            raise case_data.NoRetention(None)
+        return case_data.purge(_store(info), days=retention, actor=principal_of(info).name, now=q.utc_now())
 
 
 def _act(info: Info, action: Any, id: strawberry.ID, note: str) -> Case:

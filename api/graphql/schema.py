@@ -37,6 +37,7 @@ from buckstop.graph.pinned import ATTEMPTS, OrgChanged, Pinned
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus, Store
 from buckstop.graph.timeline import parse_day, today
+from buckstop.queries.case_data import changes_with_cases
 from buckstop.queries.common import common_manager
 from buckstop.queries.connection import connection
 from buckstop.queries.lookup import find_account, find_person
@@ -171,6 +172,10 @@ class ChangeEntry:
         description="The day the version comes into force; null for one loaded before versions had dates."
     )
     scheduled: bool = strawberry.field(description="Whether that day is still to come.")
+    kind: str = strawberry.field(
+        description="`load`: a version of the org; `cases`: a line of the case log (personal data purged, "
+        "exported or forgotten; `version` is the org's then, `records` the number of cases)."
+    )
 
     @classmethod
     def of(cls, change: Any, day: date) -> ChangeEntry:
@@ -182,6 +187,7 @@ class ChangeEntry:
             records=change.records,
             effective=change.effective,
             scheduled=change.effective is not None and change.effective > day,
+            kind=change.kind,
         )
 
 
@@ -330,7 +336,7 @@ class Query(CaseQuery, WebhookQuery):  # the cases' questions: api/graphql/cases
     @question(Cost(1, items=20, items_argument="limit"), "The newest changes to the org: who, when, what.", admin())
     @off_loop
     def changes(self, info: Info, offset: Offset = 0, limit: Limit = None) -> list[ChangeEntry]:
-        found = _store(info).changes(limit=max(offset, 0) + _limit(info, limit, 20))
+        found = changes_with_cases(_store(info), limit=max(offset, 0) + _limit(info, limit, 20))
         return [ChangeEntry.of(c, today()) for c in found[max(offset, 0) :]]
 
     @question(

@@ -13,20 +13,22 @@ from typing import Annotated
 
 from pydantic import Field
 
-from buckstop.graph.cases import Case
+from buckstop.graph.cases import Case, CaseStatus
+from buckstop.graph.errors import BuckstopError
 from buckstop.graph.store import Store
 from buckstop.graph.tokens import Scope
+from buckstop.queries import case_data
 from buckstop.queries import cases as q
 
 from ..access import Forbidden, current
 from ..answers import Shape
-from ..answers_cases import CaseAnswer, case_answer
+from ..answers_cases import CaseAnswer, CaseListAnswer, case_answer, case_list_answer
 from ..settings import Settings
 
 __all__ = ["CASE_TOOLS", "case_tools"]
 
 #: The names of the case tools, in the order they are listed.
-CASE_TOOLS = ("open_case", "read_case", "note_case", "hand_off_case", "escalate_case", "resolve_case")
+CASE_TOOLS = ("open_case", "read_case", "list_cases", "note_case", "hand_off_case", "escalate_case", "resolve_case")
 
 CaseId = Annotated[str, Field(description="The case's number, as open_case returned it.")]
 Note = Annotated[str, Field(description="Why, for the case's history (optional).")]
@@ -76,6 +78,42 @@ def case_tools(store: Store) -> list[Callable[..., Shape]]:
         """A case with its whole story: who has it, until when, and every event."""
         return shaped(q.read_case(store, id))
 
+    def list_cases(
+        status: Annotated[str | None, Field(description="open, acknowledged or resolved (default: any).")] = None,
+        overdue: Annotated[bool, Field(description="Only open cases past their deadline.")] = False,
+        account: Annotated[str | None, Field(description="Only cases on this account (id or handle).")] = None,
+        handler: Annotated[str | None, Field(description="Only cases with this person now (id or name).")] = None,
+        customer: Annotated[
+            str | None, Field(description="Only this customer's (their handle): an export, admin only, logged.")
+        ] = None,
+        first: Annotated[int, Field(description="At most this many, newest first.", ge=1, le=500)] = 50,
+    ) -> CaseListAnswer:
+        """Cases, newest first: of a status, overdue, on an account, with a handler, of a customer."""
+        known = {s.value: s for s in CaseStatus}
+        if status is not None and status.strip().lower() not in known:
+            raise BuckstopError(f"unknown status {status!r}; one of {', '.join(known)}")
+        wanted = known[status.strip().lower()] if status else None
+        now = q.utc_now()
+        if customer is not None:
+            principal = current.get()
+            if not principal.admin:
+                raise Forbidden(Scope.ADMIN, principal)
+            found = case_data.export(
+                store,
+                customer,
+                actor=principal.name,
+                now=now,
+                status=wanted,
+                overdue=overdue,
+                account=account,
+                handler=handler,
+            )[:first]
+        else:
+            found = q.find_cases(
+                store, now=now, status=wanted, overdue=overdue, account=account, handler=handler, first=first
+            )
+        return case_list_answer(found, store, now=now)
+
     def note_case(id: CaseId, note: Annotated[str, Field(description="What happened, for the history.")]) -> CaseAnswer:
         """Add a note to a case's history (what the customer said since, what you did)."""
         return shaped(q.add_note(store, id, note, actor=_actor(), now=q.utc_now()))
@@ -96,4 +134,4 @@ def case_tools(store: Store) -> list[Callable[..., Shape]]:
         """Resolve a case."""
         return shaped(q.resolve(store, id, actor=_actor(), now=q.utc_now(), note=note))
 
-    return [open_case, read_case, note_case, hand_off_case, escalate_case, resolve_case]
+    return [open_case, read_case, list_cases, note_case, hand_off_case, escalate_case, resolve_case]

@@ -284,7 +284,9 @@ def build_server(store: Store, questions: Questions | None = None) -> MCPServer:
     for body in _tools(store):
         server.add_tool(_tool(body, pool), annotations=READ_ONLY)
     for body in case_tools(store):  # open and move cases: they write (api/mcp/cases.py)
-        server.add_tool(_tool(body, pool), annotations=READ_ONLY if body.__name__ == "read_case" else WRITES)
+        server.add_tool(
+            _tool(body, pool), annotations=READ_ONLY if body.__name__ in ("read_case", "list_cases") else WRITES
+        )
     return server
 
 

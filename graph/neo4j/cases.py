@@ -3,9 +3,12 @@
 Vocabulary:
 
 - A ``Case`` node holds a case: its ``id``, ``revision`` (the number of its events), the
-  properties the lists filter on (``status``, ``account``, ``respond_by`` as seconds since the
-  epoch), the case as JSON (``data``, :func:`graph.cases.encode_case`) and its events as a list
-  of JSON texts, oldest first. It is not an ``OrgNode``: a load replaces the org and leaves it.
+  properties the lists filter on (``status``, ``account``, ``customer``, ``respond_by`` and
+  ``last_at``, the time of its newest event, as seconds since the epoch; ``handlers``, whom it is
+  with now, as one text ``|p-a|p-b|`` under a text index, so "whose cases" is ``CONTAINS
+  '|p-a|'`` answered by the index), the case as JSON (``data``, :func:`graph.cases.encode_case`)
+  and its events as a list of JSON texts, oldest first. It is not an ``OrgNode``: a load replaces
+  the org and leaves it. ``CaseLog`` nodes are the log of what was done to personal data.
 - Case numbers come from the ``Meta`` node ``cases`` (``next``), raised in the transaction that
   creates the case: its write lock makes every number unique across replicas.
 - A change is one write transaction that first *locks* the case (a write to it: Neo4j reads are
@@ -23,28 +26,43 @@ from typing import Any, LiteralString
 
 from neo4j import Driver, ManagedTransaction, Query, RoutingControl
 
-from buckstop.graph.cases import Case, CaseChanged, CaseStatus, decode_case, decode_event, encode_case, encode_event
+from buckstop.graph.cases import (
+    Case,
+    CaseChanged,
+    CaseStatus,
+    Wipe,
+    decode_case,
+    decode_event,
+    encode_case,
+    encode_event,
+)
+from buckstop.graph.store import Change
 
 __all__ = ["Neo4jCaseBook"]
 
 _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT buckstop_case_id IF NOT EXISTS FOR (c:Case) REQUIRE c.id IS UNIQUE",
     "CREATE INDEX buckstop_case_due IF NOT EXISTS FOR (c:Case) ON (c.status, c.respond_by)",
+    "CREATE INDEX buckstop_case_customer IF NOT EXISTS FOR (c:Case) ON (c.customer)",
+    "CREATE INDEX buckstop_case_kept IF NOT EXISTS FOR (c:Case) ON (c.status, c.last_at)",
+    "CREATE TEXT INDEX buckstop_case_handlers IF NOT EXISTS FOR (c:Case) ON (c.handlers)",
+    "CREATE INDEX buckstop_case_log IF NOT EXISTS FOR (l:CaseLog) ON (l.seq)",
 )
 
 _ADD: LiteralString = (
     "MERGE (m:Meta {id: 'cases'}) ON CREATE SET m.next = 0 "
     "SET m.next = m.next + 1 "
-    "CREATE (c:Case {id: m.next, revision: $revision, status: $status, account: $account, "
-    "respond_by: $respond_by, data: $data, events: $events}) RETURN c.id AS id"
+    "CREATE (c:Case {id: m.next, revision: $revision, status: $status, account: $account, customer: $customer, "
+    "respond_by: $respond_by, last_at: $last_at, handlers: $handlers, data: $data, events: $events}) "
+    "RETURN c.id AS id"
 )
 
 # The write to `locked` takes the case's write lock before its revision is compared (see the docstring).
 _UPDATE: LiteralString = (
     "MATCH (c:Case {id: $id}) SET c.locked = true "
     "WITH c WHERE c.revision = $revision "
-    "SET c.revision = $new_revision, c.status = $status, c.respond_by = $respond_by, c.data = $data, "
-    "c.events = c.events + $events "
+    "SET c.revision = $new_revision, c.status = $status, c.respond_by = $respond_by, c.last_at = $last_at, "
+    "c.handlers = $handlers, c.data = $data, c.events = c.events + $events "
     "REMOVE c.locked RETURN c.id AS id"
 )
 
@@ -61,6 +79,23 @@ class Neo4jCaseBook:
         self.outbox: Callable[[ManagedTransaction, int, Case, int], None] | None = None
         for statement in _SCHEMA:
             self._run(statement, RoutingControl.WRITE)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Give the cases kept before the customer and handler filters their properties, from their JSON."""
+        rows = self._run(
+            "MATCH (c:Case) WHERE c.handlers IS NULL RETURN c.id AS id, c.data AS data, c.events AS events"
+        )
+        for row in rows:
+            case = _case(int(row["id"]), row)
+            self._run(
+                "MATCH (c:Case {id: $id}) SET c.customer = $customer, c.last_at = $last_at, c.handlers = $handlers",
+                RoutingControl.WRITE,
+                id=case.id,
+                customer=case.customer,
+                last_at=_epoch(case.last_at),
+                handlers=_handlers(case.handler_ids),
+            )
 
     def _run(self, text: LiteralString, routing: RoutingControl = RoutingControl.READ, **params: Any) -> Any:
         with self._reachable():
@@ -69,6 +104,8 @@ class Neo4jCaseBook:
     def clear(self) -> None:
         """Remove every case and restart the numbers (for tests)."""
         self._run("MATCH (c:Case) DETACH DELETE c", RoutingControl.WRITE)
+        self._run("MATCH (l:CaseLog) DELETE l", RoutingControl.WRITE)
+        self._run("MATCH (m:Meta {id: 'caselog'}) DELETE m", RoutingControl.WRITE)
         self._run("MATCH (m:Meta {id: 'cases'}) DELETE m", RoutingControl.WRITE)
 
     def add(self, case: Case) -> Case:
@@ -79,7 +116,10 @@ class Neo4jCaseBook:
                     revision=case.revision,
                     status=case.status.value,
                     account=case.account_id,
+                    customer=case.customer,
                     respond_by=_epoch(case.respond_by),
+                    last_at=_epoch(case.last_at),
+                    handlers=_handlers(case.handler_ids),
                     data=_json(encode_case(case)),
                     events=[_json(encode_event(e)) for e in case.events],
                 ).single(strict=True)["id"]
@@ -105,6 +145,8 @@ class Neo4jCaseBook:
                 new_revision=case.revision,
                 status=case.status.value,
                 respond_by=_epoch(case.respond_by),
+                last_at=_epoch(case.last_at),
+                handlers=_handlers(case.handler_ids),
                 data=_json(encode_case(case)),
                 events=[_json(encode_event(e)) for e in case.events[revision:]],
             )
@@ -125,6 +167,8 @@ class Neo4jCaseBook:
         status: CaseStatus | None = None,
         account_id: str | None = None,
         due_by: datetime | None = None,
+        handler_id: str | None = None,
+        customer: str | None = None,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
@@ -132,10 +176,14 @@ class Neo4jCaseBook:
             "MATCH (c:Case) WHERE ($status IS NULL OR c.status = $status) "
             "AND ($account IS NULL OR c.account = $account) "
             "AND ($due IS NULL OR (c.status = 'open' AND c.respond_by IS NOT NULL AND c.respond_by <= $due)) "
+            "AND ($handler IS NULL OR c.handlers CONTAINS $handler) "
+            "AND ($customer IS NULL OR c.customer = $customer) "
             "RETURN c.id AS id, c.data AS data, c.events AS events ORDER BY c.id DESC SKIP $offset LIMIT $first",
             status=status.value if status else None,
             account=account_id,
             due=_epoch(due_by),
+            handler=f"|{handler_id}|" if handler_id is not None else None,
+            customer=customer,
             offset=offset,
             first=first,
         )
@@ -152,6 +200,66 @@ class Neo4jCaseBook:
             message = str(json.loads(row["data"])["message"])
             found.extend((str(json.loads(e)["issueType"]), message) for e in row["corrected"])
         return found
+
+    def wipe(self, wipe: Wipe, *, summary: Callable[[int], Change | None]) -> int:
+        if wipe.customer is None and wipe.resolved_before is None:
+            raise ValueError("a wipe names a customer or a time")
+
+        def work(tx: ManagedTransaction) -> int:
+            record = tx.run(
+                "MATCH (c:Case) WHERE ($customer IS NOT NULL AND c.customer = $customer) "
+                "OR ($before IS NOT NULL AND c.status = 'resolved' AND c.last_at < $before) "
+                "DETACH DELETE c RETURN count(*) AS count",
+                customer=wipe.customer,
+                before=_epoch(wipe.resolved_before),
+            ).single()
+            count = int(record["count"]) if record is not None else 0
+            entry = summary(count)
+            if entry is not None:
+                _log(tx, entry)
+            return count
+
+        with self._reachable(), self._driver.session(database=self._database) as session:
+            return int(session.execute_write(work))
+
+    def log(self, entry: Change) -> None:
+        with self._reachable(), self._driver.session(database=self._database) as session:
+            session.execute_write(_log, entry)
+
+    def logged(self, limit: int = 100) -> list[Change]:
+        rows = self._run(
+            "MATCH (l:CaseLog) RETURN l.at AS at, l.actor AS actor, l.summary AS summary, l.count AS count, "
+            "l.version AS version ORDER BY l.seq DESC LIMIT $limit",
+            limit=max(limit, 0),
+        )
+        return [
+            Change(
+                int(r["version"]),
+                datetime.fromisoformat(r["at"]),
+                r["actor"],
+                r["summary"],
+                int(r["count"]),
+                kind="cases",
+            )
+            for r in rows
+        ]
+
+
+def _log(tx: ManagedTransaction, entry: Change) -> None:
+    # Numbered from the Meta node `caselog`, as cases are from `cases`: its write lock orders the lines.
+    tx.run(
+        "MERGE (m:Meta {id: 'caselog'}) ON CREATE SET m.next = 0 SET m.next = m.next + 1 "
+        "CREATE (:CaseLog {seq: m.next, at: $at, actor: $actor, summary: $summary, count: $count, version: $version})",
+        at=entry.at.isoformat(),
+        actor=entry.actor,
+        summary=entry.summary,
+        count=entry.records,
+        version=entry.version,
+    )
+
+
+def _handlers(ids: tuple[str, ...]) -> str:
+    return "".join(f"|{i}" for i in ids) + "|"
 
 
 def _case(case_id: int, row: Any) -> Case:

@@ -114,3 +114,24 @@ def test_serve_sweeps_in_the_background(db: Path) -> None:
     finally:
         stop_server(process)
     assert level == 1
+
+
+def test_a_customers_cases_are_exported_forgotten_and_purged_each_logged(db: Path) -> None:
+    buckstop("case", "open", "@CorvidHelp", "refund please", "--customer", "@jo", db=db)
+    buckstop("case", "open", "@CorvidHelp", "refund too", "--customer", "@al", db=db)
+    mine = json.loads(buckstop("cases", "--handler", "Tomás Herrera", "--json", db=db).stdout)["cases"]
+    assert [c["id"] for c in mine] == ["2", "1"]
+    exported = json.loads(buckstop("cases", "--customer", "@jo", "--json", db=db).stdout)["cases"]
+    assert [(c["id"], c["customer"], c["message"]) for c in exported] == [("1", "@jo", "refund please")]
+    forgot = buckstop("cases", "forget", "--customer", "@jo", db=db)
+    assert (forgot.returncode, forgot.stdout) == (0, "forgot 1 case\n")
+    assert [c["id"] for c in json.loads(buckstop("cases", "--json", db=db).stdout)["cases"]] == ["2"]
+    purged = buckstop("cases", "purge", db=db)
+    assert (purged.returncode, purged.stderr) == (
+        2,
+        "buckstop: error: no retention is set: give the days, or set BUCKSTOP_CASE_RETENTION_DAYS\n",
+    )
+    assert buckstop("cases", "purge", "--days", "30", db=db).stdout == "purged 0 resolved cases older than 30 days\n"
+    log = json.loads(buckstop("changes", "--json", db=db).stdout)
+    assert [c["kind"] for c in log[:2]] == ["cases", "cases"]
+    assert log[0]["summary"].startswith("forgot customer #") and "@jo" not in json.dumps(log)

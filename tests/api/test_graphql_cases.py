@@ -25,9 +25,10 @@ class Servers:
         self.anonymous = Server(url, db)
         self.read = Server(url, db, tokens["read"])
         self.cases = Server(url, db, tokens["cases"])
+        self.admin = Server(url, db, tokens["admin"])
 
     def close(self) -> None:
-        for server in (self.anonymous, self.read, self.cases):
+        for server in (self.anonymous, self.read, self.cases, self.admin):
             server.client.close()
 
 
@@ -40,9 +41,9 @@ def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Servers]
         neo4j.fresh()
         neo4j.store.cases.clear()
         neo4j.holds = "demo"  # the server loads it
-        tokens = {scope: make_token(neo4j.store, f"agent-{scope}", scope) for scope in ("read", "cases")}
+        tokens = {scope: make_token(neo4j.store, f"agent-{scope}", scope) for scope in ("read", "cases", "admin")}
     else:
-        tokens = {scope: make_token(demo_store(db), f"agent-{scope}", scope) for scope in ("read", "cases")}
+        tokens = {scope: make_token(demo_store(db), f"agent-{scope}", scope) for scope in ("read", "cases", "admin")}
     process, url = start_server(db, backend=request.param, default_store=True, env={"BUCKSTOP_SWEEP_SECONDS": "0"})
     servers = Servers(url, db, tokens)
     yield servers
@@ -126,3 +127,32 @@ def test_bad_input_is_one_error_and_changes_nothing(servers: Servers, query: str
     assert found_code == code and found.startswith(message), found
     assert len(data(servers.read, '{ case(id: "1") { events { kind } } }')["case"]["events"]) == 1
     assert len(data(servers.read, "{ cases { id } }")["cases"]) == 1
+
+
+def test_the_public_view_leaves_out_how_the_message_was_read(servers: Servers) -> None:
+    data(servers.cases, OPEN, account="@CorvidHelp", message="I want my money back for order 1182")
+    query = '{ case(id: "1") { explanation } }'
+    told = data(servers.read, query)["case"]["explanation"]
+    assert any("money back" in line for line in told)  # triage quotes the customer's words
+    public = data(servers.anonymous, query)["case"]["explanation"]
+    assert public and not any("money" in line or "1182" in line for line in public)
+    assert public == told[len(told) - len(public) :]  # the route's own reasons are kept
+
+
+def test_a_customers_data_is_an_admins_export_and_erasure_logged_without_the_handle(servers: Servers) -> None:
+    data(servers.cases, OPEN, account="@CorvidHelp", message="refund please")
+    handler = data(servers.read, '{ case(id: "1") { handlers { id } } }')["case"]["handlers"][0]["id"]
+    assert data(servers.read, f'{{ cases(handler: "{handler}") {{ id }} }}')["cases"] == [{"id": "1"}]
+    assert error(servers.read, '{ cases(customer: "@jo") { id } }')[0] == "FORBIDDEN"
+    assert error(servers.anonymous, '{ cases(customer: "@jo") { id } }')[0] == "FORBIDDEN"
+    exported = data(servers.admin, '{ cases(customer: "@jo") { id customer events { kind } } }')["cases"]
+    assert exported == [{"id": "1", "customer": "@jo", "events": [{"kind": "OPENED"}]}]
+    assert error(servers.cases, 'mutation { forgetCustomer(customer: "@jo") }')[0] == "FORBIDDEN"
+    assert data(servers.admin, 'mutation { forgetCustomer(customer: "@jo") }') == {"forgetCustomer": 1}
+    assert data(servers.read, "{ cases { id } }")["cases"] == []
+    log = data(servers.admin, "{ changes(limit: 2) { kind summary records } }")["changes"]
+    assert [(c["kind"], c["records"]) for c in log] == [("cases", 1), ("cases", 1)]
+    assert log[0]["summary"].startswith("forgot customer #") and all("@jo" not in c["summary"] for c in log)
+    code, message = error(servers.admin, "mutation { purgeCases }")
+    assert (code, message.split(":")[0]) == ("NO_RETENTION", "no retention is set")
+    assert data(servers.admin, "mutation { purgeCases(days: 30) }") == {"purgeCases": 0}

@@ -114,8 +114,10 @@ def test_every_tool_is_listed_read_only_with_an_output_schema(session: Session) 
     assert tuple(t.name for t in tools) == TOOLS
     for tool in tools:
         if tool.name in CASE_TOOLS:  # they write; test_cases_through_mcp below
-            assert tool.annotations is not None and tool.annotations.read_only_hint is (tool.name == "read_case")
-            assert "events" in (tool.output_schema or {}).get("properties", {}), tool.name
+            reads = tool.name in ("read_case", "list_cases")
+            assert tool.annotations is not None and tool.annotations.read_only_hint is reads
+            shape = "cases" if tool.name == "list_cases" else "events"
+            assert shape in (tool.output_schema or {}).get("properties", {}), tool.name
             continue
         assert tool.annotations is not None and tool.annotations.read_only_hint is True, tool.name
         assert tool.annotations.destructive_hint is False, tool.name
@@ -270,7 +272,7 @@ def test_an_agent_opens_a_case_and_follows_it_and_a_read_token_may_not_move_it(s
         assert "this needs a token with scope cases" in opened.structured_content["error"]["message"]
         return
     number = str(opened.structured_content["id"])
-    noted, handed, escalated, resolved, read, again = ask(
+    noted, handed, escalated, resolved, read, again, listed, bad = ask(
         session,
         ("note_case", {"id": number, "note": "order 1182"}),
         ("hand_off_case", {"id": number, "to": "sales enquiry", "note": "wants to buy more"}),
@@ -278,7 +280,11 @@ def test_an_agent_opens_a_case_and_follows_it_and_a_read_token_may_not_move_it(s
         ("resolve_case", {"id": number, "note": "sold"}),
         ("read_case", {"id": number}),
         ("escalate_case", {"id": number}),
+        ("list_cases", {"status": "resolved", "customer": "@jo"}),  # over stdio, the operator: an admin
+        ("list_cases", {"status": "shut"}),
     )
+    assert [c["id"] for c in listed.structured_content["cases"]] == [number]
+    assert bad.is_error and "unknown status 'shut'; one of open, acknowledged, resolved" in str(bad.content)
     assert not any(r.is_error for r in (noted, handed, escalated, resolved, read))
     story = read.structured_content
     assert [e["kind"] for e in story["events"]] == ["OPENED", "NOTED", "HANDED_OFF", "ESCALATED", "RESOLVED"]
