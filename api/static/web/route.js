@@ -71,8 +71,8 @@ function triageForm(data, { account = "", message = "" }) {
 }
 
 function triageQuery() {
-  return `query Triage($account: String!, $message: String!, $on: Date) {
-    triage(account: $account, message: $message, on: $on) {
+  return `query Triage($account: String!, $message: String!, $asOf: String) {
+    triage(account: $account, message: $message, asOf: $asOf) {
       unclassified ambiguous confidence language bossQuestion explanation
       issueType { id name }
       top { ${personFields()} }
@@ -201,7 +201,7 @@ export async function render(main, _, params) {
   if (account && message) {
     let triage;
     try {
-      ({ triage } = await ask(triageQuery(), { account, message, on: asOf() }));
+      ({ triage } = await ask(triageQuery(), { account, message, asOf: asOf() }));
     } catch (error) {
       main.append(problem(error));
       return;
