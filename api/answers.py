@@ -40,6 +40,7 @@ from buckstop.graph.store import Store
 from buckstop.loaders import Load
 from buckstop.loaders.diff import Change, Consequence, Diff, diff
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
+from buckstop.queries.audit import Finding as AuditFinding
 from buckstop.queries.search import Hit as SearchHit
 
 from .access import may_see_private, may_see_source
@@ -61,7 +62,9 @@ __all__ = [
     "between_answer",
     "dump",
     "effective_of",
+    "finding",
     "people_diff",
+    "severe",
 ]
 
 
@@ -471,10 +474,28 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def finding(f: AuditFinding) -> Finding:
+    """One finding; its bundle rows only for a principal who may see where facts came from."""
+    return Finding(
+        kind=f.kind,
+        severity=f.severity.name,
+        nodes=list(f.nodes),
+        message=f.message,
+        why=f.why,
+        fix=f.fix,
+        where=list(f.where) if may_see_source() else [],
+    )
+
+
+def severe(findings: Iterable[AuditFinding], severity: Severity) -> list[AuditFinding]:
+    """The findings of severity ``severity`` or worse, in their order."""
+    order = list(Severity)
+    return [f for f in findings if order.index(f.severity) <= order.index(severity)]
+
+
 def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditAnswer:
     """The audit's findings of severity ``at_least`` or worse; the counts are of every finding."""
-    order = list(Severity)
-    shown = [f for f in result.findings if order.index(f.severity) <= order.index(at_least)]
+    shown = severe(result.findings, at_least)
     counts = {s: result.count(s) for s in Severity}
     summary = ", ".join(_plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING))
     summary += f" and {_plural(counts[Severity.INFO], 'note')} on {result.day}."
@@ -483,18 +504,7 @@ def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditA
         error_count=counts[Severity.ERROR],
         warning_count=counts[Severity.WARNING],
         info_count=counts[Severity.INFO],
-        findings=[
-            Finding(
-                kind=f.kind,
-                severity=f.severity.name,
-                nodes=list(f.nodes),
-                message=f.message,
-                why=f.why,
-                fix=f.fix,
-                where=list(f.where) if may_see_source() else [],
-            )
-            for f in shown
-        ],
+        findings=[finding(f) for f in shown],
         explanation=[f"Audited org version {result.org.version}: {summary}"],
         provenance=provenance(result.org, [n for f in shown for n in f.nodes]),
         org_version=result.org.version,

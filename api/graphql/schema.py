@@ -53,6 +53,7 @@ from .graph_types import CommonManager, Connection
 from .loading import ChangesBetween, Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
+from .time_types import UpcomingFindings
 from .triage_types import Triage
 from .types import (
     Account,
@@ -362,6 +363,29 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     ) -> OrgHealth:
         store, day = _dated(info, as_of, on)
         return OrgHealth.of(queries.audit(store, on=day), severity)
+
+    @question(
+        Cost(1, per_thousand_people=600),
+        "What the versions scheduled within a window will break: for each, on its day, the findings the version "
+        "before it has not, who leaves or joins, and the escalation chains that get shorter or longer. Reads the "
+        "whole org twice per scheduled version.",
+    )
+    @off_loop
+    def upcoming_findings(
+        self,
+        info: Info,
+        within: Annotated[str, strawberry.argument(description="How far ahead to look: a duration (90d, 12w).")],
+        severity: Annotated[
+            queries.Severity, strawberry.argument(description="Only new findings at least this severe.")
+        ] = queries.Severity.INFO,
+        as_of: Annotated[
+            str | None,
+            strawberry.argument(name="asOf", description="The day to look ahead from (as `asOf`); default today."),
+        ] = None,
+    ) -> UpcomingFindings:
+        store = _store(info)
+        result = queries.upcoming(store, within, start=parse_day(as_of, "asOf"))
+        return UpcomingFindings.of(result, severity, store)
 
     @question(
         Cost(1, per_thousand_people=150),

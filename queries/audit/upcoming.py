@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from buckstop.graph.durations import parse_duration
+from buckstop.graph.errors import BuckstopError
 from buckstop.graph.model import Account, IssueType, Person, Status
 from buckstop.graph.org import Org
 from buckstop.graph.reach import Reach
@@ -36,7 +38,25 @@ from ..routing import route_in
 from . import audit_org
 from .core import Finding
 
-__all__ = ["ChainChange", "Scheduled", "Upcoming", "upcoming", "upcoming_in"]
+__all__ = ["BadWindow", "ChainChange", "Scheduled", "Upcoming", "upcoming", "upcoming_in", "window"]
+
+
+class BadWindow(BuckstopError):
+    """A window that is not a duration, naming the value and the form."""
+
+    code = "BAD_DURATION"
+
+
+def window(text: str) -> timedelta:
+    """The window ``text`` writes (``90d``, ``12w``); :class:`BadWindow` naming it and the form if it is not one.
+
+    >>> window("12w").days
+    84
+    """
+    try:
+        return parse_duration(text)
+    except ValueError as err:
+        raise BadWindow(f"the window {err}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +118,15 @@ class Upcoming:
 
     start: date
     end: date
+    within: timedelta
     versions: tuple[Scheduled, ...]
     org: Org = field(compare=False, repr=False)  # the org in force on ``start``: the one the answer is of
 
 
-def upcoming(store: Store, within: timedelta, *, start: date | None = None) -> Upcoming:
-    """The scheduled versions effective within ``within`` after ``start`` (default today), each audited."""
+def upcoming(store: Store, within: timedelta | str, *, start: date | None = None) -> Upcoming:
+    """The scheduled versions effective within ``within`` (a duration, or its text: ``90d``) after ``start``
+    (default today), each audited."""
+    within = window(within) if isinstance(within, str) else within
     start = start or today()
     end = start + timedelta(days=-(-within // timedelta(days=1)))  # a part of a day counts as the day
     now = store.read(Focus(Reach.WHOLE, day=start))
@@ -114,7 +137,7 @@ def upcoming(store: Store, within: timedelta, *, start: date | None = None) -> U
             after = store.read(Focus(Reach.WHOLE, day=version.effective))
             if after.version == version.number:  # not a load corrected by a later one of its day
                 found.append(upcoming_in(before, after, version.effective))
-    return Upcoming(start, end, tuple(found), now)
+    return Upcoming(start, end, within, tuple(found), now)
 
 
 def upcoming_in(before: Org, after: Org, day: date) -> Scheduled:

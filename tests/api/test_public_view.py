@@ -31,7 +31,12 @@ PUBLIC = {
     | {"departments", "roles", "issueTypes", "people", "orgHealth", "responsibilityMatrix"}
     | {"commonManager", "connection", "triage", "reports"}
     | {"case", "cases"}  # the public view of a case: without the customer's words (docs/cases.md)
-    | {"version"},  # which version answers a day, and since when (docs/model.md)
+    | {"version"}  # which version answers a day, and since when (docs/model.md)
+    | {"upcomingFindings"},  # what scheduled versions break: as orgHealth(asOf:) on their days would say
+    "UpcomingFindings": {"fromDay", "toDay", "within", "versions"},
+    "ScheduledVersion": {"version", "effective", "beforeVersion", "summary", "leavers", "joiners", "newFindings"}
+    | {"resolvedCount", "chains"},
+    "ChainChange": {"account", "issueType", "before", "after"},
     "OrgVersion": {"number", "effective"},
     "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount"},
     "Department": {"id", "name", "parent", "head"},
