@@ -41,6 +41,7 @@ from buckstop.loaders import Load
 from buckstop.loaders.diff import Change, Consequence, Diff, diff
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
 from buckstop.queries.audit import Finding as AuditFinding
+from buckstop.queries.handovers import handovers
 from buckstop.queries.search import Hit as SearchHit
 
 from .access import may_see_private, may_see_source
@@ -52,6 +53,7 @@ __all__ = [
     "BossAnswer",
     "ChainAnswer",
     "FindAnswer",
+    "Handover",
     "InChargeAnswer",
     "LoadAnswer",
     "MatrixAnswer",
@@ -644,8 +646,24 @@ def load_answer(done: Load, limit: int) -> LoadAnswer:
     )
 
 
+class Handover(Shape):
+    """A routing rule or an account that changed hands."""
+
+    kind: str = Field(description="`rule` or `account`.")
+    id: str
+    field: str = Field(
+        description="What changed: a rule's `target`, its `handlers` (whom the target resolves to), or `rule` (added "
+        "or removed); an account's `owner`, `operator`, `contractOwner` (of the agency running it) or "
+        "`escalationContact`."
+    )
+    old: str | None = Field(description="Before, as kind:id (several handlers joined by `, `); null for none.")
+    new: str | None = Field(description="After, likewise.")
+    message: str
+
+
 class BetweenAnswer(Shape):
-    """What changed in the org between two days: the version in force on each, and who joined, left or moved."""
+    """What changed in the org between two days: the version in force on each, who joined, left or moved, and the
+    rules and accounts that changed hands."""
 
     from_day: str
     to_day: str
@@ -654,10 +672,15 @@ class BetweenAnswer(Shape):
     to_version: int = Field(description="The version in force on `toDay`.")
     to_effective: str | None = Field(description="The day that version came into force.")
     diff: PeopleDiff
+    handover_count: int
+    handovers: list[Handover] = Field(
+        description="Rules, then accounts, by id; at most `limit`. Both versions' handlers are resolved on `toDay`."
+    )
 
 
 def between_answer(start: date, end: date, before: Org, after: Org, limit: int) -> BetweenAnswer:
     """The change from the version in force on ``start`` (``before``) to the one on ``end`` (``after``)."""
+    moved = handovers(before, after, end)
     return BetweenAnswer(
         from_day=start.isoformat(),
         to_day=end.isoformat(),
@@ -666,4 +689,9 @@ def between_answer(start: date, end: date, before: Org, after: Org, limit: int) 
         to_version=after.version,
         to_effective=effective_of(after),
         diff=people_diff(diff(before, after), limit),
+        handover_count=len(moved),
+        handovers=[
+            Handover(kind=h.kind.value, id=h.id, field=h.field, old=h.old, new=h.new, message=h.message)
+            for h in moved[:limit]
+        ],
     )

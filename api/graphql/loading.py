@@ -90,6 +90,16 @@ class PeopleDiff:
     consequences: list[RoutingConsequence]
 
 
+@strawberry.experimental.pydantic.type(model=answers.Handover, description=answers.Handover.__doc__)
+class Handover:
+    kind: strawberry.auto
+    id: strawberry.ID
+    field: strawberry.auto
+    old: strawberry.auto
+    new: strawberry.auto
+    message: strawberry.auto
+
+
 @strawberry.experimental.pydantic.type(model=answers.BetweenAnswer, description=answers.BetweenAnswer.__doc__)
 class ChangesBetween:
     from_day: strawberry.auto
@@ -99,6 +109,8 @@ class ChangesBetween:
     to_version: strawberry.auto
     to_effective: strawberry.auto
     diff: PeopleDiff
+    handover_count: strawberry.auto
+    handovers: list[Handover]
 
 
 @strawberry.experimental.pydantic.type(model=answers.LoadAnswer, description=answers.LoadAnswer.__doc__)

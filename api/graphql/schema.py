@@ -323,7 +323,7 @@ class Query(CaseQuery):  # the cases' questions: api/graphql/cases.py
     @question(
         Cost(1, per_thousand_people=300),
         "What changed between the versions in force on two days: joiners, leavers, movers, title and other "
-        "changes; reads the whole org twice.",
+        "changes, and the rules and accounts that changed hands; reads the whole org twice.",
         admin(),  # like `changes` and a load's diff: the history of who came and went is HR's
     )
     @off_loop

@@ -68,7 +68,8 @@ PUBLIC = {
 }
 #: Types reachable only through a field that needs an admin token.
 ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", "PersonRef", "RoutingConsequence"} | {
-    "ChangesBetween"
+    "ChangesBetween",
+    "Handover",
 }
 
 
