@@ -24,6 +24,7 @@ from buckstop.loaders import Input, load
 
 from .. import answers
 from ..metrics import timed_load
+from ..retention import retain
 from .cost import Cost, priced
 from .permissions import admin, principal_of, private
 
@@ -171,4 +172,6 @@ class Mutation:
             )
             if done.applied is not None:
                 timing.outcome = "applied"
-        return LoadResult.from_pydantic(answers.load_answer(done, max(0, min(limit, 10_000))))
+        dropped = await asyncio.to_thread(retain, store, info.context["settings"]) if done.applied else []
+        answer = answers.load_answer(done, max(0, min(limit, 10_000)))
+        return LoadResult.from_pydantic(answer.model_copy(update={"notes": [*answer.notes, *dropped]}))
