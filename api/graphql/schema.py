@@ -163,7 +163,8 @@ class ChangeEntry:
     summary: str = strawberry.field(description="What, in one line.")
     records: int = strawberry.field(description="How many records the change carried.")
     effective: date | None = strawberry.field(
-        description="The day the version comes into force; null for one loaded before versions had dates."
+        description="The day the version comes into force; null for one loaded before versions had dates, or dropped "
+        "by retention (its summary says when)."
     )
     scheduled: bool = strawberry.field(description="Whether that day is still to come.")
 
