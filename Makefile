@@ -48,6 +48,7 @@ bench:
 	$(PYTHON) -m bench.triage.speed
 	$(PYTHON) -m bench.triage
 	$(PYTHON) -m bench.load
+	$(PYTHON) -m bench.history
 
 bench-1m:
 	$(PYTHON) -m bench.load --sizes 1000000 --formats bamboohr,personio

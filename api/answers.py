@@ -40,6 +40,8 @@ from buckstop.graph.store import Store
 from buckstop.loaders import Load
 from buckstop.loaders.diff import Change, Consequence, Diff, diff
 from buckstop.queries import Audit, Chain, InCharge, Matrix, Routing, Severity, Triage
+from buckstop.queries.audit import Finding as AuditFinding
+from buckstop.queries.handovers import handovers
 from buckstop.queries.search import Hit as SearchHit
 
 from .access import may_see_private, may_see_source
@@ -51,6 +53,7 @@ __all__ = [
     "BossAnswer",
     "ChainAnswer",
     "FindAnswer",
+    "Handover",
     "InChargeAnswer",
     "LoadAnswer",
     "MatrixAnswer",
@@ -61,7 +64,9 @@ __all__ = [
     "between_answer",
     "dump",
     "effective_of",
+    "finding",
     "people_diff",
+    "severe",
 ]
 
 
@@ -471,10 +476,28 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def finding(f: AuditFinding) -> Finding:
+    """One finding; its bundle rows only for a principal who may see where facts came from."""
+    return Finding(
+        kind=f.kind,
+        severity=f.severity.name,
+        nodes=list(f.nodes),
+        message=f.message,
+        why=f.why,
+        fix=f.fix,
+        where=list(f.where) if may_see_source() else [],
+    )
+
+
+def severe(findings: Iterable[AuditFinding], severity: Severity) -> list[AuditFinding]:
+    """The findings of severity ``severity`` or worse, in their order."""
+    order = list(Severity)
+    return [f for f in findings if order.index(f.severity) <= order.index(severity)]
+
+
 def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditAnswer:
     """The audit's findings of severity ``at_least`` or worse; the counts are of every finding."""
-    order = list(Severity)
-    shown = [f for f in result.findings if order.index(f.severity) <= order.index(at_least)]
+    shown = severe(result.findings, at_least)
     counts = {s: result.count(s) for s in Severity}
     summary = ", ".join(_plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING))
     summary += f" and {_plural(counts[Severity.INFO], 'note')} on {result.day}."
@@ -483,18 +506,7 @@ def audit_answer(result: Audit, *, at_least: Severity = Severity.INFO) -> AuditA
         error_count=counts[Severity.ERROR],
         warning_count=counts[Severity.WARNING],
         info_count=counts[Severity.INFO],
-        findings=[
-            Finding(
-                kind=f.kind,
-                severity=f.severity.name,
-                nodes=list(f.nodes),
-                message=f.message,
-                why=f.why,
-                fix=f.fix,
-                where=list(f.where) if may_see_source() else [],
-            )
-            for f in shown
-        ],
+        findings=[finding(f) for f in shown],
         explanation=[f"Audited org version {result.org.version}: {summary}"],
         provenance=provenance(result.org, [n for f in shown for n in f.nodes]),
         org_version=result.org.version,
@@ -634,8 +646,24 @@ def load_answer(done: Load, limit: int) -> LoadAnswer:
     )
 
 
+class Handover(Shape):
+    """A routing rule or an account that changed hands."""
+
+    kind: str = Field(description="`rule` or `account`.")
+    id: str
+    field: str = Field(
+        description="What changed: a rule's `target`, its `handlers` (whom the target resolves to), or `rule` (added "
+        "or removed); an account's `owner`, `operator`, `contractOwner` (of the agency running it) or "
+        "`escalationContact`."
+    )
+    old: str | None = Field(description="Before, as kind:id (several handlers joined by `, `); null for none.")
+    new: str | None = Field(description="After, likewise.")
+    message: str
+
+
 class BetweenAnswer(Shape):
-    """What changed in the org between two days: the version in force on each, and who joined, left or moved."""
+    """What changed in the org between two days: the version in force on each, who joined, left or moved, and the
+    rules and accounts that changed hands."""
 
     from_day: str
     to_day: str
@@ -644,10 +672,15 @@ class BetweenAnswer(Shape):
     to_version: int = Field(description="The version in force on `toDay`.")
     to_effective: str | None = Field(description="The day that version came into force.")
     diff: PeopleDiff
+    handover_count: int
+    handovers: list[Handover] = Field(
+        description="Rules, then accounts, by id; at most `limit`. Both versions' handlers are resolved on `toDay`."
+    )
 
 
 def between_answer(start: date, end: date, before: Org, after: Org, limit: int) -> BetweenAnswer:
     """The change from the version in force on ``start`` (``before``) to the one on ``end`` (``after``)."""
+    moved = handovers(before, after, end)
     return BetweenAnswer(
         from_day=start.isoformat(),
         to_day=end.isoformat(),
@@ -656,4 +689,9 @@ def between_answer(start: date, end: date, before: Org, after: Org, limit: int) 
         to_version=after.version,
         to_effective=effective_of(after),
         diff=people_diff(diff(before, after), limit),
+        handover_count=len(moved),
+        handovers=[
+            Handover(kind=h.kind.value, id=h.id, field=h.field, old=h.old, new=h.new, message=h.message)
+            for h in moved[:limit]
+        ],
     )

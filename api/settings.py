@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         description="Resolved cases older than this many days are erased with their history by the sweep and "
         "`buckstop cases purge` (docs/cases.md); unset: kept for ever.",
     )
+    keep_versions_days: int | None = Field(
+        None,
+        ge=1,
+        description="Retention: after each load, drop the versions of the org whose successor came into force more "
+        "than this many days ago, folded into the oldest kept (never the one in force, nor a scheduled one); each "
+        "is marked dropped in `buckstop changes`. Unset: keep every version.",
+    )
     max_depth: int = Field(12, ge=1, description="Deepest GraphQL selection a document may have.")
     max_aliases: int = Field(30, ge=0, description="Most aliases a GraphQL document may use.")
     max_tokens: int = Field(5000, ge=100, description="Most tokens (names, punctuation, values) in a GraphQL document.")

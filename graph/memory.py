@@ -64,7 +64,7 @@ from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind
 from .org import ChangeSet, Org
 from .store import WHOLE, Applied, Change, Focus, Summary
-from .timeline import BEGINNING, Clock, Timeline, Version, key_of, today
+from .timeline import BEGINNING, Clock, Timeline, Version, dropped_note, key_of, today
 from .tokens import Token, now, unknown_token
 from .validate import require_valid_on
 from .webhooks_sqlite import SqliteWebhookBook
@@ -389,6 +389,49 @@ class MemoryStore:
                 if before.fetched(r.kind, r.id) != r
             ),
         )
+
+    # -- retention ---------------------------------------------------------------
+
+    def drop_versions(self, cutoff: date, why: str) -> list[Version]:
+        """Drop the versions whose successor came into force before ``cutoff``, folding them into the oldest kept."""
+        with self._write_lock:
+            self._refuse_if_read_only()
+            try:
+                dropped = self._drop_versions(cutoff, why)
+            except sqlite3.Error as err:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise self._fault("write", err) from err
+            if dropped:
+                self._timeline = self._load_timeline()
+                self._today = None
+                self._data_version = self._pragma_data_version()
+                for version in dropped:
+                    self._cache.pop(version.number, None)
+            return dropped
+
+    def _drop_versions(self, cutoff: date, why: str) -> list[Version]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            timeline = self._load_timeline()
+            dropped = timeline.expired(cutoff)
+            if dropped:
+                kept = timeline.versions[len(dropped)].key
+                # A row that ended by the oldest kept version was only in dropped ones; a row still alive there
+                # starts there now, so a version loaded before it later does not see it (see _write_version).
+                self._db.execute("DELETE FROM records WHERE until IS NOT NULL AND until <= ?", (kept,))
+                self._db.execute("UPDATE records SET since = ? WHERE since < ?", (kept, kept))
+                on = self.clock()
+                self._db.executemany(
+                    "UPDATE changes SET effective = NULL, summary = summary || ? WHERE version = ?",
+                    ((dropped_note(v, on, why), v.number) for v in dropped),
+                )
+            self._db.execute("COMMIT")
+        except BaseException:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
+        return dropped
 
     # -- the log and the tokens -------------------------------------------------
 

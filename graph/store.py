@@ -38,7 +38,7 @@ from typing import NamedTuple, Protocol
 
 from .org import ChangeSet, Org
 from .reach import Reach
-from .timeline import Timeline
+from .timeline import Timeline, Version
 from .tokens import Token
 
 __all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "Wrapping", "holds_demo"]
@@ -150,6 +150,13 @@ class Store(Protocol):
         """The versions this store holds, in force order (graph.timeline)."""
         ...
 
+    def drop_versions(self, cutoff: date, why: str) -> list[Version]:
+        """Drop the versions whose successor came into force before ``cutoff`` (:meth:`Timeline.expired`), in one
+        transaction: the oldest version kept holds their records, folded in; their lines in the log stay, with
+        no effective date and :func:`~graph.timeline.dropped_note` (``why``) added. The versions dropped, oldest
+        first."""
+        ...
+
     def tokens(self) -> list[Token]:
         """Every token, revoked ones included, by name then creation."""
         ...
@@ -203,6 +210,9 @@ class Wrapping:
 
     def timeline(self) -> Timeline:
         return self.store.timeline()
+
+    def drop_versions(self, cutoff: date, why: str) -> list[Version]:
+        return self.store.drop_versions(cutoff, why)
 
     def tokens(self) -> list[Token]:
         return self.store.tokens()

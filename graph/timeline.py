@@ -17,11 +17,15 @@ Vocabulary:
   8601 date-time (taken as UTC when it names no offset, then its UTC day). None means today.
 - Versions loaded before buckstop knew time have no effective date: they are in force from the
   beginning (:data:`BEGINNING`).
+- *Retention* may drop a version once it has *expired*: its successor came into force more than
+  the days kept ago (:meth:`Timeline.expired`). The oldest kept version then holds, folded in, every
+  record of those before it; the log keeps their lines, marked dropped (:func:`dropped_note`).
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,6 +38,7 @@ __all__ = [
     "Clock",
     "Timeline",
     "Version",
+    "dropped_note",
     "key_of",
     "parse_day",
     "today",
@@ -89,6 +94,15 @@ def _utc_day(moment: datetime) -> date:
     return (moment if moment.tzinfo is None else moment.astimezone(UTC)).date()
 
 
+def dropped_note(version: Version, on: date, why: str) -> str:
+    """What a dropped version's line in the log of changes gains: when, why, and the day it had.
+
+    >>> dropped_note(Version(3, date(2026, 1, 1)), date(2027, 2, 1), "versions are kept 365 days")
+    ' [dropped 2027-02-01: versions are kept 365 days; it was effective 2026-01-01]'
+    """
+    return f" [dropped {on}: {why}; it was effective {version.effective}]"
+
+
 def key_of(effective: date, number: int) -> str:
     """The sortable key of a version: its effective date, then its load number.
 
@@ -126,6 +140,17 @@ class Timeline:
         """The first version that comes into force after day ``effective``: the one a version of that day precedes."""
         at = bisect.bisect_right(self._keys, key_of(effective, 10**10 - 1))
         return self.versions[at] if at < len(self.versions) else None
+
+    def expired(self, cutoff: date) -> list[Version]:
+        """The versions whose successor came into force before day ``cutoff``: those retention may drop.
+
+        Never the version in force on ``cutoff`` or after it, nor a scheduled one; always the oldest ones.
+
+        >>> line = Timeline([Version(1, date(2026, 1, 1)), Version(2, date(2026, 6, 1)), Version(3, date(2027, 1, 1))])
+        >>> [v.number for v in line.expired(date(2026, 7, 1))], line.expired(date(2026, 6, 1))
+        ([1], [])
+        """
+        return [v for v, successor in itertools.pairwise(self.versions) if successor.effective < cutoff]
 
     def __len__(self) -> int:
         return len(self.versions)

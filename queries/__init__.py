@@ -1,6 +1,7 @@
 """The questions buckstop answers: plain functions over a store. Imports only ``graph``."""
 
 from .audit import Audit, Finding, Severity, audit
+from .audit.upcoming import Scheduled, Upcoming, upcoming
 from .chain import Chain, InCharge, Reports, boss, chain_of_command, direct_reports, top, who_is_in_charge
 from .matrix import Cell, Matrix, matrix
 from .routing import EscalationStep, Routing, route
@@ -19,8 +20,10 @@ __all__ = [
     "Matrix",
     "Reports",
     "Routing",
+    "Scheduled",
     "Severity",
     "Triage",
+    "Upcoming",
     "audit",
     "boss",
     "chain_of_command",
@@ -30,5 +33,6 @@ __all__ = [
     "search",
     "top",
     "triage",
+    "upcoming",
     "who_is_in_charge",
 ]

@@ -1,7 +1,8 @@
 """``buckstop diff --from D1 --to D2``: what changed in the org between two days.
 
 The versions in force on the two days are compared as a load compares the org before and
-after it (:mod:`loaders.diff`): joiners, leavers, movers, title, status and other changes.
+after it (:mod:`loaders.diff`): joiners, leavers, movers, title, status and other changes; then
+the rules and accounts that changed hands (:mod:`queries.handovers`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus
 from buckstop.graph.timeline import today
 from buckstop.loaders.diff import diff
+from buckstop.queries.handovers import handovers
 
 from ..answers import between_answer, dump
 from ._args import as_of_day, positive
@@ -19,7 +21,7 @@ from ._common import add_store_arguments, store_for_questions
 from .output import emit_json, say
 
 NAME = "diff"
-HELP = "what changed in the org between two days: joiners, leavers, movers, title and name changes"
+HELP = "what changed in the org between two days: joiners, leavers, movers, title and name changes, handovers"
 EXAMPLE = """\
 examples:
   buckstop diff --from 2026-01-01 --to 2026-07-01
@@ -48,4 +50,11 @@ def run(args: argparse.Namespace) -> int:
     )
     for line in diff(before, after).lines(args.limit):
         say(line)
+    moved = handovers(before, after, end)
+    if moved:
+        say(f"Rules and accounts that changed hands ({len(moved):,}):")
+        for each in moved[: args.limit]:
+            say(f"  {each.message}")
+        if len(moved) > args.limit:
+            say(f"  … and {len(moved) - args.limit:,} more")
     return 0

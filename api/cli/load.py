@@ -18,6 +18,7 @@ from buckstop.graph.timeline import today
 from buckstop.loaders import Input, Load, load
 
 from ..answers import dump, load_answer
+from ..retention import retain
 from ..settings import Settings
 from ..stores import open_store
 from ._args import effective_day
@@ -92,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             supply=supply,
             effective=args.effective,
         )
+        dropped = retain(store, settings) if done.applied is not None else []
     finally:
         bar.close()
         store.close()
@@ -99,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
             _remove(settings.db)  # a load that applied nothing leaves no store behind
     assert done is not None  # load returned (it raises otherwise)
     if args.json:
-        emit_json(dump(load_answer(done, args.limit)))
+        answer = load_answer(done, args.limit)
+        emit_json(dump(answer.model_copy(update={"notes": [*answer.notes, *dropped]})))
         return 2 if done.problems else 0
     # Notes, counts, the diff and the problems all quote the bundle: every line is said (api.cli.output).
     for note in done.notes:
@@ -119,6 +122,8 @@ def run(args: argparse.Namespace) -> int:
         if done.applied.effective and done.applied.effective > today():
             say(f"scheduled: today's answers do not change until {done.applied.effective}")
     for line in done.diff.lines(args.limit):
+        say(line)
+    for line in dropped:
         say(line)
     if done.problems:
         refused(BundleRefused(done.problems))

@@ -24,6 +24,7 @@ from buckstop.loaders import Input, load
 
 from .. import answers
 from ..metrics import timed_load
+from ..retention import retain
 from .cost import Cost, priced
 from .permissions import admin, principal_of, private
 
@@ -90,6 +91,16 @@ class PeopleDiff:
     consequences: list[RoutingConsequence]
 
 
+@strawberry.experimental.pydantic.type(model=answers.Handover, description=answers.Handover.__doc__)
+class Handover:
+    kind: strawberry.auto
+    id: strawberry.ID
+    field: strawberry.auto
+    old: strawberry.auto
+    new: strawberry.auto
+    message: strawberry.auto
+
+
 @strawberry.experimental.pydantic.type(model=answers.BetweenAnswer, description=answers.BetweenAnswer.__doc__)
 class ChangesBetween:
     from_day: strawberry.auto
@@ -99,6 +110,8 @@ class ChangesBetween:
     to_version: strawberry.auto
     to_effective: strawberry.auto
     diff: PeopleDiff
+    handover_count: strawberry.auto
+    handovers: list[Handover]
 
 
 @strawberry.experimental.pydantic.type(model=answers.LoadAnswer, description=answers.LoadAnswer.__doc__)
@@ -159,4 +172,6 @@ class Mutation:
             )
             if done.applied is not None:
                 timing.outcome = "applied"
-        return LoadResult.from_pydantic(answers.load_answer(done, max(0, min(limit, 10_000))))
+        dropped = await asyncio.to_thread(retain, store, info.context["settings"]) if done.applied else []
+        answer = answers.load_answer(done, max(0, min(limit, 10_000)))
+        return LoadResult.from_pydantic(answer.model_copy(update={"notes": [*answer.notes, *dropped]}))

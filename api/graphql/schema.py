@@ -54,6 +54,7 @@ from .graph_types import CommonManager, Connection
 from .loading import ChangesBetween, Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
+from .time_types import UpcomingFindings
 from .triage_types import Triage
 from .types import (
     Account,
@@ -169,7 +170,8 @@ class ChangeEntry:
     summary: str = strawberry.field(description="What, in one line.")
     records: int = strawberry.field(description="How many records the change carried.")
     effective: date | None = strawberry.field(
-        description="The day the version comes into force; null for one loaded before versions had dates."
+        description="The day the version comes into force; null for one loaded before versions had dates, or dropped "
+        "by retention (its summary says when)."
     )
     scheduled: bool = strawberry.field(description="Whether that day is still to come.")
     kind: str = strawberry.field(
@@ -342,7 +344,7 @@ class Query(CaseQuery, WebhookQuery):  # the cases' questions: api/graphql/cases
     @question(
         Cost(1, per_thousand_people=300),
         "What changed between the versions in force on two days: joiners, leavers, movers, title and other "
-        "changes; reads the whole org twice.",
+        "changes, and the rules and accounts that changed hands; reads the whole org twice.",
         admin(),  # like `changes` and a load's diff: the history of who came and went is HR's
     )
     @off_loop
@@ -382,6 +384,29 @@ class Query(CaseQuery, WebhookQuery):  # the cases' questions: api/graphql/cases
     ) -> OrgHealth:
         store, day = _dated(info, as_of, on)
         return OrgHealth.of(queries.audit(store, on=day), severity)
+
+    @question(
+        Cost(1, per_thousand_people=600),
+        "What the versions scheduled within a window will break: for each, on its day, the findings the version "
+        "before it has not, who leaves or joins, and the escalation chains that get shorter or longer. Reads the "
+        "whole org twice per scheduled version.",
+    )
+    @off_loop
+    def upcoming_findings(
+        self,
+        info: Info,
+        within: Annotated[str, strawberry.argument(description="How far ahead to look: a duration (90d, 12w).")],
+        severity: Annotated[
+            queries.Severity, strawberry.argument(description="Only new findings at least this severe.")
+        ] = queries.Severity.INFO,
+        as_of: Annotated[
+            str | None,
+            strawberry.argument(name="asOf", description="The day to look ahead from (as `asOf`); default today."),
+        ] = None,
+    ) -> UpcomingFindings:
+        store = _store(info)
+        result = queries.upcoming(store, within, start=parse_day(as_of, "asOf"))
+        return UpcomingFindings.of(result, severity, store)
 
     @question(
         Cost(1, per_thousand_people=150),

@@ -36,7 +36,7 @@ from buckstop.graph.timeline import parse_day
 from buckstop.queries.common import common_manager as common_manager_of
 from buckstop.queries.connection import connection as connection_of
 
-from .. import answers, answers_graph
+from .. import answers, answers_graph, answers_time
 from ..access import current
 from ..errors import extensions_for
 from ..metrics import note_operation
@@ -61,8 +61,8 @@ true, the customer asked for the person in charge: `top` names them (first in `e
 - You know the issue type: call `route`. Names are forgiving (`@CorvidHelp`, `money back`); an \
 unknown name is an error that suggests near names.
 - `chain_of_command`, `who_is_in_charge` and `top` answer "who is above them?" and "who is your CEO?".
-- `find` looks people, accounts and issue types up; `audit` and `responsibility_matrix` are for \
-the people who run the accounts.
+- `find` looks people, accounts and issue types up; `audit`, `upcoming_findings` (what a scheduled \
+version will break, before its day) and `responsibility_matrix` are for the people who run the accounts.
 - `common_manager` names who can settle an issue that straddles two people or departments; \
 `connection` explains how two things of the org are linked, hop by hop.
 Every answer carries `explanation` (say why when you hand a case on) and `provenance` (where \
@@ -214,6 +214,19 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         result = queries.audit(dated, on=day)
         return answers.audit_answer(result, at_least=queries.Severity(severity))
 
+    def upcoming_findings(
+        within: Annotated[str, Field(description="How far ahead to look: a duration (90d, 12w).")] = "90d",
+        severity: Annotated[
+            Literal["error", "warning", "info"], Field(description="Only new findings at least this severe.")
+        ] = "info",
+        as_of: Annotated[
+            str | None, Field(description="The day to look ahead from, YYYY-MM-DD (default: today).")
+        ] = None,
+    ) -> answers_time.UpcomingAnswer:
+        """What the versions scheduled within a window will break, each on its day: new findings, leavers, chains."""
+        result = queries.upcoming(store, within, start=parse_day(as_of, "as_of"))
+        return answers_time.upcoming_answer(result, at_least=queries.Severity(severity))
+
     def responsibility_matrix(on: On = None, as_of: AsOf = None) -> answers.MatrixAnswer:
         """Who handles each top-level issue type on each account, and which of those only reach a fallback."""
         dated, day = _at(store, as_of, on)
@@ -249,6 +262,7 @@ def _tools(store: Store) -> list[Callable[..., answers.Shape]]:
         top,
         find,
         audit,
+        upcoming_findings,
         responsibility_matrix,
         common_manager,
         connection,
@@ -264,6 +278,7 @@ TOOLS = (
     "top",
     "find",
     "audit",
+    "upcoming_findings",
     "responsibility_matrix",
     "common_manager",
     "connection",

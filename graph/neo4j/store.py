@@ -56,7 +56,7 @@ from buckstop.graph.model import Kind
 from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import WHOLE, Applied, Change, Focus, Summary
-from buckstop.graph.timeline import BEGINNING, Clock, Timeline, Version, today
+from buckstop.graph.timeline import BEGINNING, Clock, Timeline, Version, dropped_note, today
 from buckstop.graph.tokens import Token, now, unknown_token
 from buckstop.graph.validate import require_valid_on
 
@@ -307,6 +307,32 @@ class Neo4jStore:
         except StoreUnavailable:
             log.warning("could not close the commit gate (ticket %s); readers ignore it after %g s", ticket, STALE_GATE)
 
+    # -- retention ---------------------------------------------------------------
+
+    def drop_versions(self, cutoff: date, why: str) -> list[Version]:
+        """Drop the versions whose successor came into force before ``cutoff``, folding them into the oldest kept:
+        one write transaction, behind the commit gate as a load is."""
+        ticket: int | None = None
+        on = self.clock()
+
+        def work(tx: ManagedTransaction) -> list[Version]:
+            nonlocal ticket
+            dropped = _drop_versions(tx, cutoff, why, on)
+            if dropped:
+                ticket = int(self._run(_OPEN_GATE, RoutingControl.WRITE)[0]["ticket"])
+            return dropped
+
+        try:
+            with self._reachable(), self._driver.session(database=self.database) as session:
+                dropped: list[Version] = session.execute_write(work)
+        finally:
+            if ticket is not None:
+                self._close_gate(ticket)
+        with self._cache_lock:
+            for version in dropped:
+                self._cache.pop(version.number, None)
+        return dropped
+
     # -- the log and the tokens -------------------------------------------------
 
     def changes(self, limit: int = 100) -> list[Change]:
@@ -448,6 +474,30 @@ def _apply(
         effective=effective.isoformat(),
     ).consume()
     return Applied(number, len(changes), before, after, effective, following.effective if following else None)
+
+
+def _drop_versions(tx: ManagedTransaction, cutoff: date, why: str, on: date) -> list[Version]:
+    """Fold the expired versions into the oldest kept one (its delta becomes its whole org) and delete them."""
+    history = _history(tx)
+    timeline = Timeline(h.version for h in history)
+    dropped = timeline.expired(cutoff)
+    if not dropped:
+        return []
+    kept = history[len(dropped)]
+    whole = fold(history[: len(dropped) + 1])
+    tx.run(
+        "MATCH (v:Version {number: $number}) SET v.delta = $delta",
+        number=kept.version.number,
+        delta=delta(Org(), whole),
+    ).consume()
+    for version in dropped:
+        tx.run("MATCH (v:Version {number: $number}) DELETE v", number=version.number).consume()
+        tx.run(
+            "MATCH (c:Change {version: $number}) SET c.effective = null, c.summary = c.summary + $note",
+            number=version.number,
+            note=dropped_note(version, on, why),
+        ).consume()
+    return dropped
 
 
 def _history(tx: ManagedTransaction) -> list[Stored]:

@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLType
 from pydantic import BaseModel
 
 from buckstop import seed
-from buckstop.api import answers, answers_cases
+from buckstop.api import answers, answers_cases, answers_time
 from buckstop.api.graphql.schema import schema
+from buckstop.graph.timeline import today
 
 from harness.server import Server, make_token, start_server, stop_server
 from tests.api.test_cli import buckstop
@@ -219,6 +221,13 @@ CASES = [
         (Part("orgHealth", f'on: "{DAY}"'),),
     ),
     Case(
+        "upcoming audit",
+        answers_time.UpcomingAnswer,
+        ("audit", "--upcoming", "90d"),
+        ("upcoming_findings", {"within": "90d"}),
+        (Part("upcomingFindings", 'within: "90d"'),),
+    ),
+    Case(
         "matrix",
         answers.MatrixAnswer,
         ("matrix", "--on", DAY),
@@ -241,6 +250,17 @@ def org(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Org]:
     db = tmp_path_factory.mktemp("one-shape") / "buckstop.db"
     # Loaded as a user loads it, not seeded as the demo: a load into the demo would replace it whole.
     assert buckstop("load", str(seed.FOLDER), db=db).returncode == 0
+    # A scheduled version, for the upcoming audit: the Head of Sales leaves in 30 days (today's answers stay).
+    scheduled = tmp_path_factory.mktemp("scheduled")
+    for each in seed.FOLDER.glob("*.csv"):
+        text = each.read_text(encoding="utf-8")
+        if each.name == "people.csv":
+            text = text.replace(
+                "Head of Sales,dept-sales,p-priya-raman,active", "Head of Sales,dept-sales,p-priya-raman,left"
+            )
+        (scheduled / each.name).write_text(text, encoding="utf-8")
+    in_a_month = (today() + timedelta(days=30)).isoformat()
+    assert buckstop("load", str(scheduled), "--effective", in_a_month, db=db).returncode == 0
     token, admin = make_token(db, "reader"), make_token(db, "hr", "admin")
     process, url = start_server(db)
     org = Org(db, Server(url, db, token), Server(url, db, admin), token)

@@ -32,7 +32,12 @@ PUBLIC = {
     | {"commonManager", "connection", "triage", "reports"}
     | {"case", "cases"}  # the public view of a case: without the customer's words (docs/cases.md)
     | {"version"}  # which version answers a day, and since when (docs/model.md)
-    | {"account"},  # one account, as `accounts` lists them
+    | {"account"}  # one account, as `accounts` lists them
+    | {"upcomingFindings"},  # what scheduled versions break: as orgHealth(asOf:) on their days would say
+    "UpcomingFindings": {"fromDay", "toDay", "within", "versions"},
+    "ScheduledVersion": {"version", "effective", "beforeVersion", "summary", "leavers", "joiners", "newFindings"}
+    | {"resolvedCount", "chains"},
+    "ChainChange": {"account", "issueType", "before", "after"},
     "OrgVersion": {"number", "effective"},
     "Person": {"id", "name", "title", "public", "status", "department", "manager", "reportCount", "absence"},
     "Absence": {"starts", "ends", "delegate"},  # the route's explanation says them too (docs/decisions.md)
@@ -68,6 +73,7 @@ ADMIN_ONLY = {"Mutation", "Change", "LoadResult", "PeopleDiff", "PersonChange", 
     "ChangesBetween",
     "Webhook",  # webhooks and addWebhook's answer: where case events go, and the secret that signs them
     "WebhookAdded",
+    "Handover",
 }
 
 

@@ -162,18 +162,28 @@ def test_diff_says_what_changed_between_two_days(db: Path) -> None:
     assert [p["id"] for p in changes["joiners"]] == ["p-zed"]  # type: ignore[index]
     moved = {c["person"]["id"] for c in changes["moves"] + changes["otherChanges"]}  # type: ignore[index]
     assert "p-sue" in moved
+    handed = {(h["kind"], h["id"], h["field"]): (h["old"], h["new"]) for h in answer["handovers"]}  # type: ignore[attr-defined]
+    assert handed == {
+        ("rule", "r-refund", "target"): ("person:p-ann", "person:p-bob"),
+        ("rule", "r-refund", "handlers"): ("person:p-ann", "person:p-bob"),
+    }
+    assert answer["handoverCount"] == 2
     text = buckstop("diff", "--from", "2026-03-01", "--to", "2026-07-01", db=db)
     assert text.returncode == 0, text.stderr
     assert "from 2026-03-01 (version 1, effective 2026-01-01) to 2026-07-01 (version 3, effective 2026-06-01)" in (
         text.stdout
     )
     assert "Sue Park" in text.stdout and "Zed Zane" not in text.stdout
+    assert "Rules and accounts that changed hands (2):" in text.stdout
+    assert "  rule r-refund (it-refund on account:acc-help): target person:p-ann → person:p-bob" in text.stdout
 
 
 def test_graphql_changes_between(server: Server) -> None:
     body = server.query(
-        'query ($to: String) { changesBetween(from: "2026-03-01", to: $to) { toEffective diff { joiners { id } } } }',
+        'query ($to: String) { changesBetween(from: "2026-03-01", to: $to) { toEffective diff { joiners { id } } '
+        "handoverCount handovers { kind id field old new message } } }",
         to=FUTURE,
     )
     between = body["data"]["changesBetween"]
     assert between["toEffective"] == FUTURE and [p["id"] for p in between["diff"]["joiners"]] == ["p-zed"]
+    assert between["handoverCount"] == 2 and between["handovers"][0]["field"] == "target"
