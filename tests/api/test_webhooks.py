@@ -186,6 +186,7 @@ def test_the_commands_add_deliver_and_log(tmp_path, receiver):
     assert secret not in buckstop("webhook", "list", "--json", db=db).stdout
     assert buckstop("case", "open", "@CorvidHelp", "I want my money back", db=db).returncode == 0
     sent = buckstop("webhook", "deliver", "--json", db=db)
+    assert sent.returncode == 0, sent.stderr
     assert json.loads(sent.stdout) == {"delivered": 1, "retrying": 0, "failed": 0}, sent.stderr
     (got,) = receiver.delivered()
     assert verify(secret, got) and got.event["data"]["case"]["account"]["name"] == "Corvid Help"
