@@ -38,7 +38,9 @@ from .responses import (
     ask_of,
     asks_pure_questions,
     etag_of,
+    key_of,
     put_query,
+    sent_by,
     state_of,
 )
 from .settings import Settings
@@ -61,6 +63,15 @@ class Kept:
         self._threaded = store.name != "memory"
 
     async def answer(self, request: Request, principal: Principal, run: Run) -> Response:
+        view = "public" if principal.scope is None else str(principal.scope)
+        key = state = None
+        if self.on and (sent := await sent_by(request)) is not None and (state := await self._state()) is not None:
+            key = key_of(sent, view, state)
+            self.cache.at(state)
+            found = self.cache.get(key)
+            if found is not None:  # the common case under load: no JSON read, no GraphQL
+                note_operation(found.operation, (), trusted=found.trusted)
+                return _given(request, found, view == "public")
         ask = await ask_of(request)
         if ask is None:
             return await run(request)
@@ -72,24 +83,12 @@ class Kept:
                     return error_response("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND", 200)
                 put_query(request, ask, text)
             elif not self.persisted.matches(sha, ask.query):
-                message = (
-                    "the persistedQuery sha256Hash is not the SHA-256 of the query sent: send the query's own hash"
-                )
+                message = "the persistedQuery sha256Hash is not the SHA-256 of the query sent: send the query's hash"
                 return error_response(message, "PERSISTED_QUERY_HASH_MISMATCH", 400)
             else:
                 self.persisted.put(sha, ask.query)
-        if not self.on or ask.query is None:
+        if key is None or state is None or ask.query is None:
             return await run(request)
-        state = await self._state()
-        if state is None:
-            return await run(request)
-        public = principal.scope is None
-        key = ask.key("public" if public else str(principal.scope), state)
-        self.cache.at(state)
-        found = self.cache.get(key)
-        if found is not None:
-            note_operation(found.operation, (), trusted=found.trusted)
-            return _given(request, found, public)
         note = request.scope[NOTE_KEY] = Note()
         response = await run(request)
         if (
@@ -105,8 +104,8 @@ class Kept:
         answer = Answer(body, etag_of(body), operation, trusted)
         self.cache.put(key, state, answer)
         if _not_modified(request, answer):
-            return _given(request, answer, public)
-        response.headers.update(_caching(answer, public))
+            return _given(request, answer, view == "public")
+        response.headers.update(_caching(answer, view == "public"))
         return response
 
     async def _state(self) -> State | None:
@@ -132,10 +131,21 @@ def _not_modified(request: Request, answer: Answer) -> bool:
     return any(tag.strip().removeprefix("W/") == answer.etag for tag in tags.split(",")) or tags.strip() == "*"
 
 
+class _Given(Response):
+    """A kept answer as sent: its headers made once, not parsed and rebuilt as starlette's Response does."""
+
+    def __init__(self, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code = status
+        self.body = body
+        self.raw_headers = headers
+        self.background = None
+
+
 def _given(request: Request, answer: Answer, public: bool) -> Response:
-    headers = _caching(answer, public)
+    caching = [(name.encode(), value.encode()) for name, value in _caching(answer, public).items()]
     if _not_modified(request, answer):
-        return Response(status_code=304, headers=headers)
+        return _Given(304, b"", caching)
     graphql_response = prefers_graphql_response(request.headers.get("accept"))
     media = GRAPHQL_RESPONSE_CONTENT_TYPE if graphql_response else "application/json"
-    return Response(answer.body, status_code=200, headers=headers, media_type=media)
+    length = (b"content-length", str(len(answer.body)).encode())
+    return _Given(200, answer.body, [length, (b"content-type", media.encode()), *caching])

@@ -16,8 +16,11 @@ Vocabulary:
 - The *view* is the caller's: ``public`` (no token) or the token's scope. The
   token's name never changes an answer of a pure question, so it is not part of
   the key; the view is, so one caller's view is never given to another.
-- An answer's *key* is the SHA-256 of (text, variables as canonical JSON,
-  operation name, view, state). An answer is *kept* (:class:`ResponseCache`, an
+- An answer's *key* is the SHA-256 of what the request sent, byte for byte (a
+  POST's body, a GET's query string: the text, the variables, the operation's name
+  and the extensions), the view and the state. Byte for byte, because a kept
+  answer is then found without reading the JSON (the same question sent with other
+  spacing is kept twice, which costs memory, never a wrong answer). An answer is *kept* (:class:`ResponseCache`, an
   LRU bounded by the bytes of the bodies it holds, ``response_cache_bytes``)
   when its request was a query of pure questions only, answered with no error,
   by a 200, and the state was the same before and after it was answered.
@@ -70,8 +73,10 @@ __all__ = [
     "ask_of",
     "asks_pure_questions",
     "etag_of",
+    "key_of",
     "pure_fields",
     "put_query",
+    "sent_by",
     "state_of",
 ]
 
@@ -124,10 +129,20 @@ class Ask:
         found = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
         return found if isinstance(found, str) else None
 
-    def key(self, view: str, state: State) -> str:
-        variables = json.dumps(self.variables, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        parts = (self.query or "", variables, self.operation_name or "", view, repr(state))
-        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+def key_of(sent: bytes, view: str, state: State) -> bytes:
+    """The key of the answer to a request that sent ``sent`` (its body or query string), for ``view`` in ``state``."""
+    return hashlib.sha256(b"%b\0%b\0%d\0%b" % (view.encode(), state[1].isoformat().encode(), state[0], sent)).digest()
+
+
+async def sent_by(request: Request) -> bytes | None:
+    """What ``request`` sent that its answer depends on: a GET's query string, a JSON POST's body; else None."""
+    if request.method == "GET":
+        query_string: bytes = request.scope["query_string"]
+        return b"GET?" + query_string
+    if request.method != "POST" or request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return None
+    return b"POST " + await request.body()
 
 
 async def ask_of(request: Request) -> Ask | None:
@@ -198,7 +213,7 @@ class ResponseCache:
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._answers: LRUCache[str, Answer] = LRUCache(
+        self._answers: LRUCache[bytes, Answer] = LRUCache(
             maxsize=max(max_bytes, 1), getsizeof=lambda a: len(a.body) + ENTRY_BYTES
         )
         self._state: State | None = None
@@ -209,10 +224,10 @@ class ResponseCache:
             self._answers.clear()
             self._state = state
 
-    def get(self, key: str) -> Answer | None:
+    def get(self, key: bytes) -> Answer | None:
         return self._answers.get(key)
 
-    def put(self, key: str, state: State, answer: Answer) -> None:
+    def put(self, key: bytes, state: State, answer: Answer) -> None:
         if state == self._state and len(answer.body) + ENTRY_BYTES <= self.max_bytes:
             self._answers[key] = answer
 
