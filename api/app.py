@@ -45,6 +45,7 @@ from .graphql import graphiql
 from .graphql.loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
 from .graphql.schema import make_schema
 from .hosts import HostCheck
+from .kept import Kept
 from .limits import BodyLimit
 from .mcp import mcp_endpoint
 from .media import (
@@ -56,6 +57,7 @@ from .media import (
 )
 from .metrics import Measured, metrics_app
 from .questions import BUDGET_KEY, QUESTIONS_KEY, Questions
+from .responses import NOTE_KEY, pure_fields
 from .settings import Settings
 from .stores import answering_version, open_store
 from .timer import sweeping
@@ -84,6 +86,7 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         self.store = store
         self.settings = settings
         self.questions = questions
+        self.kept = Kept(store, settings, pure_fields(self.schema._schema.query_type.fields))  # type: ignore[attr-defined]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -101,8 +104,9 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
             refusal = Forbidden(TokenScope.ADMIN, principal)
             await error_response(str(refusal), refusal.code, 403, {"Connection": "close"})(scope, receive, send)
             return
+        request = Request(scope, receive)
         try:
-            response = await self.run(Request(scope, receive))
+            response = await self.kept.answer(request, principal, self.run)
         except HTTPException as err:  # strawberry's refusal of the request itself, in buckstop's error shape
             response = error_response(err.reason, _REQUEST_ERRORS.get(err.status_code, "BAD_REQUEST"), err.status_code)
         await response(scope, receive, send)
@@ -175,6 +179,7 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         # type): thirty aliases of different misses would otherwise ask the name index thirty times.
         bound_suggestions(SUGGESTED_MISSES)
         return {
+            NOTE_KEY: request.scope.get(NOTE_KEY),  # what api.responses learns of the answer
             "store": self.store,
             "settings": self.settings,
             "principal": principal,

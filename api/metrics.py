@@ -74,6 +74,7 @@ __all__ = [
     "metrics_app",
     "multiprocess_environment",
     "note_operation",
+    "noted",
     "timed_load",
 ]
 
@@ -150,6 +151,12 @@ def note_operation(operation: str | None, codes: Iterable[str | None], *, truste
     worst = [o for o in (*_OUTCOME_OF_CODE.values(), "client_error") if o in found]
     request.operation, request.trusted = operation, trusted
     request.outcome = worst[0] if worst else "ok"
+
+
+def noted() -> tuple[str | None, bool]:
+    """The operation the request being measured was told, and whether the name is trusted (none: None, False)."""
+    request = _current.get()
+    return (request.operation, request.trusted) if request is not None else (None, False)
 
 
 class _Operations:

@@ -149,6 +149,16 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory (bytes, estimated) each worker keeps parsed and validated GraphQL documents in.",
     )
+    response_cache: bool = Field(
+        True,
+        description="Whether each worker keeps whole answers of the org's questions (by document, variables, view, "
+        "version and day) and answers ETags with 304; off, every request is answered afresh.",
+    )
+    response_cache_bytes: int = Field(
+        67_108_864,
+        ge=0,
+        description="Memory (bytes of answers) each worker keeps whole answers in, with `response_cache` on.",
+    )
     introspection: bool = Field(True, description="Whether GraphQL answers introspection (GraphiQL needs it).")
     request_seconds: float = Field(
         10.0,

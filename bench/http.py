@@ -13,10 +13,13 @@ Vocabulary:
   ``chainOfCommand`` (someone who has not left), one ``top``; every connection sends
   them in turn, so each server gets the same requests;
 - a *cell*: one server at one worker count: ``buckstop serve --workers N`` on the org,
-  or the *ceiling*, a trivial starlette endpoint (:mod:`bench.ceiling`) under
-  ``uvicorn --workers N``, both with log level ``warning`` (no access log), loopback
+  *uncached* (``BUCKSTOP_RESPONSE_CACHE=off``: every request answered by GraphQL) or
+  *cached* (the default: after the warm-up every answer of the mix is kept), or the
+  *ceiling*, a trivial starlette endpoint (:mod:`bench.ceiling`) under
+  ``uvicorn --workers N``, all with log level ``warning`` (no access log), loopback
   only; after a warm-up, ``wrk`` holds ``--connections`` connections open from one
   thread for ``--seconds``, sending the next request as soon as an answer arrives.
+  ``--servers`` picks the cells (default all three, side by side at each worker count).
 
 The load generator is wrk (Debian's ``wrk``): it keeps a fixed number of connections
 busy from one thread, its Lua script POSTs the bodies and counts GraphQL errors, and
@@ -134,10 +137,15 @@ def _issue(record: object) -> IssueType:
 # -- servers -------------------------------------------------------------------------------
 
 
+#: The cells of a run, at each worker count; buckstop's by the setting they differ in.
+SERVERS = {"ceiling": None, "uncached": "off", "cached": "on"}
+
+
 def start(server: str, workers: int, db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start one cell's server and wait until it answers ``/readyz``; the process and its base URL."""
-    if server != "ceiling":
-        return start_public(db, log, workers)
+    cache = SERVERS[server]
+    if cache is not None:
+        return start_public(db, log, workers, env={"BUCKSTOP_RESPONSE_CACHE": cache})
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "bench.ceiling:app", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning"]
@@ -186,7 +194,7 @@ def measure(
 ) -> Cell:
     process, url = start(server, workers, db, db.parent / f"{server}-{workers}.log")
     try:
-        if server == "buckstop":
+        if server != "ceiling":
             check(url, bodies)
         run_wrk(args.wrk, url, bodies_file, args.warmup, args.connections)  # every worker up, caches warm
         figures, cpu = run_wrk(args.wrk, url, bodies_file, args.seconds, args.connections)
@@ -231,6 +239,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=60, help="measured seconds per cell (default 60)")
     parser.add_argument("--warmup", type=int, help="warm-up seconds per cell (default: a quarter, 1 to 5)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4], help="worker counts (default 1 2 4)")
+    parser.add_argument(
+        "--servers", nargs="+", choices=list(SERVERS), default=list(SERVERS), help="cells (default: all three)"
+    )
     parser.add_argument("--connections", type=int, default=16, help="connections wrk keeps busy (default 16)")
     parser.add_argument("--org", choices=("synth", "demo"), default="synth", help="synthetic (default) or demo org")
     parser.add_argument("--people", type=int, default=10_000, help="people of the synthetic org (default 10000)")
@@ -260,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         counts["top"] = len(bodies) - sum(counts.values())
         cells = []
         for workers in args.workers:
-            for server in ("ceiling", "buckstop"):
+            for server in args.servers:
                 print(f"bench.http: {server}, {workers} worker(s), {args.seconds} s …", file=sys.stderr, flush=True)
                 cells.append(measure(server, workers, db, bodies, bodies_file, args))
     print(

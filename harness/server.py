@@ -98,14 +98,17 @@ def start_server(
     return process, url
 
 
-def start_public(db: Path, log: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+def start_public(
+    db: Path, log: Path, workers: int = 1, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """The benchmarks' server: ``buckstop serve`` on the org already in ``db``, as anyone on loopback sees it.
 
     Bound to 127.0.0.1 with ``workers`` workers, no demo org, no access log, and anonymous reads
-    on (``auto`` turns them on for a loopback server), so a load generator needs no token.
+    on (``auto`` turns them on for a loopback server), so a load generator needs no token; ``env``
+    adds settings (``BUCKSTOP_RESPONSE_CACHE``…).
     """
     extra = ("--host", "127.0.0.1", "--workers", str(workers), "--no-seed")
-    return start_server(db, *extra, env={"BUCKSTOP_ANONYMOUS_READS": "auto"}, log=log)
+    return start_server(db, *extra, env={"BUCKSTOP_ANONYMOUS_READS": "auto", **(env or {})}, log=log)
 
 
 def wait_ready(

@@ -47,6 +47,7 @@ from strawberry.schema.schema import validate_document
 from buckstop.graph.org import Org
 from buckstop.graph.store import Focus, Store
 
+from ..responses import NOTE_KEY, Note
 from .cost import Cost, TooCostly, price
 
 __all__ = ["Checks", "Documents", "Entry", "selections", "weight_of"]
@@ -201,6 +202,9 @@ class CheckedDocument(SchemaExtension):
             if not errors:
                 errors = await self._priced(document)
             context.pre_execution_errors = errors
+            note = context.context.get(NOTE_KEY) if isinstance(context.context, dict) else None
+            if isinstance(note, Note) and not errors:
+                note.document = document  # the HTTP layer reads which questions it asks (api.responses)
         yield
 
     def _validate(self, document: DocumentNode) -> list[GraphQLError]:

@@ -94,7 +94,9 @@ def wants_page(method: str, query: Mapping[str, object], accept: str | None) -> 
         return False
     if prefers_html(accept):
         return True
-    return query.get("query") is None and any(kind in (accept or "") for kind in ("text/html", "*/*"))
+    # A persisted query's GET (extensions, no query) is a client's, not a browser's: it gets the answer.
+    asks = query.get("query") is not None or query.get("extensions") is not None
+    return not asks and any(kind in (accept or "") for kind in ("text/html", "*/*"))
 
 
 class PageFirst:

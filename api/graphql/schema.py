@@ -46,6 +46,7 @@ from .. import answers
 from ..errors import ErrorShape
 from ..metrics import OperationMetrics
 from ..questions import off_loop
+from ..responses import NOTE_KEY, PURE, Note
 from ..settings import Settings
 from .cases import CaseMutation, CaseQuery
 from .cost import LOOKUP, Cost, costs_of, priced
@@ -158,8 +159,14 @@ PAGE = Cost(1, items=100, items_argument="limit")
 
 
 def question(cost: Cost, description: str, extensions: Sequence[FieldExtension] = ()) -> Any:
-    """A root field: priced at ``cost`` (:mod:`.cost`), answered once per request and arguments (:mod:`.memo`)."""
-    return strawberry.field(description=description, metadata=priced(cost), extensions=[*extensions, AnsweredOnce()])
+    """A root field: priced at ``cost`` (:mod:`.cost`), answered once per request and arguments (:mod:`.memo`).
+
+    Its answer must be a function of its arguments, the org's version on the day asked, that day and the
+    caller's view only: whole answers of such questions are kept (:mod:`api.responses`). A question that
+    reads anything else (the cases) is a plain ``strawberry.field``.
+    """
+    metadata = {**priced(cost), PURE: True}
+    return strawberry.field(description=description, metadata=metadata, extensions=[*extensions, AnsweredOnce()])
 
 
 @strawberry.type(name="Change", description="One applied change to the org: a version, and when it is in force.")
@@ -441,6 +448,9 @@ class _Schema(strawberry.Schema):
                 context_value["store"] = store
             if pinned.wrote or not _org_changed(result):
                 break
+        note = context_value.get(NOTE_KEY)
+        if isinstance(note, Note):
+            note.clean = not result.errors
         return result
 
     def process_errors(self, errors: list[Any], execution_context: Any = None) -> None:

@@ -44,10 +44,11 @@ def test_smoke_prints_a_row_per_server_and_worker_count_with_no_errors(wrk: str)
     rows = [line.split("|")[1:-1] for line in result.stdout.splitlines() if line.startswith("| ") and "---" not in line]
     header, *cells = [[cell.strip() for cell in row] for row in rows]
     assert header[:2] == ["server", "workers"]
-    assert [(c[0], c[1]) for c in cells] == [("ceiling", "1"), ("buckstop", "1"), ("ceiling", "2"), ("buckstop", "2")]
+    servers = ["ceiling", "uncached", "cached"]
+    assert [(c[0], c[1]) for c in cells] == [(s, w) for w in ("1", "2") for s in servers]
     errors = header.index("errors")
     assert all(int(c[header.index("requests")].replace(",", "")) > 0 for c in cells)
-    assert [c[errors] for c in cells] == ["0"] * 4
+    assert [c[errors] for c in cells] == ["0"] * 6
     assert "1,000 people" in result.stdout and "seed 1" in result.stdout
 
 
