@@ -86,7 +86,10 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         self.store = store
         self.settings = settings
         self.questions = questions
-        self.kept = Kept(store, settings, pure_fields(self.schema._schema.query_type.fields))  # type: ignore[attr-defined]
+        pure = pure_fields(self.schema._schema.query_type.fields)  # type: ignore[attr-defined]
+        if settings.learn_from_hand_offs:  # triage then reads the cases too, which change without a load
+            pure.discard("triage")
+        self.kept = Kept(store, settings, pure)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
