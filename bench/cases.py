@@ -25,12 +25,13 @@ import random
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from buckstop.graph import MemoryStore
-from buckstop.graph.cases import Case, CaseStatus, encode_case
-from buckstop.graph.cases_sqlite import SqliteCaseBook, _append, _epoch, _handlers, _json
+from buckstop.graph.cases import Case, CaseStatus
+from buckstop.graph.cases_sqlite import SqliteCaseBook, insert
 from buckstop.graph.model import Account
 from buckstop.graph.org import ChangeSet
 from buckstop.queries.cases import open_case, sweep, utc_now
@@ -50,29 +51,10 @@ def fill(book: SqliteCaseBook, template: Case, count: int, overdue: float, rng: 
             is_late = rng.random() < overdue
             late += is_late
             due = now - timedelta(minutes=5) if is_late else now + timedelta(hours=4)
-            case = Case(**{**_fields(template), "respond_by": due, "status": CaseStatus.OPEN, "level": 0})
-            cursor = db.execute(
-                "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case.revision,
-                    case.status.value,
-                    case.account_id,
-                    case.customer,
-                    _epoch(case.respond_by),
-                    _epoch(case.last_at),
-                    _json(encode_case(case)),
-                ),
-            )
-            case_id = int(cursor.lastrowid or 0)
-            _append(db, case_id, case, 0)
-            _handlers(db, case_id, case)
+            case = replace(template, respond_by=due, status=CaseStatus.OPEN, level=0)
+            insert(db, case)
         db.execute("COMMIT")
     return late
-
-
-def _fields(case: Case) -> dict[str, object]:
-    return {name: getattr(case, name) for name in Case.__dataclass_fields__}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ from .cases import Case, CaseChanged, CaseStatus, Wipe, decode_case, decode_even
 from .errors import StoreUnavailable
 from .store import Change
 
-__all__ = ["SqliteCaseBook"]
+__all__ = ["SqliteCaseBook", "insert"]
 
 _SCHEMA = """
 BEGIN IMMEDIATE;
@@ -108,24 +108,9 @@ class SqliteCaseBook:
     def add(self, case: Case) -> Case:
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            cursor = db.execute(
-                "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, data) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case.revision,
-                    case.status.value,
-                    case.account_id,
-                    case.customer,
-                    _epoch(case.respond_by),
-                    _epoch(case.last_at),
-                    _json(encode_case(case)),
-                ),
-            )
-            case_id = int(cursor.lastrowid or 0)
-            _append(db, case_id, case, 0)
+            case_id = insert(db, case)
             if self.outbox is not None:
                 self.outbox(db, case_id, case, 0)
-            _handlers(db, case_id, case)
             db.execute("COMMIT")
         return self._with_id(case, case_id)
 
@@ -292,6 +277,27 @@ def _migrate(db: sqlite3.Connection) -> None:
         )
         _handlers(db, case.id, case)
     db.execute("COMMIT")
+
+
+def insert(db: sqlite3.Connection, case: Case) -> int:
+    """Write a new case, its events and its handlers' rows in ``db``'s open transaction; its id."""
+    cursor = db.execute(
+        "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            case.revision,
+            case.status.value,
+            case.account_id,
+            case.customer,
+            _epoch(case.respond_by),
+            _epoch(case.last_at),
+            _json(encode_case(case)),
+        ),
+    )
+    case_id = int(cursor.lastrowid or 0)
+    _append(db, case_id, case, 0)
+    _handlers(db, case_id, case)
+    return case_id
 
 
 def _append(db: sqlite3.Connection, case_id: int, case: Case, since: int) -> None:
