@@ -20,6 +20,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
@@ -113,6 +114,15 @@ class _GraphQL(GraphQL[dict[str, Any], None]):
         except HTTPException as err:  # strawberry's refusal of the request itself, in buckstop's error shape
             response = error_response(err.reason, _REQUEST_ERRORS.get(err.status_code, "BAD_REQUEST"), err.status_code)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> bytes:
+        # orjson: the answer's JSON in a fraction of the time json.dumps takes (docs/decisions.md). It writes
+        # UTF-8 as it is rather than \u escapes: the same JSON, fewer bytes.
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:  # what json.dumps writes and orjson will not: an int over 64 bits, a surrogate
+            encoded = super().encode_json(data)
+            return encoded.encode() if isinstance(encoded, str) else encoded
 
     def decode_json(self, data: str | bytes) -> object:
         # json.loads raises more than JSONDecodeError: RecursionError on [[[[…, UnicodeDecodeError on bytes

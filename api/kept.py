@@ -39,6 +39,7 @@ from .responses import (
     asks_pure_questions,
     etag_of,
     key_of,
+    names_persisted_query,
     put_query,
     sent_by,
     state_of,
@@ -65,13 +66,16 @@ class Kept:
     async def answer(self, request: Request, principal: Principal, run: Run) -> Response:
         view = "public" if principal.scope is None else str(principal.scope)
         key = state = None
-        if self.on and (sent := await sent_by(request)) is not None and (state := await self._state()) is not None:
+        sent = await sent_by(request)
+        if self.on and sent is not None and (state := await self._state()) is not None:
             key = key_of(sent, view, state)
             self.cache.at(state)
             found = self.cache.get(key)
             if found is not None:  # the common case under load: no JSON read, no GraphQL
                 note_operation(found.operation, (), trusted=found.trusted)
                 return _given(request, found, view == "public")
+        elif sent is None or not names_persisted_query(sent):
+            return await run(request)  # nothing to keep, no persisted query: strawberry alone reads the JSON
         ask = await ask_of(request)
         if ask is None:
             return await run(request)

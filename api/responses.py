@@ -74,6 +74,7 @@ __all__ = [
     "asks_pure_questions",
     "etag_of",
     "key_of",
+    "names_persisted_query",
     "pure_fields",
     "put_query",
     "sent_by",
@@ -143,6 +144,15 @@ async def sent_by(request: Request) -> bytes | None:
     if request.method != "POST" or request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return None
     return b"POST " + await request.body()
+
+
+def names_persisted_query(sent: bytes) -> bool:
+    """Whether what a request sent (:func:`sent_by`) may name a persisted query: False only when it cannot.
+
+    A POST body that names none has no ``persistedQuery`` in it, nor a ``\\u`` escape that could spell it;
+    a GET's query string may percent-encode any letter, so it is always read.
+    """
+    return not sent.startswith(b"POST ") or b"persistedQuery" in sent or b"\\u" in sent
 
 
 async def ask_of(request: Request) -> Ask | None:

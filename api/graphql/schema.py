@@ -55,6 +55,7 @@ from .graph_types import CommonManager, Connection
 from .loading import ChangesBetween, Mutation
 from .memo import MEMO, AnsweredOnce
 from .permissions import admin, principal_of
+from .plain import executor_for
 from .time_types import UpcomingFindings
 from .triage_types import Triage
 from .types import (
@@ -499,6 +500,8 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     mutations = merge_types("Mutation", (Mutation, CaseMutation, WebhookMutation))
     made = _Schema(query=Query, mutation=mutations, extensions=extensions)
     checks.costs = costs_of(made._schema)
+    # Most fields of an answer are plain attributes: completed in one step (api.graphql.plain).
+    made.execution_context_class = executor_for(made._schema, made.config.default_resolver)
     return made
 
 
