@@ -139,6 +139,9 @@ class Price:
     per_thousand: int = 0
     #: (fixed, per thousand, times asked) by field, ``Type.field`` (``orgHealth`` for a question).
     by_field: dict[str, list[int]] = field(default_factory=dict)
+    #: Whether it read the value of an argument (a page's size, a repeated question's arguments): else it is
+    #: the price of the document whatever its variables, and is kept with it (:mod:`api.graphql.documents`).
+    read_arguments: bool = False
 
     @property
     def whole_org(self) -> bool:
@@ -217,7 +220,8 @@ class _Pricer:
         self.operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.spreading: set[str] = set()
-        self.asked: set[tuple[str, str]] = set()
+        #: A root question's first node, its arguments read only if it is asked again; then their reprs.
+        self.asked: dict[str, FieldNode | set[str]] = {}
         self.price = Price()
 
     def operation(self, name: str | None) -> Price:
@@ -263,10 +267,16 @@ class _Pricer:
         cost = self.costs.get((parent.name, name), PLAIN)
         fixed, per = cost.points * times, cost.per_thousand_people * times
         if repeats:
-            question = (name, self.arguments(node))
-            if question in self.asked:
-                fixed = per = 0  # answered once (api.graphql.memo)
-            self.asked.add(question)
+            asked = self.asked.get(name)
+            if asked is None:
+                self.asked[name] = node
+            else:
+                if isinstance(asked, FieldNode):
+                    asked = self.asked[name] = {self.arguments(asked)}
+                question = self.arguments(node)
+                if question in asked:
+                    fixed = per = 0  # answered once (api.graphql.memo)
+                asked.add(question)
         if fixed or per:
             where = name if repeats else f"{parent.name}.{name}"
             row = self.price.by_field.setdefault(where, [0, 0, 0])
@@ -285,6 +295,7 @@ class _Pricer:
         if cost.items_argument:
             for argument in node.arguments or ():
                 if argument.name.value == cost.items_argument:
+                    self.price.read_arguments = True
                     given = value_from_ast_untyped(argument.value, self.variables)
                     if isinstance(given, int) and not isinstance(given, bool):
                         size = given
@@ -293,5 +304,6 @@ class _Pricer:
         return max(size, 0)
 
     def arguments(self, node: FieldNode) -> str:
+        self.price.read_arguments = True
         values = {a.name.value: value_from_ast_untyped(a.value, self.variables) for a in node.arguments or ()}
         return repr(sorted(values.items()))

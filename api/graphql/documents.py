@@ -25,8 +25,8 @@ import asyncio
 import hashlib
 import sys
 import threading
-from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
@@ -41,6 +41,7 @@ from graphql import (
     SelectionSetNode,
     parse,
 )
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -48,7 +49,7 @@ from buckstop.graph.org import Org
 from buckstop.graph.store import Focus, Store
 
 from ..responses import NOTE_KEY, Note
-from .cost import Cost, TooCostly, price
+from .cost import Cost, Price, TooCostly, price
 
 __all__ = ["Checks", "Documents", "Entry", "selections", "weight_of"]
 
@@ -63,6 +64,8 @@ class Entry:
     document: DocumentNode
     weight: int
     errors: list[GraphQLError] | None = None
+    #: Its prices that read no argument, by operation name: the same for any variables.
+    prices: dict[str | None, Price] = field(default_factory=dict)
 
 
 def weight_of(text: str, document: DocumentNode) -> int:
@@ -141,12 +144,16 @@ class Checks:
         max_selections: int,
         max_cost: int,
         max_items: int,
+        max_tokens: int | None = None,
+        rules: Sequence[type[ASTValidationRule]] = (),
     ) -> None:
         self.documents = Documents(max_bytes)
         self.costs = costs
         self.max_selections = max_selections
         self.max_cost = max_cost
         self.max_items = max_items
+        self.max_tokens = max_tokens
+        self.rules = tuple(rules)
         self._people: tuple[int, int] | None = None  # (version, people) of a store that answers in parts
 
     def people(self, store: Store) -> int:
@@ -173,6 +180,8 @@ class CheckedDocument(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
+        if self.checks.max_tokens is not None:  # strawberry parses with these options too, should this parse fail
+            context.parse_options["max_tokens"] = self.checks.max_tokens
         if context.query is not None and context.graphql_document is None:
             documents = self.checks.documents
             self.key = documents.key(context.query, context.parse_options)
@@ -200,7 +209,7 @@ class CheckedDocument(SchemaExtension):
                 if entry is not None:
                     entry.errors = errors
             if not errors:
-                errors = await self._priced(document)
+                errors = await self._priced(document, entry)
             context.pre_execution_errors = errors
             note = context.context.get(NOTE_KEY) if isinstance(context.context, dict) else None
             if isinstance(note, Note) and not errors:
@@ -217,19 +226,24 @@ class CheckedDocument(SchemaExtension):
             )
             return [GraphQLError(message, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})]
         context = self.execution_context
-        return validate_document(context.schema._schema, document, tuple(context.validation_rules))
+        rules = (*context.validation_rules, *self.checks.rules)
+        return validate_document(context.schema._schema, document, rules)
 
-    async def _priced(self, document: DocumentNode) -> list[GraphQLError]:
+    async def _priced(self, document: DocumentNode, entry: Entry | None) -> list[GraphQLError]:
         context = self.execution_context
         checks = self.checks
-        cost = price(
-            context.schema._schema,
-            document,
-            checks.costs,
-            operation_name=context.operation_name,
-            variables=context.variables,
-            max_items=checks.max_items,
-        )
+        cost = entry.prices.get(context.operation_name) if entry is not None else None
+        if cost is None:
+            cost = price(
+                context.schema._schema,
+                document,
+                checks.costs,
+                operation_name=context.operation_name,
+                variables=context.variables,
+                max_items=checks.max_items,
+            )
+            if entry is not None and not cost.read_arguments:
+                entry.prices[context.operation_name] = cost
         if cost.fixed <= checks.max_cost and not cost.whole_org:
             return []
         store = context.context.get("store") if isinstance(context.context, dict) else None

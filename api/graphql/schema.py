@@ -18,10 +18,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -487,14 +485,15 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         max_selections=settings.max_selections,
         max_cost=settings.max_cost,
         max_items=settings.max_page_size,
+        max_tokens=settings.max_tokens,
+        rules=rules,
     )
-    # Factories, not instances: strawberry makes a fresh extension for each request.
-    # The rules join the document's on_operation, before the checks read them on_validate.
+    # Factories, not instances: strawberry makes a fresh extension for each request. Each hook of each
+    # extension costs every request a wrapper or two, so the token limit and the limits' rules are the
+    # checks' own rather than strawberry's MaxTokensLimiter and AddValidationRules (docs/decisions.md).
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         OperationMetrics,  # first, so it finishes last and reads the errors ErrorShape shaped
         ErrorShape,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules(rules),
         checks.extension,
     ]
     mutations = merge_types("Mutation", (Mutation, CaseMutation, WebhookMutation))
