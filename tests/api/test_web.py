@@ -53,9 +53,10 @@ CHARGED = "I was charged twice, I want my money back"
 PRIVATE_FIELDS = ("email", "phone", "location", "source", "where", "customer", "summary", "note")
 #: People of the synthetic org the chart must open quickly.
 BIG = 100_000
-#: The chart's first levels must show within FIRST_LEVELS_S; asserted with a margin for a busy shared machine.
+#: The chart's first levels must be drawn within FIRST_LEVELS_S of the navigation's start, measured in the page on a
+#: warm server (started before, as a user's is); asserted with a margin for a busy shared machine (docs/web.md).
 FIRST_LEVELS_S = 2.0
-MARGIN = 2.5
+MARGIN = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -401,26 +402,37 @@ def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     stop_server(process)
 
 
-def test_the_chart_of_a_100k_person_org_shows_its_first_levels_within_2_s(big_server: str, visit: Visit) -> None:
-    page = visit.page
-    took = {}
-    for visit_kind in ("first visit", "revisit"):  # the library fetched and parsed, then from the browser's cache
+def test_the_chart_of_a_100k_person_org_shows_its_first_levels_within_2_s(big_server: str, browser: Browser) -> None:
+    # A context of its own, with no request routing: Playwright's routing turns the browser's cache off, and a
+    # revisit is measured from that cache. Requests are recorded instead, and any off loopback fails the test.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    seen = Visit(page)
+    page.on("request", lambda request: not is_loopback(request.url) and seen.refused.append(request.url))
+    page.on("console", lambda message: message.type == "error" and seen.console_errors.append(message.text))
+    page.on("pageerror", lambda error: seen.console_errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and seen.failed.append(response.url))
+    in_page: dict[str, float] = {}
+    wall: dict[str, float] = {}
+    for visit_kind in ("first visit", "revisit"):  # the library fetched and compiled, then from the browser's cache
         started = time.perf_counter()
         page.goto(f"{big_server}/chart")
         chart = page.locator("#chart[data-levels]")
         expect(chart).to_have_attribute("data-levels", "2", timeout=TIMEOUT_MS)
-        took[visit_kind] = time.perf_counter() - started
+        wall[visit_kind] = time.perf_counter() - started
+        # Drawn at this many ms after the navigation started, by the page's own clock (performance.now()).
+        in_page[visit_kind] = float(chart.get_attribute("data-ready-ms") or "inf") / 1000
     shown = int(chart.get_attribute("data-people") or 0)
-    figures = ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in took.items())
-    print(f"\nchart of {BIG:,} people, first two levels ({shown} people): {figures}")
+    figures = ", ".join(f"{kind} {in_page[kind]:.2f} s in the page ({wall[kind]:.2f} s from goto)" for kind in wall)
+    print(f"\nchart of {BIG:,} people, first two levels drawn ({shown} people): {figures}")
     assert shown > 1
-    for kind, seconds in took.items():
-        assert seconds < FIRST_LEVELS_S * MARGIN, (
-            f"{kind}: the first levels took {seconds:.2f} s (goal {FIRST_LEVELS_S} s)"
-        )
+    for kind, seconds in in_page.items():
+        assert seconds < FIRST_LEVELS_S * MARGIN, f"{kind}: the first levels took {seconds:.2f} s (goal 2 s)"
     # Opening one more level asks for one page of reports, not the org.
     page.locator("#chart-panel .panel-list li:has(span.muted) button").first.click()  # one with reports
     page.get_by_role("button", name="Show their reports").click()
     expect(page.locator("#chart-panel .panel-list li").first).to_be_visible()
     shot(page, "chart-100k")
-    assert_clean(visit)
+    assert_clean(seen)
+    context.close()

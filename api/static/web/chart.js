@@ -228,6 +228,29 @@ async function highlighted(params) {
   return { ids: [], note: null };
 }
 
+/** The people of the first levels: the top and their reports, and the chain down to each person `params` highlights. */
+async function firstLevels(params) {
+  const [first, marked] = await Promise.all([ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
+  if (!first.top) return null;
+  const people = new People();
+  const root = people.add(first.top, null);
+  const path = new Set();
+  for (const chain of await pathsTo(marked.ids)) {
+    for (const [i, p] of chain.entries()) {
+      path.add(p.id);
+      const node = people.add(p, i ? chain[i - 1].id : null);
+      if (i + 1 < chain.length) {
+        if (node.children === null) await people.load(node);
+        if (!node.children.includes(chain[i + 1].id)) node.children.push(people.add(chain[i + 1], p.id).id); // beyond the first page
+        node.open = true;
+      }
+    }
+  }
+  if (root.children === null) await people.load(root);
+  root.open = true;
+  return { people, root, path, note: marked.note };
+}
+
 export async function render(main, _, params) {
   main.classList.add("wide");
   heading("Org chart", main);
@@ -249,28 +272,14 @@ export async function drawChart(main, params, { stacked = false } = {}) {
   );
   main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
 
-  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
-  if (!first.top) {
+  // The library is fetched and compiled while the first levels are asked for: neither waits for the other.
+  const [echarts, opened] = await Promise.all([import(ECHARTS), firstLevels(params)]);
+  if (!opened) {
     show(status, "The org is empty.");
     return;
   }
-  const people = new People();
-  const root = people.add(first.top, null);
-  const path = new Set();
-  for (const chain of await pathsTo(marked.ids)) {
-    for (const [i, p] of chain.entries()) {
-      path.add(p.id);
-      const node = people.add(p, i ? chain[i - 1].id : null);
-      if (i + 1 < chain.length) {
-        if (node.children === null) await people.load(node);
-        if (!node.children.includes(chain[i + 1].id)) node.children.push(people.add(chain[i + 1], p.id).id); // beyond the first page
-        node.open = true;
-      }
-    }
-  }
-  if (root.children === null) await people.load(root);
-  root.open = true;
-  if (marked.note) status.after(marked.note);
+  const { people, root, path, note } = opened;
+  if (note) status.after(note);
 
   const chart = echarts.init(canvas, null, { renderer: "canvas" });
   let around = new Around(); // drawn first without: the first levels do not wait for the departments
