@@ -49,6 +49,8 @@ PAGES = {
 }
 #: The customer's message of the case the server opens.
 CHARGED = "I was charged twice, I want my money back"
+#: The secret of the server's token of scope cases (named web-cases), which opened case 1.
+CASES_TOKEN: dict[str, str] = {}
 #: The private fields of the API: none may be asked for, or reach a page, without a token.
 PRIVATE_FIELDS = ("email", "phone", "location", "source", "where", "customer", "summary", "note")
 #: People of the synthetic org the chart must open quickly.
@@ -65,7 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     db = tmp_path_factory.mktemp("web") / "buckstop.db"
     store = demo_store(db)
     token = make_token(store, "web")
-    cases = make_token(store, "web-cases", "cases")
+    cases = CASES_TOKEN["secret"] = make_token(store, "web-cases", "cases")
     process, url = start_server(db)
     opened = httpx.post(
         f"{url}/graphql",
@@ -335,7 +337,7 @@ def test_a_person_page_as_of_a_day_keeps_the_day_and_shows_an_absence_and_its_de
     assert_clean(visit)
 
 
-def test_cases_list_and_story_public_then_with_a_token_and_actions_refused_without_the_cases_scope(
+def test_cases_list_and_story_public_then_with_a_token_and_actions_only_for_a_token_of_scope_cases(
     server: tuple[str, str], visit: Visit
 ) -> None:
     url, token = server
@@ -352,15 +354,24 @@ def test_cases_list_and_story_public_then_with_a_token_and_actions_refused_witho
     expect(page.locator("ol.events")).to_contain_text("opened")
     assert CHARGED not in page.locator("body").inner_text()
     assert page.get_by_role("button", name="Resolve").count() == 0  # no actions without a token
-    # With a read token: the customer's words; an action is refused by the API and nothing changes.
+    # With a read token: the customer's words, and no action, but a line saying which token may act.
     page.get_by_label("Token").fill(token)
     page.get_by_role("button", name="Use").click()
     expect(page.locator("dl.facts")).to_contain_text(CHARGED)
-    page.get_by_label("Note").fill("on it")
-    page.get_by_role("button", name="Resolve").click()
-    expect(page.locator(".problem")).to_contain_text("cases")
-    page.reload()
-    expect(page.locator("ol.events li")).to_have_count(1)
+    expect(page.locator("#case-no-actions")).to_have_text(re.compile(r"^Your token \(web\) may read cases but not act"))
+    assert page.get_by_role("button", name="Resolve").count() == 0
+    assert page.get_by_label("Note").count() == 0
+    # With a token of scope cases: the actions, and one taken is in the story.
+    page.get_by_role("button", name="Forget").click()
+    page.get_by_label("Token").fill(CASES_TOKEN["secret"])
+    page.get_by_role("button", name="Use").click()
+    expect(page.get_by_role("button", name="Resolve")).to_be_visible()
+    assert page.locator("#case-no-actions").count() == 0
+    page.get_by_label("Note").fill("asked for the order number")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator("ol.events li")).to_have_count(2)
+    expect(page.locator("ol.events li").last).to_contain_text("by web-cases")
+    expect(page.locator("ol.events li").last).to_contain_text("asked for the order number")
     settle(visit)
     assert_clean(visit)
 
