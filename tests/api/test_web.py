@@ -164,6 +164,34 @@ def test_the_route_page_for_corvidhelp_and_a_refund_shows_tomas_herrera_and_the_
     assert_clean(visit)
 
 
+def test_a_new_user_finds_from_the_home_page_a_sales_enquirys_handlers_the_promotions_account_and_the_ceo(
+    server: tuple[str, str], visit: Visit
+) -> None:
+    """The issue's "done means", as a user with no docs would do it, from http://127.0.0.1:8000/."""
+    url, _ = server
+    page = visit.page
+    page.goto(f"{url}/")
+    # Who is the CEO: the top of the org is on the home page, and named first when the search asks for it.
+    expect(page.locator("section", has_text="The top")).to_contain_text("Helena Marsh · Chief Executive Officer")
+    page.get_by_role("searchbox", name="Search the org").fill("who is the CEO")
+    expect(page.locator("#hits li").first).to_contain_text("THE TOPHelena Marsh")
+    # The promotions account (@CorvidDeals) is run by an outside agency: which, and who answers for it inside.
+    deals = page.locator("section", has_text="Accounts").locator("li", has_text="@CorvidDeals")
+    expect(deals).to_contain_text("run by Brightside Social, an outside agency · contract owner Olivia Grant")
+    # Who handles a sales enquiry on @CorvidHelp, and who is above them: the form on the home page.
+    page.get_by_label("Account", exact=True).select_option("@CorvidHelp")
+    page.get_by_label("Issue type", exact=True).fill("sales enquiry")
+    page.get_by_role("button", name="Who handles it?").click()
+    answer = page.locator("section.answer")
+    expect(answer.locator("p.big")).to_contain_text("Carmen Ortiz")
+    expect(answer.locator("p.big")).to_contain_text("David Cohen")
+    steps = answer.locator("ol.path li")
+    expect(steps.nth(1)).to_contain_text("Jamal Williams")
+    expect(steps.last).to_contain_text("Helena Marsh")
+    settle(visit)
+    assert_clean(visit)
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_draws_with_no_console_error_and_no_request_off_loopback(
     server: tuple[str, str], visit: Visit, name: str

@@ -7,6 +7,8 @@ import { ask } from "./api.js";
 import { asOf, download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
 
 const PAGE = 100;
+/** The panel's width beside the chart, with the gap (style.css .chart-layout). */
+const PANEL = 296;
 const FIELDS = "id name title status reportCount";
 /** Departments (their heads head a box), vacant roles, and the agencies with the accounts they run: drawn around the people. */
 const AROUND = `query Around($asOf: String) {
@@ -270,7 +272,8 @@ export async function drawChart(main, params, { stacked = false } = {}) {
     h("button", { type: "button", id: "export-png" }, "Export PNG"),
     h("span", { class: "legend" }, h("span", { class: "key active" }, "has reports"), h("span", { class: "key away" }, "away"), h("span", { class: "key left" }, "left"), h("span", { class: "key path" }, "highlighted path"), h("span", { class: "key head" }, "heads a department"), h("span", { class: "key vacant" }, "vacant role"), h("span", { class: "key agency" }, "outside agency")),
   );
-  main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
+  const layout = h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel);
+  main.append(status, tools, layout);
 
   // The library is fetched and compiled while the first levels are asked for: neither waits for the other.
   const [echarts, opened] = await Promise.all([import(ECHARTS), firstLevels(params)]);
@@ -287,7 +290,11 @@ export async function drawChart(main, params, { stacked = false } = {}) {
 
   const draw = (animate = true) => {
     const height = Math.max(420, visibleLeaves(people, root, around) * 40 + 48);
-    const width = Math.max(canvas.parentElement.clientWidth, depth(people, root, around) * 220 + 300);
+    const needed = depth(people, root, around) * 220 + 300;
+    // A chart wider than the room beside the panel takes the page's width, the panel below it: the deepest level
+    // (a route's handlers) is then on screen, not scrolled out of sight.
+    layout.classList.toggle("stacked", stacked || needed > layout.clientWidth - PANEL);
+    const width = Math.max(canvas.parentElement.clientWidth, needed);
     chart.resize({ width, height });
     chart.setOption(option(people, root, path, animate, around), { replaceMerge: ["series"] });
     drawPanel();
