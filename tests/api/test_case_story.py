@@ -10,11 +10,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from buckstop import seed
-from buckstop.api.webhooks import deliver
+from buckstop.api.webhooks import Lanes, deliver
 from buckstop.graph import MemoryStore
 from buckstop.graph.cases import EventKind
 from buckstop.loaders import apply_bundle
@@ -45,8 +44,8 @@ def store(request, tmp_path):
 
 def delivered(store, now):
     async def run():
-        async with httpx.AsyncClient(timeout=5) as client:
-            return await deliver(store, client=client, now=now)
+        async with Lanes(5) as lanes:
+            return await deliver(store, lanes=lanes, now=now)
 
     return asyncio.run(run()).delivered
 
