@@ -176,15 +176,7 @@ KEPT_LABELS = 200_000
 
 def label(org: Org, kind: Kind, id: str) -> str:
     """A readable name for a node in explanations: ``Ann Lee (p-ann)``; once per node and org version."""
-    labels: dict[tuple[Kind, str], str] = org.index("labels")
-    key = (kind, id)
-    found = labels.get(key)
-    if found is None:
-        found = _label(org, kind, id)
-        if len(labels) >= KEPT_LABELS:
-            labels.clear()  # a bound, not a cache policy
-        labels[key] = found
-    return found
+    return org.remember("labels", (kind, id), lambda: _label(org, kind, id), KEPT_LABELS)
 
 
 def _label(org: Org, kind: Kind, id: str) -> str:

@@ -131,16 +131,7 @@ KEPT = 50_000
 
 
 def _indexed(org: Org, name: str, key: Hashable, make: Callable[[], T]) -> T:
-    index: dict[Hashable, T] = org.index(name)
-    try:  # one lookup, and safe from another thread's clear between a test and a read
-        return index[key]
-    except KeyError:
-        pass
-    found = make()
-    if len(index) >= KEPT:
-        index.clear()
-    index[key] = found
-    return found
+    return org.remember(name, key, make, KEPT)
 
 
 @dataclass(frozen=True, slots=True)
