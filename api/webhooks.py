@@ -13,7 +13,9 @@ Vocabulary (the outbox is :mod:`graph.webhooks`):
   ``webhook-signature``: ``v1,`` and the base64 HMAC-SHA256 of ``id.timestamp.body`` keyed with
   the decoded secret.
 - A *round* claims up to ``batch`` due deliveries (at most one per case and hook, so posting them
-  at once keeps each case in order), posts them concurrently, and writes their outcomes;
+  at once keeps each case in order) in one transaction, posts them concurrently along the
+  :class:`Lanes` (each lane one client of one kept-alive connection, taking the round's next post
+  when it is free), and writes their outcomes in one transaction;
   :func:`deliver` runs rounds until nothing is due. A 2xx answer delivers; anything else (another
   status, a refused connection, a timeout) is tried again on the schedule of
   :func:`queries.webhooks.next_try`.
@@ -46,7 +48,18 @@ from .access import LOCAL, current
 from .answers import dump
 from .answers_cases import case_answer
 
-__all__ = ["SOURCE", "TYPE_PREFIX", "USER_AGENT", "Sent", "deliver", "delivering", "render", "sign"]
+__all__ = [
+    "LANES",
+    "SOURCE",
+    "TYPE_PREFIX",
+    "USER_AGENT",
+    "Lanes",
+    "Sent",
+    "deliver",
+    "delivering",
+    "render",
+    "sign",
+]
 
 log = logging.getLogger("buckstop")
 
@@ -55,6 +68,41 @@ TYPE_PREFIX = "org.buckstop."
 #: The CloudEvents ``source`` of every case event.
 SOURCE = "urn:buckstop:cases"
 USER_AGENT = "buckstop-webhooks"
+#: How many posts are in flight at once: the lanes of :class:`Lanes`.
+LANES = 8
+
+
+class Lanes:
+    """Where deliveries are posted from: ``lanes`` httpx clients of one kept-alive connection each.
+
+    Not one client of ``lanes`` connections: httpcore's pool looks over every connection and every
+    waiting request each time it hands one out, so its cost grows with the square of the posts in flight
+    (docs/performance.md, "Webhooks"). Use as ``async with Lanes(timeout) as lanes``.
+    """
+
+    def __init__(self, timeout: float, lanes: int = LANES) -> None:
+        one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+        self.clients = tuple(
+            httpx.AsyncClient(timeout=timeout, follow_redirects=False, limits=one) for _ in range(max(lanes, 1))
+        )
+
+    async def __aenter__(self) -> Lanes:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await asyncio.gather(*(c.aclose() for c in self.clients))
+
+    async def post_all(self, posts: Sequence[tuple[Claim, tuple[bytes, str] | str]]) -> list[tuple[int | None, str]]:
+        """Post each claim's body; the outcomes in the order given. Each lane takes the next post when free."""
+        results: list[tuple[int | None, str]] = [(None, "not posted")] * len(posts)
+        waiting = iter(range(len(posts)))  # shared by the lanes: one event loop, so no lock
+
+        async def lane(client: httpx.AsyncClient) -> None:
+            for i in waiting:
+                results[i] = await _post(client, *posts[i])
+
+        await asyncio.gather(*(lane(c) for c in self.clients))
+        return results
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +161,13 @@ def sign(secret: str, message_id: str, at: datetime, body: bytes) -> dict[str, s
 async def deliver(
     store: Store,
     *,
-    client: httpx.AsyncClient,
+    lanes: Lanes,
     now: datetime | None = None,
     batch: int = 100,
     lease: timedelta = timedelta(minutes=1),
     rng: random.Random | None = None,
 ) -> Sent:
-    """Post every due delivery of ``store`` (due at ``now``, default the clock), round after round."""
+    """Post every due delivery of ``store`` (due at ``now``, default the clock) along ``lanes``, round after round."""
     book = book_of(store)
     at = now or utc_now()
     outcomes: list[Delivery] = []
@@ -129,7 +177,7 @@ async def deliver(
             return Sent(tuple(outcomes))
         bodies = await asyncio.to_thread(_render_all, claims, store, at)
         pairs = list(zip(claims, bodies, strict=True))
-        results = await asyncio.gather(*(_post(client, claim, body) for claim, body in pairs))
+        results = await lanes.post_all(pairs)
         done = [_outcome(c.delivery, at, *result, rng) for (c, _), result in zip(pairs, results, strict=True)]
         await asyncio.to_thread(book.record, done)
         outcomes.extend(done)
@@ -177,10 +225,10 @@ async def delivering(store: Store, every: float, timeout: float) -> None:
     """
     if getattr(store, "webhooks", None) is None or getattr(store, "read_only", None):
         return
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+    async with Lanes(timeout) as lanes:
         while True:
             try:
-                sent = await deliver(store, client=client, lease=timedelta(seconds=timeout + 30))
+                sent = await deliver(store, lanes=lanes, lease=timedelta(seconds=timeout + 30))
                 if sent.outcomes:
                     log.info(
                         "webhooks: %s delivered, %s to try again, %s failed", sent.delivered, sent.retrying, sent.failed

@@ -13,6 +13,9 @@ Vocabulary:
   was made from (*compare and set*): of two changes made from the same revision one lands and the
   other raises :class:`CaseChanged`, so two people escalating at once, or two sweeps, move a case
   once.
+- A case *climbs* (:attr:`Case.climbs`) while it is below the top of its chain: only those the
+  sweep can move are read by it (``find(climbing=True)``), so cases kept by the top for ever,
+  overdue but with nobody above, never crowd out the ones that can still move.
 - A hand-off to an issue type is a *correction*: someone says the case was about another type.
   Its event names that type; the case's message with it is what triage may learn from
   (:meth:`CaseBook.corrections`). It stays in the case, so forgetting a case forgets it.
@@ -29,7 +32,7 @@ Vocabulary:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -122,6 +125,11 @@ class Case:
         """When the newest event happened (a resolved case: when it was resolved)."""
         return self.events[-1].at if self.events else self.opened
 
+    @property
+    def climbs(self) -> bool:
+        """Whether there is someone above its level on its chain (the sweep could move it)."""
+        return self.level < len(self.chain_ids) - 1
+
     def overdue(self, now: datetime) -> bool:
         return self.status is CaseStatus.OPEN and self.respond_by is not None and self.respond_by <= now
 
@@ -171,6 +179,12 @@ class CaseBook(Protocol):
         """
         ...
 
+    def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
+        """Write each ``(case, revision)`` as :meth:`update` would, all in one transaction; the cases
+        that landed, in the order given. One whose kept case is no longer at its revision is skipped
+        (nothing of it written), not raised: the others still land."""
+        ...
+
     def find(
         self,
         *,
@@ -179,11 +193,13 @@ class CaseBook(Protocol):
         due_by: datetime | None = None,
         handler_id: str | None = None,
         customer: str | None = None,
+        climbing: bool = False,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
         """Cases newest first; ``due_by``: only open ones whose respond-by is at or before it;
-        ``handler_id``: those it is with now; ``customer``: that customer's (the handle as kept)."""
+        ``handler_id``: those it is with now; ``customer``: that customer's (the handle as kept);
+        ``climbing``: only those below the top of their chain (:attr:`Case.climbs`)."""
         ...
 
     def corrections(self) -> list[tuple[str, str]]:

@@ -9,12 +9,16 @@ Vocabulary:
   that "whose cases" is an index lookup; ``case_log`` the log of what was done to personal data.
 - The tables are made on first use if missing, beside the org's tables: a store made before
   cases existed gains them, and its org is untouched; a ``cases`` table made before the
-  customer and handler filters gains their columns and rows, filled from the kept JSON.
+  customer and handler filters gains their columns and rows, filled from the kept JSON, and one
+  made before ``climbs`` (1 while the case is below the top of its chain: what the sweep reads)
+  gains it the same way.
 - Each call opens its own short connection (WAL, ``synchronous=FULL``): a write is on disk
   before it returns, threads share nothing, and ``buckstop cases sweep`` run from cron and the
   sweep inside ``buckstop serve`` meet only in SQLite's own locking.
 - A change is written in one ``BEGIN IMMEDIATE`` transaction that first checks the revision
-  (compare and set): of two writers from the same revision, the second finds it moved.
+  (compare and set): of two writers from the same revision, the second finds it moved. The
+  sweep's changes go many to a transaction (:meth:`SqliteCaseBook.update_many`), each compared
+  alone: one durable commit for the lot, not one each.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from .cases import Case, CaseChanged, CaseStatus, Wipe, decode_case, decode_event, encode_case, encode_event
@@ -63,6 +67,7 @@ COMMIT;
 
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS cases_customer ON cases (customer);
+CREATE INDEX IF NOT EXISTS cases_climbing ON cases (status, climbs, respond_by);
 CREATE INDEX IF NOT EXISTS cases_kept ON cases (status, last_at);
 CREATE INDEX IF NOT EXISTS case_handlers_case ON case_handlers (case_id);
 """
@@ -94,6 +99,7 @@ class SqliteCaseBook:
                 if "customer" not in {row[1] for row in db.execute("PRAGMA table_info(cases)")}:
                     db.executescript(_ADDED)
                     _migrate(db)
+                _add_climbs(db)
                 db.executescript(_INDEXES)
                 self._made = True
             yield db
@@ -129,30 +135,45 @@ class SqliteCaseBook:
         return decode_case(case_id, json.loads(row[0]), (decode_event(json.loads(e)) for (e,) in events))
 
     def update(self, case: Case, *, revision: int) -> Case:
+        if not self.update_many([(case, revision)]):
+            raise CaseChanged(case.id)
+        return case
+
+    def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
+        if not changes:
+            return []
+        landed: list[Case] = []
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
-            moved = db.execute(
-                "UPDATE cases SET revision = ?, status = ?, respond_by = ?, last_at = ?, data = ? "
-                "WHERE id = ? AND revision = ?",
-                (
-                    case.revision,
-                    case.status.value,
-                    _epoch(case.respond_by),
-                    _epoch(case.last_at),
-                    _json(encode_case(case)),
-                    case.id,
-                    revision,
-                ),
-            ).rowcount
-            if moved != 1:
-                db.execute("ROLLBACK")
-                raise CaseChanged(case.id)
-            _append(db, case.id, case, revision)
-            if self.outbox is not None:
-                self.outbox(db, case.id, case, revision)
-            _handlers(db, case.id, case)
+            for case, revision in changes:
+                if self._write(db, case, revision):
+                    landed.append(case)
             db.execute("COMMIT")
-        return case
+        return landed
+
+    def _write(self, db: sqlite3.Connection, case: Case, revision: int) -> bool:
+        """Write ``case`` in ``db``'s open transaction if it is still at ``revision``; whether it was."""
+        moved = db.execute(
+            "UPDATE cases SET revision = ?, status = ?, respond_by = ?, last_at = ?, climbs = ?, data = ? "
+            "WHERE id = ? AND revision = ?",
+            (
+                case.revision,
+                case.status.value,
+                _epoch(case.respond_by),
+                _epoch(case.last_at),
+                int(case.climbs),
+                _json(encode_case(case)),
+                case.id,
+                revision,
+            ),
+        ).rowcount
+        if moved != 1:
+            return False
+        _append(db, case.id, case, revision)
+        if self.outbox is not None:
+            self.outbox(db, case.id, case, revision)
+        _handlers(db, case.id, case)
+        return True
 
     def find(
         self,
@@ -162,6 +183,7 @@ class SqliteCaseBook:
         due_by: datetime | None = None,
         handler_id: str | None = None,
         customer: str | None = None,
+        climbing: bool = False,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
@@ -182,6 +204,8 @@ class SqliteCaseBook:
         if customer is not None:
             where.append("customer = ?")
             params.append(customer)
+        if climbing:
+            where.append("climbs = 1")
         # Two statements for the whole page, not one per case: the sweep reads thousands at once.
         with self._connect() as db:
             db.execute("BEGIN")
@@ -279,11 +303,24 @@ def _migrate(db: sqlite3.Connection) -> None:
     db.execute("COMMIT")
 
 
+def _add_climbs(db: sqlite3.Connection) -> None:
+    """Give a ``cases`` table made before ``climbs`` the column, filled from each case's JSON.
+
+    Checked again inside the write transaction: two processes opening the file at once add it once."""
+    if "climbs" in {row[1] for row in db.execute("PRAGMA table_info(cases)")}:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    if "climbs" not in {row[1] for row in db.execute("PRAGMA table_info(cases)")}:
+        db.execute("ALTER TABLE cases ADD COLUMN climbs INTEGER NOT NULL DEFAULT 1")
+        db.execute("UPDATE cases SET climbs = (json_extract(data, '$.level') < json_array_length(data, '$.chain') - 1)")
+    db.execute("COMMIT")
+
+
 def insert(db: sqlite3.Connection, case: Case) -> int:
     """Write a new case, its events and its handlers' rows in ``db``'s open transaction; its id."""
     cursor = db.execute(
-        "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, data) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO cases (revision, status, account, customer, respond_by, last_at, climbs, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             case.revision,
             case.status.value,
@@ -291,6 +328,7 @@ def insert(db: sqlite3.Connection, case: Case) -> int:
             case.customer,
             _epoch(case.respond_by),
             _epoch(case.last_at),
+            int(case.climbs),
             _json(encode_case(case)),
         ),
     )

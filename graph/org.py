@@ -19,7 +19,7 @@ so a reader holding an org always sees one whole version.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -57,6 +57,7 @@ from .names import (  # the names of records, and their indexes; normalize and f
 __all__ = ["ChangeSet", "Org", "edges_of", "handle_names", "match_keys", "names_of", "normalize", "search_names"]
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,8 @@ class Org:
         A server calls it before it freezes its long-lived objects out of the garbage collector's passes.
         """
         names = ("people_index", "account_index", "issue_type_index", "department_index", "search_entries")
-        for index in (*names, "_reports"):  # and who reports to whom, for the chart
+        # and who reports to whom, for the chart; and who is at the top (a walk over everyone: a second at 100k)
+        for index in (*names, "_reports", "top_id"):
             getattr(self, index)
         return self
 
@@ -287,6 +289,20 @@ class Org:
         work out from this org holds for as long as the org, which never changes. Its owner bounds it."""
         index = self._indexes.get(name)
         return index if index is not None else self._indexes.setdefault(name, {})
+
+    def remember(self, name: str, key: Hashable, make: Callable[[], T], bound: int) -> T:
+        """The entry ``key`` of the index ``name``, made by ``make`` the first time; past ``bound`` entries the
+        index starts again (a bound, not a cache policy: what is asked again is soon back)."""
+        index: dict[Hashable, T] = self.index(name)
+        try:  # one lookup, and safe from another thread's clear between a test and a read
+            return index[key]
+        except KeyError:
+            pass
+        found = make()
+        if len(index) >= bound:
+            index.clear()
+        index[key] = found
+        return found
 
     @cached_property
     def _rules_by_issue(self) -> Mapping[str, tuple[Rule, ...]]:

@@ -10,8 +10,11 @@ Vocabulary (the records are in :mod:`graph.cases`):
   the same); a subtype without them takes its nearest broader type's. None: no deadline.
 - The *climb* (:func:`sweep`): an open case whose respond-by has passed escalates one level up its
   chain, with an event dated at the deadline, and gets the next deadline one period later; again
-  for each period passed, up to the top, who keeps it. Each step is one compare-and-set write,
-  so each deadline escalates a case once however many sweeps run at once.
+  for each period passed, up to the top, who keeps it. Each step is a compare-and-set write, so
+  each deadline escalates a case once however many sweeps run at once; the steps are written
+  :data:`SWEEP_BATCH` to a transaction, and a case another writer moved meanwhile is read afresh
+  and climbs from where it is. The sweep reads only cases that can still climb (below the top),
+  so those the top keeps, overdue for ever, never hide the others from it.
 - An *action* (acknowledge, note, hand off, escalate, resolve, reopen) is one event. An action on
   a resolved case other than reopening it is refused (:class:`~graph.cases.ActionOnResolved`).
 - Time is passed in (``now``, aware UTC), so a test moves the clock without sleeping.
@@ -19,7 +22,7 @@ Vocabulary (the records are in :mod:`graph.cases`):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +31,6 @@ from buckstop.graph.cases import (
     ActionOnResolved,
     Case,
     CaseBook,
-    CaseChanged,
     CaseStatus,
     Event,
     EventKind,
@@ -48,6 +50,7 @@ from .routing import Routing, route
 from .triage import BlankMessage, triage
 
 __all__ = [
+    "SWEEP_BATCH",
     "AtTheTop",
     "HandOffToNobody",
     "NotResolved",
@@ -358,22 +361,42 @@ def _event(
 # -- the climb -------------------------------------------------------------------------------
 
 
-def sweep(store: Store, *, now: datetime, limit: int = 10_000) -> list[tuple[int, Event]]:
+#: How many escalations the sweep writes in one transaction: one durable commit for them all.
+SWEEP_BATCH = 500
+
+
+def sweep(store: Store, *, now: datetime, limit: int = 10_000, batch: int = SWEEP_BATCH) -> list[tuple[int, Event]]:
     """Escalate every open case whose deadline passed by ``now``; the events written, by case.
 
-    Each step is written from the revision it was read at: a step another sweep made first is not
-    made again (the case is read afresh and climbs only for deadlines still passed).
+    Reads up to ``limit`` of the due cases that can still climb; the rest wait for the next sweep.
+    Each step is written from the revision it was read at, ``batch`` to a transaction: a case
+    another sweep or a person moved first is read afresh and climbs only for deadlines still passed.
+    A case with several deadlines passed climbs one level a round, each round one more batch.
     """
     book = book_of(store)
     written: list[tuple[int, Event]] = []
     version = _version(store)
-    for due in book.find(due_by=now, first=limit):
-        written.extend((due.id, event) for event in _climb(book, due, now, version))
+    climbing = [case for case in book.find(due_by=now, climbing=True, first=limit) if _climbs_now(case, now)]
+    read = {case.id: place for place, case in enumerate(climbing)}
+    while climbing:
+        again: list[Case] = []
+        for start in range(0, len(climbing), batch):
+            again.extend(_climb(book, climbing[start : start + batch], now, version, written))
+        climbing = [case for case in again if _climbs_now(case, now)]
+    written.sort(key=lambda step: read[step[0]])  # by case, as read (stable: a case's steps stay in order)
     return written
 
 
-def _climb(book: CaseBook, case: Case | None, now: datetime, version: int) -> Iterator[Event]:
-    while case is not None and case.overdue(now) and case.level < len(case.chain_ids) - 1:
+def _climbs_now(case: Case | None, now: datetime) -> bool:
+    return case is not None and case.overdue(now) and case.climbs
+
+
+def _climb(
+    book: CaseBook, cases: Sequence[Case], now: datetime, version: int, written: list[tuple[int, Event]]
+) -> list[Case]:
+    """Move each of ``cases`` one level up, in one transaction; each as it now stands (moved, or read afresh)."""
+    steps: list[tuple[Case, Case, Event]] = []
+    for case in cases:
         deadline = case.respond_by
         assert deadline is not None  # overdue() says so
         level = case.level + 1
@@ -382,9 +405,15 @@ def _climb(book: CaseBook, case: Case | None, now: datetime, version: int) -> It
         event = Event(EventKind.ESCALATED, deadline, TIMER, note, case.handler_ids, to, level, version)
         period = case.escalate_every
         moved = case.then(event, level=level, handler_ids=to, respond_by=deadline + period if period else None)
-        try:
-            case = book.update(moved, revision=case.revision)
-        except CaseChanged:
-            case = book.get(case.id)  # another sweep or a person moved it: climb from where it is now
-            continue
-        yield event
+        steps.append((case, moved, event))
+    landed = {case.id for case in book.update_many([(moved, case.revision) for case, moved, _event in steps])}
+    now_as: list[Case] = []
+    for _case, moved, event in steps:
+        if moved.id in landed:
+            written.append((moved.id, event))
+            now_as.append(moved)
+        else:  # another sweep or a person moved it meanwhile (CaseChanged): climb from where it is now
+            fresh = book.get(moved.id)
+            if fresh is not None:
+                now_as.append(fresh)
+    return now_as

@@ -82,13 +82,7 @@ def chain_above(org: Org, person_id: str) -> list[Person]:
 
     Worked out once per person and org version (the org's ``"chains"`` index, bounded by KEPT_CHAINS).
     """
-    chains: dict[str, tuple[Person, ...]] = org.index("chains")
-    found = chains.get(person_id)
-    if found is None:
-        found = tuple(_walk_up(org, person_id))
-        if len(chains) >= KEPT_CHAINS:
-            chains.clear()  # a bound, not a cache policy: the chains asked again are soon back
-        chains[person_id] = found
+    found: tuple[Person, ...] = org.remember("chains", person_id, lambda: tuple(_walk_up(org, person_id)), KEPT_CHAINS)
     return list(found)
 
 

@@ -19,8 +19,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Route, expect
 
 from harness.server import free_port
+from tests.api.test_graphiql import TIMEOUT_MS, browser, is_loopback
+
+__all__ = ["browser"]  # the Chromium fixture, shared with the web view's tests
 
 pytestmark = pytest.mark.slow
 
@@ -151,6 +155,52 @@ def test_serve_on_the_default_store_serves_the_demo_and_says_so(installed: Insta
     assert (tmp_path / "buckstop.db").exists()
     said = [line for line in output.decode().splitlines() if "demo" in line]
     assert len(said) == 1, output.decode()
+
+
+def test_the_web_view_draws_the_chart_from_the_installed_wheel_offline(
+    installed: Installed, browser: Browser, tmp_path: Path
+) -> None:
+    """The pages, their modules and the vendored chart library are in the wheel: /chart draws in Chromium,
+    every request on loopback, no console error."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BUCKSTOP_", "NEO4J_"))}
+    process = subprocess.Popen(
+        [str(installed.buckstop), "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    context = browser.new_context()
+    try:
+        _ask_top(url, process)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        off_loopback: list[str] = []
+        errors: list[str] = []
+
+        def guard(route: Route) -> None:  # as an air-gapped network would
+            if is_loopback(route.request.url):
+                route.continue_()
+            else:
+                off_loopback.append(route.request.url)
+                route.abort("internetdisconnected")
+
+        context.route("**/*", guard)
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "response", lambda response: response.status >= 400 and errors.append(f"{response.status} {response.url}")
+        )
+        page.goto(f"{url}/chart")
+        expect(page.locator("#chart[data-levels]")).to_have_attribute("data-levels", "2")
+        expect(page.locator("#chart-panel h2")).to_have_text("Helena Marsh")
+        assert off_loopback == [] and errors == []
+    finally:
+        context.close()
+        process.terminate()
+        process.communicate(timeout=20)
 
 
 def _ask_top(url: str, process: subprocess.Popen[bytes]) -> object:

@@ -8,10 +8,11 @@ the rules and accounts that changed hands (:mod:`queries.handovers`).
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
 from buckstop.graph.reach import Reach
 from buckstop.graph.store import Focus
-from buckstop.graph.timeline import today
+from buckstop.graph.timeline import BEGINNING, today
 from buckstop.loaders.diff import diff
 from buckstop.queries.handovers import handovers
 
@@ -45,8 +46,8 @@ def run(args: argparse.Namespace) -> int:
         emit_json(dump(between_answer(args.start, end, before, after, args.limit)))
         return 0
     say(
-        f"from {args.start} (version {before.version}, effective {before.effective or '-'}) "
-        f"to {end} (version {after.version}, effective {after.effective or '-'}):"
+        f"from {args.start} (version {before.version}, effective {_since(before.version, before.effective)}) "
+        f"to {end} (version {after.version}, effective {_since(after.version, after.effective)}):"
     )
     for line in diff(before, after).lines(args.limit):
         say(line)
@@ -58,3 +59,11 @@ def run(args: argparse.Namespace) -> int:
         if len(moved) > args.limit:
             say(f"  … and {len(moved) - args.limit:,} more")
     return 0
+
+
+def _since(version: int, effective: date | None) -> str:
+    """A version's effective day as `buckstop changes` says it: ``beginning`` for one in force from the start
+    (which has no day of its own), ``-`` before the first version."""
+    if effective is None or effective == BEGINNING:
+        return "beginning" if version else "-"
+    return effective.isoformat()

@@ -11,8 +11,6 @@ import argparse
 import asyncio
 import sys
 
-import httpx
-
 from buckstop.graph.store import Store
 from buckstop.graph.webhooks import EVENT_TYPES
 from buckstop.queries import webhooks as w
@@ -21,7 +19,7 @@ from buckstop.queries.cases import utc_now
 from ..answers import dump
 from ..answers_webhooks import delivery_answer, webhook_answer
 from ..stores import open_store
-from ..webhooks import deliver
+from ..webhooks import Lanes, deliver
 from ._args import positive
 from ._common import add_store_arguments, cli_actor, settings_of
 from .output import emit_json, say, table
@@ -130,8 +128,8 @@ def _outcome(status: int | None, error: str | None) -> str:
 
 def _deliver(store: Store, timeout: float, as_json: bool) -> int:
     async def run() -> tuple[int, int, int]:
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-            sent = await deliver(store, client=client)
+        async with Lanes(timeout) as lanes:
+            sent = await deliver(store, lanes=lanes)
         return sent.delivered, sent.retrying, sent.failed
 
     delivered, retrying, failed = asyncio.run(run())

@@ -68,6 +68,7 @@ from .types import (
     Routing,
     View,
 )
+from .viewer import ViewerQuery
 from .webhooks import WebhookMutation, WebhookQuery
 
 __all__ = ["PageTooLarge", "make_schema", "schema"]
@@ -209,7 +210,7 @@ class OrgVersion:
 
 
 @strawberry.type
-class Query(CaseQuery, WebhookQuery):  # the cases' questions: api/graphql/cases.py; webhooks.py
+class Query(CaseQuery, WebhookQuery, ViewerQuery):  # the cases' questions: api/graphql/cases.py; webhooks.py; viewer.py
     @question(LOOKUP, "Who handles `issueType` (id, name or synonym) on `account` (id or handle).")
     @off_loop
     def route(self, info: Info, account: str, issue_type: str, on: On = None, as_of: AsOf = None) -> Routing:

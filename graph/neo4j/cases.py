@@ -6,7 +6,8 @@ Vocabulary:
   properties the lists filter on (``status``, ``account``, ``customer``, ``respond_by`` and
   ``last_at``, the time of its newest event, as seconds since the epoch; ``handlers``, whom it is
   with now, as one text ``|p-a|p-b|`` under a text index, so "whose cases" is ``CONTAINS
-  '|p-a|'`` answered by the index), the case as JSON (``data``, :func:`graph.cases.encode_case`)
+  '|p-a|'`` answered by the index; ``climbs``, true while it is below the top of its chain: what
+  the sweep reads), the case as JSON (``data``, :func:`graph.cases.encode_case`)
   and its events as a list of JSON texts, oldest first. It is not an ``OrgNode``: a load replaces
   the org and leaves it. ``CaseLog`` nodes are the log of what was done to personal data.
 - Case numbers come from the ``Meta`` node ``cases`` (``next``), raised in the transaction that
@@ -14,12 +15,15 @@ Vocabulary:
 - A change is one write transaction that first *locks* the case (a write to it: Neo4j reads are
   read-committed, and a revision read before the lock could be stale) and then compares its
   revision (compare and set): of two writers from the same revision, the second finds it moved.
+  The sweep's changes go many to a transaction, in one ``UNWIND`` (:meth:`Neo4jCaseBook.update_many`),
+  each case locked and compared alone, in the order of their ids (two sweeps lock alike, and so
+  cannot deadlock each other).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, LiteralString
@@ -45,6 +49,7 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX buckstop_case_due IF NOT EXISTS FOR (c:Case) ON (c.status, c.respond_by)",
     "CREATE INDEX buckstop_case_customer IF NOT EXISTS FOR (c:Case) ON (c.customer)",
     "CREATE INDEX buckstop_case_kept IF NOT EXISTS FOR (c:Case) ON (c.status, c.last_at)",
+    "CREATE INDEX buckstop_case_climbing IF NOT EXISTS FOR (c:Case) ON (c.status, c.climbs, c.respond_by)",
     "CREATE TEXT INDEX buckstop_case_handlers IF NOT EXISTS FOR (c:Case) ON (c.handlers)",
     "CREATE INDEX buckstop_case_log IF NOT EXISTS FOR (l:CaseLog) ON (l.seq)",
 )
@@ -53,17 +58,20 @@ _ADD: LiteralString = (
     "MERGE (m:Meta {id: 'cases'}) ON CREATE SET m.next = 0 "
     "SET m.next = m.next + 1 "
     "CREATE (c:Case {id: m.next, revision: $revision, status: $status, account: $account, customer: $customer, "
-    "respond_by: $respond_by, last_at: $last_at, handlers: $handlers, data: $data, events: $events}) "
+    "respond_by: $respond_by, last_at: $last_at, handlers: $handlers, climbs: $climbs, data: $data, "
+    "events: $events}) "
     "RETURN c.id AS id"
 )
 
-# The write to `locked` takes the case's write lock before its revision is compared (see the docstring).
+# The write to `locked` takes the case's write lock before its revision is compared (see the docstring);
+# it is removed at once, the lock held to the end of the transaction.
 _UPDATE: LiteralString = (
-    "MATCH (c:Case {id: $id}) SET c.locked = true "
-    "WITH c WHERE c.revision = $revision "
-    "SET c.revision = $new_revision, c.status = $status, c.respond_by = $respond_by, c.last_at = $last_at, "
-    "c.handlers = $handlers, c.data = $data, c.events = c.events + $events "
-    "REMOVE c.locked RETURN c.id AS id"
+    "UNWIND $changes AS change MATCH (c:Case {id: change.id}) SET c.locked = true REMOVE c.locked "
+    "WITH c, change WHERE c.revision = change.revision "
+    "SET c.revision = change.new_revision, c.status = change.status, c.respond_by = change.respond_by, "
+    "c.last_at = change.last_at, c.handlers = change.handlers, c.climbs = change.climbs, c.data = change.data, "
+    "c.events = c.events + change.events "
+    "RETURN c.id AS id"
 )
 
 
@@ -82,7 +90,8 @@ class Neo4jCaseBook:
         self._migrate()
 
     def _migrate(self) -> None:
-        """Give the cases kept before the customer and handler filters their properties, from their JSON."""
+        """Give the cases kept before the customer and handler filters, or before ``climbs``, their
+        properties, from their JSON."""
         rows = self._run(
             "MATCH (c:Case) WHERE c.handlers IS NULL RETURN c.id AS id, c.data AS data, c.events AS events"
         )
@@ -95,6 +104,14 @@ class Neo4jCaseBook:
                 customer=case.customer,
                 last_at=_epoch(case.last_at),
                 handlers=_handlers(case.handler_ids),
+            )
+        rows = self._run("MATCH (c:Case) WHERE c.climbs IS NULL RETURN c.id AS id, c.data AS data")
+        if rows:
+            climbs = [{"id": int(r["id"]), "climbs": _climbs(json.loads(r["data"]))} for r in rows]
+            self._run(
+                "UNWIND $rows AS row MATCH (c:Case {id: row.id}) SET c.climbs = row.climbs",
+                RoutingControl.WRITE,
+                rows=climbs,
             )
 
     def _run(self, text: LiteralString, routing: RoutingControl = RoutingControl.READ, **params: Any) -> Any:
@@ -120,6 +137,7 @@ class Neo4jCaseBook:
                     respond_by=_epoch(case.respond_by),
                     last_at=_epoch(case.last_at),
                     handlers=_handlers(case.handler_ids),
+                    climbs=case.climbs,
                     data=_json(encode_case(case)),
                     events=[_json(encode_event(e)) for e in case.events],
                 ).single(strict=True)["id"]
@@ -137,29 +155,41 @@ class Neo4jCaseBook:
         return _case(case_id, rows[0]) if rows else None
 
     def update(self, case: Case, *, revision: int) -> Case:
-        def work(tx: ManagedTransaction) -> bool:
-            result = tx.run(
-                _UPDATE,
-                id=case.id,
-                revision=revision,
-                new_revision=case.revision,
-                status=case.status.value,
-                respond_by=_epoch(case.respond_by),
-                last_at=_epoch(case.last_at),
-                handlers=_handlers(case.handler_ids),
-                data=_json(encode_case(case)),
-                events=[_json(encode_event(e)) for e in case.events[revision:]],
-            )
-            moved = result.single() is not None
-            if moved and self.outbox is not None:
-                self.outbox(tx, case.id, case, revision)
+        if not self.update_many([(case, revision)]):
+            raise CaseChanged(case.id)
+        return case
+
+    def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
+        if not changes:
+            return []
+        ordered = sorted(changes, key=lambda change: change[0].id)  # every writer locks in the same order
+
+        def work(tx: ManagedTransaction) -> set[int]:
+            rows = [
+                {
+                    "id": case.id,
+                    "revision": revision,
+                    "new_revision": case.revision,
+                    "status": case.status.value,
+                    "respond_by": _epoch(case.respond_by),
+                    "last_at": _epoch(case.last_at),
+                    "handlers": _handlers(case.handler_ids),
+                    "climbs": case.climbs,
+                    "data": _json(encode_case(case)),
+                    "events": [_json(encode_event(e)) for e in case.events[revision:]],
+                }
+                for case, revision in ordered
+            ]
+            moved = {int(record["id"]) for record in tx.run(_UPDATE, changes=rows)}
+            if self.outbox is not None:
+                for case, revision in ordered:  # per case, in the same transaction as its events
+                    if case.id in moved:
+                        self.outbox(tx, case.id, case, revision)
             return moved
 
         with self._reachable(), self._driver.session(database=self._database) as session:
             moved = session.execute_write(work)
-        if not moved:
-            raise CaseChanged(case.id)
-        return case
+        return [case for case, _revision in changes if case.id in moved]
 
     def find(
         self,
@@ -169,6 +199,7 @@ class Neo4jCaseBook:
         due_by: datetime | None = None,
         handler_id: str | None = None,
         customer: str | None = None,
+        climbing: bool = False,
         first: int = 100,
         offset: int = 0,
     ) -> list[Case]:
@@ -178,12 +209,14 @@ class Neo4jCaseBook:
             "AND ($due IS NULL OR (c.status = 'open' AND c.respond_by IS NOT NULL AND c.respond_by <= $due)) "
             "AND ($handler IS NULL OR c.handlers CONTAINS $handler) "
             "AND ($customer IS NULL OR c.customer = $customer) "
+            "AND (NOT $climbing OR c.climbs) "
             "RETURN c.id AS id, c.data AS data, c.events AS events ORDER BY c.id DESC SKIP $offset LIMIT $first",
             status=status.value if status else None,
             account=account_id,
             due=_epoch(due_by),
             handler=f"|{handler_id}|" if handler_id is not None else None,
             customer=customer,
+            climbing=climbing,
             offset=offset,
             first=first,
         )
@@ -260,6 +293,11 @@ def _log(tx: ManagedTransaction, entry: Change) -> None:
 
 def _handlers(ids: tuple[str, ...]) -> str:
     return "".join(f"|{i}" for i in ids) + "|"
+
+
+def _climbs(data: dict[str, Any]) -> bool:
+    """Whether a case kept as ``data`` (:func:`graph.cases.encode_case`) is below the top of its chain."""
+    return int(data["level"]) < len(data["chain"]) - 1
 
 
 def _case(case_id: int, row: Any) -> Case:

@@ -19,7 +19,10 @@ def demo_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         neo4j.fresh()
         neo4j.holds = "demo"  # the server loads it, then it must be left alone
     token = make_token(demo_store(db) if request.param == "memory" else neo4j.store, "tests")
-    process, url = start_server(db, backend=request.param, default_store=True)
+    # The session's Neo4j is shared with the other tests, which open, sweep and deliver cases of their own: this
+    # server, running all session, must not sweep or post them behind their backs.
+    quiet = {"BUCKSTOP_SWEEP_SECONDS": "0", "BUCKSTOP_WEBHOOK_SECONDS": "0"}
+    process, url = start_server(db, backend=request.param, default_store=True, env=quiet)
     server = Server(url, db, token)
     yield server
     server.client.close()

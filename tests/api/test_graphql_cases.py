@@ -44,7 +44,12 @@ def servers(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Servers]
         tokens = {scope: make_token(neo4j.store, f"agent-{scope}", scope) for scope in ("read", "cases", "admin")}
     else:
         tokens = {scope: make_token(demo_store(db), f"agent-{scope}", scope) for scope in ("read", "cases", "admin")}
-    process, url = start_server(db, backend=request.param, default_store=True, env={"BUCKSTOP_SWEEP_SECONDS": "0"})
+    process, url = start_server(
+        db,
+        backend=request.param,
+        default_store=True,
+        env={"BUCKSTOP_SWEEP_SECONDS": "0", "BUCKSTOP_WEBHOOK_SECONDS": "0"},
+    )
     servers = Servers(url, db, tokens)
     yield servers
     servers.close()

@@ -33,7 +33,9 @@ PUBLIC = {
     | {"case", "cases"}  # the public view of a case: without the customer's words (docs/cases.md)
     | {"version"}  # which version answers a day, and since when (docs/model.md)
     | {"account"}  # one account, as `accounts` lists them
-    | {"upcomingFindings"},  # what scheduled versions break: as orgHealth(asOf:) on their days would say
+    | {"upcomingFindings"}  # what scheduled versions break: as orgHealth(asOf:) on their days would say
+    | {"viewer"},  # who is asking: the caller's own token name and scopes, `anonymous` and none without one
+    "Viewer": {"name", "scopes"},
     "UpcomingFindings": {"fromDay", "toDay", "within", "versions"},
     "ScheduledVersion": {"version", "effective", "beforeVersion", "summary", "leavers", "joiners", "newFindings"}
     | {"resolvedCount", "chains"},

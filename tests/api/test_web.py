@@ -49,13 +49,16 @@ PAGES = {
 }
 #: The customer's message of the case the server opens.
 CHARGED = "I was charged twice, I want my money back"
+#: The secret of the server's token of scope cases (named web-cases), which opened case 1.
+CASES_TOKEN: dict[str, str] = {}
 #: The private fields of the API: none may be asked for, or reach a page, without a token.
 PRIVATE_FIELDS = ("email", "phone", "location", "source", "where", "customer", "summary", "note")
 #: People of the synthetic org the chart must open quickly.
 BIG = 100_000
-#: The chart's first levels must show within FIRST_LEVELS_S; asserted with a margin for a busy shared machine.
+#: The chart's first levels must be drawn within FIRST_LEVELS_S of the navigation's start, measured in the page on a
+#: warm server (started before, as a user's is); asserted with a margin for a busy shared machine (docs/web.md).
 FIRST_LEVELS_S = 2.0
-MARGIN = 2.5
+MARGIN = 1.5
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     db = tmp_path_factory.mktemp("web") / "buckstop.db"
     store = demo_store(db)
     token = make_token(store, "web")
-    cases = make_token(store, "web-cases", "cases")
+    cases = CASES_TOKEN["secret"] = make_token(store, "web-cases", "cases")
     process, url = start_server(db)
     opened = httpx.post(
         f"{url}/graphql",
@@ -158,6 +161,34 @@ def test_the_route_page_for_corvidhelp_and_a_refund_shows_tomas_herrera_and_the_
     expect(page.locator("#chart-panel h2")).to_have_text("Tomás Herrera")
     settle(visit)
     shot(page, "route")
+    assert_clean(visit)
+
+
+def test_a_new_user_finds_from_the_home_page_a_sales_enquirys_handlers_the_promotions_account_and_the_ceo(
+    server: tuple[str, str], visit: Visit
+) -> None:
+    """The issue's "done means", as a user with no docs would do it, from http://127.0.0.1:8000/."""
+    url, _ = server
+    page = visit.page
+    page.goto(f"{url}/")
+    # Who is the CEO: the top of the org is on the home page, and named first when the search asks for it.
+    expect(page.locator("section", has_text="The top")).to_contain_text("Helena Marsh · Chief Executive Officer")
+    page.get_by_role("searchbox", name="Search the org").fill("who is the CEO")
+    expect(page.locator("#hits li").first).to_contain_text("THE TOPHelena Marsh")
+    # The promotions account (@CorvidDeals) is run by an outside agency: which, and who answers for it inside.
+    deals = page.locator("section", has_text="Accounts").locator("li", has_text="@CorvidDeals")
+    expect(deals).to_contain_text("run by Brightside Social, an outside agency · contract owner Olivia Grant")
+    # Who handles a sales enquiry on @CorvidHelp, and who is above them: the form on the home page.
+    page.get_by_label("Account", exact=True).select_option("@CorvidHelp")
+    page.get_by_label("Issue type", exact=True).fill("sales enquiry")
+    page.get_by_role("button", name="Who handles it?").click()
+    answer = page.locator("section.answer")
+    expect(answer.locator("p.big")).to_contain_text("Carmen Ortiz")
+    expect(answer.locator("p.big")).to_contain_text("David Cohen")
+    steps = answer.locator("ol.path li")
+    expect(steps.nth(1)).to_contain_text("Jamal Williams")
+    expect(steps.last).to_contain_text("Helena Marsh")
+    settle(visit)
     assert_clean(visit)
 
 
@@ -334,7 +365,7 @@ def test_a_person_page_as_of_a_day_keeps_the_day_and_shows_an_absence_and_its_de
     assert_clean(visit)
 
 
-def test_cases_list_and_story_public_then_with_a_token_and_actions_refused_without_the_cases_scope(
+def test_cases_list_and_story_public_then_with_a_token_and_actions_only_for_a_token_of_scope_cases(
     server: tuple[str, str], visit: Visit
 ) -> None:
     url, token = server
@@ -351,15 +382,24 @@ def test_cases_list_and_story_public_then_with_a_token_and_actions_refused_witho
     expect(page.locator("ol.events")).to_contain_text("opened")
     assert CHARGED not in page.locator("body").inner_text()
     assert page.get_by_role("button", name="Resolve").count() == 0  # no actions without a token
-    # With a read token: the customer's words; an action is refused by the API and nothing changes.
+    # With a read token: the customer's words, and no action, but a line saying which token may act.
     page.get_by_label("Token").fill(token)
     page.get_by_role("button", name="Use").click()
     expect(page.locator("dl.facts")).to_contain_text(CHARGED)
-    page.get_by_label("Note").fill("on it")
-    page.get_by_role("button", name="Resolve").click()
-    expect(page.locator(".problem")).to_contain_text("cases")
-    page.reload()
-    expect(page.locator("ol.events li")).to_have_count(1)
+    expect(page.locator("#case-no-actions")).to_have_text(re.compile(r"^Your token \(web\) may read cases but not act"))
+    assert page.get_by_role("button", name="Resolve").count() == 0
+    assert page.get_by_label("Note").count() == 0
+    # With a token of scope cases: the actions, and one taken is in the story.
+    page.get_by_role("button", name="Forget").click()
+    page.get_by_label("Token").fill(CASES_TOKEN["secret"])
+    page.get_by_role("button", name="Use").click()
+    expect(page.get_by_role("button", name="Resolve")).to_be_visible()
+    assert page.locator("#case-no-actions").count() == 0
+    page.get_by_label("Note").fill("asked for the order number")
+    page.get_by_role("button", name="Add the note").click()
+    expect(page.locator("ol.events li")).to_have_count(2)
+    expect(page.locator("ol.events li").last).to_contain_text("by web-cases")
+    expect(page.locator("ol.events li").last).to_contain_text("asked for the order number")
     settle(visit)
     assert_clean(visit)
 
@@ -401,26 +441,37 @@ def big_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     stop_server(process)
 
 
-def test_the_chart_of_a_100k_person_org_shows_its_first_levels_within_2_s(big_server: str, visit: Visit) -> None:
-    page = visit.page
-    took = {}
-    for visit_kind in ("first visit", "revisit"):  # the library fetched and parsed, then from the browser's cache
+def test_the_chart_of_a_100k_person_org_shows_its_first_levels_within_2_s(big_server: str, browser: Browser) -> None:
+    # A context of its own, with no request routing: Playwright's routing turns the browser's cache off, and a
+    # revisit is measured from that cache. Requests are recorded instead, and any off loopback fails the test.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    seen = Visit(page)
+    page.on("request", lambda request: not is_loopback(request.url) and seen.refused.append(request.url))
+    page.on("console", lambda message: message.type == "error" and seen.console_errors.append(message.text))
+    page.on("pageerror", lambda error: seen.console_errors.append(str(error)))
+    page.on("response", lambda response: response.status >= 400 and seen.failed.append(response.url))
+    in_page: dict[str, float] = {}
+    wall: dict[str, float] = {}
+    for visit_kind in ("first visit", "revisit"):  # the library fetched and compiled, then from the browser's cache
         started = time.perf_counter()
         page.goto(f"{big_server}/chart")
         chart = page.locator("#chart[data-levels]")
         expect(chart).to_have_attribute("data-levels", "2", timeout=TIMEOUT_MS)
-        took[visit_kind] = time.perf_counter() - started
+        wall[visit_kind] = time.perf_counter() - started
+        # Drawn at this many ms after the navigation started, by the page's own clock (performance.now()).
+        in_page[visit_kind] = float(chart.get_attribute("data-ready-ms") or "inf") / 1000
     shown = int(chart.get_attribute("data-people") or 0)
-    figures = ", ".join(f"{kind} {seconds:.2f} s" for kind, seconds in took.items())
-    print(f"\nchart of {BIG:,} people, first two levels ({shown} people): {figures}")
+    figures = ", ".join(f"{kind} {in_page[kind]:.2f} s in the page ({wall[kind]:.2f} s from goto)" for kind in wall)
+    print(f"\nchart of {BIG:,} people, first two levels drawn ({shown} people): {figures}")
     assert shown > 1
-    for kind, seconds in took.items():
-        assert seconds < FIRST_LEVELS_S * MARGIN, (
-            f"{kind}: the first levels took {seconds:.2f} s (goal {FIRST_LEVELS_S} s)"
-        )
+    for kind, seconds in in_page.items():
+        assert seconds < FIRST_LEVELS_S * MARGIN, f"{kind}: the first levels took {seconds:.2f} s (goal 2 s)"
     # Opening one more level asks for one page of reports, not the org.
     page.locator("#chart-panel .panel-list li:has(span.muted) button").first.click()  # one with reports
     page.get_by_role("button", name="Show their reports").click()
     expect(page.locator("#chart-panel .panel-list li").first).to_be_visible()
     shot(page, "chart-100k")
-    assert_clean(visit)
+    assert_clean(seen)
+    context.close()

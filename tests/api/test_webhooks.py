@@ -15,10 +15,9 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
-from buckstop.api.webhooks import deliver
+from buckstop.api.webhooks import LANES, Lanes, deliver
 from buckstop.graph import MemoryStore
 from buckstop.graph.webhooks import DeliveryState
 from buckstop.loaders import apply_bundle
@@ -59,8 +58,8 @@ def receiver():
 
 def send(store, now):
     async def run():
-        async with httpx.AsyncClient(timeout=5) as client:
-            return await deliver(store, client=client, now=now)
+        async with Lanes(5) as lanes:
+            return await deliver(store, lanes=lanes, now=now)
 
     return asyncio.run(run())
 
@@ -94,6 +93,21 @@ def test_each_event_arrives_as_a_signed_cloudevent(store, receiver):
     assert data["event"]["kind"] == "ESCALATED" and data["event"]["note"] == "needs a manager"
     assert data["case"]["id"] == str(case.id) and data["case"]["level"] == 1 and data["case"]["customer"] == "@jo"
     assert [e["kind"] for e in data["case"]["events"]] == ["OPENED", "ESCALATED"]  # the case as it stood then
+
+
+def test_many_cases_go_along_the_lanes_each_in_order_over_connections_kept_alive(store, receiver):
+    hook = add_hook(store, receiver.url, ["case.*"], actor="cli:ann", now=T0)
+    cases = [opened(store) for _ in range(3 * LANES)]
+    for case in cases:
+        escalate(store, case.id, actor="cli:ann", now=T0)
+        resolve(store, case.id, actor="cli:ann", now=T0)
+    assert send(store, T0).delivered == 3 * len(cases)
+    got = receiver.delivered()
+    assert len({r.headers["webhook-id"] for r in got}) == len(got) and all(verify(hook.secret, r) for r in got)
+    for case in cases:
+        types = [r.event["type"].rsplit(".", 1)[1] for r in got if r.event["subject"] == str(case.id)]
+        assert types == ["opened", "escalated", "resolved"]
+    assert len({r.peer for r in got}) == LANES  # one connection a lane, kept alive from round to round
 
 
 def test_a_receiver_down_for_a_while_gets_the_events_later_in_order(store):

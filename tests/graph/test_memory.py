@@ -417,3 +417,33 @@ def test_closing_a_store_checkpoints_its_log_into_the_file(tmp_path, open_store)
     copied = open_store("alone/org.db")
     assert copied.read().version == 1
     assert who_handles_billing(copied) == who_handles_billing(reader) == ["p-ann"]
+
+
+def test_a_cases_table_made_before_climbs_gains_it_from_the_kept_cases(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from buckstop.queries.cases import escalate, open_case
+
+    from tests.orgs import acme
+
+    path = tmp_path / "org.db"
+    store = MemoryStore(path)
+    org = acme().change("issue_types.csv", "it-support", respond_within="30m", escalate_every="1h")
+    apply_bundle(store, org.write(tmp_path / "bundle"))
+    t0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    for n in range(2):
+        open_case(store, "@AcmeHelp", f"refund {n}", actor="cli:ann", now=t0, issue_type="refund")
+    escalate(store, 2, actor="cli:max", now=t0)
+    escalate(store, 2, actor="cli:mia", now=t0)  # case 2 at the top of its chain
+    store.close()
+    with closing(sqlite3.connect(path)) as db:  # as a store kept before the column existed
+        db.execute("DROP INDEX cases_climbing")
+        db.execute("ALTER TABLE cases DROP COLUMN climbs")
+        db.commit()
+    store = MemoryStore(path)
+    try:
+        later = t0 + timedelta(days=1)
+        assert [c.id for c in store.cases.find(due_by=later)] == [2, 1]
+        assert [c.id for c in store.cases.find(due_by=later, climbing=True)] == [1]
+    finally:
+        store.close()

@@ -177,6 +177,64 @@ def test_a_change_from_a_stale_revision_is_refused(store):
     assert read_case(store, 1).level == 1
 
 
+def test_a_case_moved_meanwhile_is_skipped_by_the_sweep_s_batch_and_climbs_from_where_it_is(
+    store, backend, tmp_path, monkeypatch
+):
+    for n in range(3):
+        opened(store, f"refund number {n}")
+    other = another(store, backend, tmp_path)
+    book = book_of(store)
+    write = book.update_many
+    batches = []
+
+    def meanwhile(changes):
+        if not batches:  # a person escalates case 2 by hand after the sweep read it, before its batch lands
+            escalate(other, 2, actor="cli:max", now=T0 + 20 * MIN)
+        batches.append([case.id for case, _revision in changes])
+        return write(changes)
+
+    monkeypatch.setattr(book, "update_many", meanwhile)
+    moved = sweep(store, now=T0 + 31 * MIN)
+    other.close()
+    assert batches == [[3, 2, 1]]  # one batch, one transaction, for the three
+    assert [(i, e.level) for i, e in moved] == [(3, 1), (1, 1)]  # case 2 was not escalated again
+    escalations = [e for e in read_case(store, 2).events if e.kind is EventKind.ESCALATED]
+    assert [(e.actor, e.level) for e in escalations] == [("cli:max", 1)]
+    assert read_case(store, 2).respond_by == T0 + 80 * MIN  # the person's escalation started its hour
+
+
+def test_a_case_moved_meanwhile_climbs_for_the_deadlines_still_passed(store, backend, tmp_path, monkeypatch):
+    opened(store)
+    other = another(store, backend, tmp_path)
+    book = book_of(store)
+    write = book.update_many
+    first = []
+
+    def meanwhile(changes):
+        if not first:  # by hand, to level 1, after the sweep read it at level 0
+            first.append(escalate(other, 1, actor="cli:max", now=T0))
+        return write(changes)
+
+    monkeypatch.setattr(book, "update_many", meanwhile)
+    moved = sweep(store, now=T0 + timedelta(hours=5))  # read at level 0; by hand to 1 meanwhile; then 2 by time
+    other.close()
+    assert [(i, e.level, e.actor) for i, e in moved] == [(1, 2, TIMER)]
+    assert [e.actor for e in read_case(store, 1).events] == ["cli:ann", "cli:max", TIMER]
+
+
+def test_cases_the_top_keeps_do_not_hide_the_others_from_the_sweep(store):
+    opened(store, "the oldest refund")
+    for case_id in (2, 3):  # newer cases, taken to the top by hand: overdue for ever, and nobody above
+        opened(store, f"refund number {case_id}")
+        escalate(store, case_id, actor="cli:max", now=T0)
+        escalate(store, case_id, actor="cli:mia", now=T0)
+    later = T0 + timedelta(hours=5)
+    assert [c.id for c in find_cases(store, now=later, overdue=True)] == [3, 2, 1]  # still listed as overdue
+    moved = sweep(store, now=later, limit=2)  # reads two: the newest overdue were the stuck ones
+    assert [(i, e.level) for i, e in moved] == [(1, 1), (1, 2)]
+    assert sweep(store, now=later, limit=2) == []
+
+
 # -- actions --------------------------------------------------------------------------------
 
 

@@ -12,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from buckstop.graph import MemoryStore
+from buckstop.graph.cases import EventKind
 from buckstop.graph.neo4j import Neo4jStore
 from buckstop.graph.webhooks import DeliveryState, UnknownWebhook
 from buckstop.loaders import apply_bundle
-from buckstop.queries.cases import acknowledge, escalate, open_case, resolve
+from buckstop.queries.cases import acknowledge, escalate, open_case, read_case, resolve
+from buckstop.queries.cases import book_of as cases_book_of
 from buckstop.queries.webhooks import (
     RETRY_FOR,
     BadWebhookUrl,
@@ -124,6 +126,33 @@ def test_each_event_is_enqueued_with_it_for_the_hooks_that_want_it(store):
     }
     assert {d.id for d in deliveries(store, escalations.id)} == {f"msg_{escalations.id}_{case.id}_1"}
     assert all(d.state is DeliveryState.PENDING and d.attempt == 0 for d in deliveries(store))
+
+
+def test_a_batch_writes_the_cases_still_at_their_revision_with_their_outbox_and_skips_the_others(store):
+    hook(store)
+    cases = [opened(store) for _ in range(3)]
+    escalate(store, cases[1].id, actor="cli:max", now=T0 + timedelta(minutes=1))  # moved after it was read
+    noted = [
+        case.then(replace(case.events[0], kind=EventKind.NOTED, note="batched", at=T0 + timedelta(minutes=2)))
+        for case in cases
+    ]
+    landed = cases_book_of(store).update_many([(case, 1) for case in noted])
+    assert [case.id for case in landed] == [cases[0].id, cases[2].id]
+    kinds = {c.id: [e.kind for e in read_case(store, c.id).events] for c in cases}
+    assert kinds == {
+        cases[0].id: [EventKind.OPENED, EventKind.NOTED],
+        cases[1].id: [EventKind.OPENED, EventKind.ESCALATED],
+        cases[2].id: [EventKind.OPENED, EventKind.NOTED],
+    }
+    made = sorted((d.case_id, d.seq, d.type) for d in deliveries(store))
+    assert made == [
+        (cases[0].id, 0, "case.opened"),
+        (cases[0].id, 1, "case.noted"),
+        (cases[1].id, 0, "case.opened"),
+        (cases[1].id, 1, "case.escalated"),
+        (cases[2].id, 0, "case.opened"),
+        (cases[2].id, 1, "case.noted"),
+    ]
 
 
 def test_an_attempt_is_claimed_once_however_many_claim_at_once(store, backend, tmp_path):

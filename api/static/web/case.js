@@ -1,5 +1,6 @@
 // `/cases/{id}`: one case's whole story: where it stands, the chain it climbs, every event; and, with a
-// token, the customer's words and the actions (acknowledge, note, resolve) the token's scope allows.
+// token, the customer's words and, for a token that may move cases (`viewer.scopes` holds `cases`), the actions
+// (acknowledge, note, resolve). A token that may not is told so, in one line, instead of shown buttons that fail.
 
 import { ask, privateView } from "./api.js";
 import { accountPath, h, heading, link, personPath, problem, show } from "./dom.js";
@@ -8,7 +9,10 @@ import { tokenNote } from "./cases.js";
 function caseQuery() {
   const words = privateView() ? "customer summary message" : "";
   const note = privateView() ? "note" : "";
+  // Who is asking rides along with the case (a token's name and scopes; the public view asks nothing of it).
+  const viewer = privateView() ? "viewer { name scopes }" : "";
   return `query Case($id: ID!) {
+    ${viewer}
     case(id: $id) {
       id status overdue level respondBy opened explanation orgVersion ${words}
       account { id name } issueType { id name } handlers { id name } chain { id name }
@@ -45,7 +49,16 @@ function story(c) {
   );
 }
 
-/** The actions a token may take; the API checks the scope, and a refusal is shown as its one line. */
+/** Why a token sees no actions: it may not move cases. */
+function mayNotAct(viewer) {
+  return h(
+    "p",
+    { class: "note", id: "case-no-actions" },
+    `Your token (${viewer.name}) may read cases but not act on them: acknowledging, noting and resolving need a token of scope cases.`,
+  );
+}
+
+/** The actions a token of scope cases may take; the API checks the scope again, and a refusal is shown as its one line. */
 function actions(c, main) {
   const note = h("textarea", { id: "case-note", rows: 2, placeholder: "a note (optional, but needed to add one)" });
   const said = h("p", { role: "status" });
@@ -78,8 +91,9 @@ function actions(c, main) {
 
 export async function render(main, id) {
   let c;
+  let viewer;
   try {
-    ({ case: c } = await ask(caseQuery(), { id }));
+    ({ case: c, viewer } = await ask(caseQuery(), { id }));
   } catch (error) {
     heading("Case", main);
     main.append(problem(error), h("p", {}, link("/cases", "All cases")));
@@ -113,5 +127,6 @@ export async function render(main, id) {
     ),
     h("section", { class: "card", "aria-labelledby": "story-heading" }, h("h2", { id: "story-heading" }, `Its story (${c.events.length} events)`), story(c)),
   );
-  if (privateView()) main.append(actions(c, main));
+  if (viewer?.scopes.includes("cases")) main.append(actions(c, main));
+  else if (viewer) main.append(mayNotAct(viewer));
 }

@@ -7,6 +7,8 @@ import { ask } from "./api.js";
 import { asOf, download, h, heading, link, personPath, problem, routePath, show } from "./dom.js";
 
 const PAGE = 100;
+/** The panel's width beside the chart, with the gap (style.css .chart-layout). */
+const PANEL = 296;
 const FIELDS = "id name title status reportCount";
 /** Departments (their heads head a box), vacant roles, and the agencies with the accounts they run: drawn around the people. */
 const AROUND = `query Around($asOf: String) {
@@ -228,6 +230,29 @@ async function highlighted(params) {
   return { ids: [], note: null };
 }
 
+/** The people of the first levels: the top and their reports, and the chain down to each person `params` highlights. */
+async function firstLevels(params) {
+  const [first, marked] = await Promise.all([ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
+  if (!first.top) return null;
+  const people = new People();
+  const root = people.add(first.top, null);
+  const path = new Set();
+  for (const chain of await pathsTo(marked.ids)) {
+    for (const [i, p] of chain.entries()) {
+      path.add(p.id);
+      const node = people.add(p, i ? chain[i - 1].id : null);
+      if (i + 1 < chain.length) {
+        if (node.children === null) await people.load(node);
+        if (!node.children.includes(chain[i + 1].id)) node.children.push(people.add(chain[i + 1], p.id).id); // beyond the first page
+        node.open = true;
+      }
+    }
+  }
+  if (root.children === null) await people.load(root);
+  root.open = true;
+  return { people, root, path, note: marked.note };
+}
+
 export async function render(main, _, params) {
   main.classList.add("wide");
   heading("Org chart", main);
@@ -247,30 +272,17 @@ export async function drawChart(main, params, { stacked = false } = {}) {
     h("button", { type: "button", id: "export-png" }, "Export PNG"),
     h("span", { class: "legend" }, h("span", { class: "key active" }, "has reports"), h("span", { class: "key away" }, "away"), h("span", { class: "key left" }, "left"), h("span", { class: "key path" }, "highlighted path"), h("span", { class: "key head" }, "heads a department"), h("span", { class: "key vacant" }, "vacant role"), h("span", { class: "key agency" }, "outside agency")),
   );
-  main.append(status, tools, h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel));
+  const layout = h("div", { class: stacked ? "chart-layout stacked" : "chart-layout" }, h("div", { class: "chart-scroll" }, canvas), panel);
+  main.append(status, tools, layout);
 
-  const [echarts, first, marked] = await Promise.all([import(ECHARTS), ask(`query Top($asOf: String) { top(asOf: $asOf) { ${FIELDS} } }`, { asOf: asOf() }), highlighted(params)]);
-  if (!first.top) {
+  // The library is fetched and compiled while the first levels are asked for: neither waits for the other.
+  const [echarts, opened] = await Promise.all([import(ECHARTS), firstLevels(params)]);
+  if (!opened) {
     show(status, "The org is empty.");
     return;
   }
-  const people = new People();
-  const root = people.add(first.top, null);
-  const path = new Set();
-  for (const chain of await pathsTo(marked.ids)) {
-    for (const [i, p] of chain.entries()) {
-      path.add(p.id);
-      const node = people.add(p, i ? chain[i - 1].id : null);
-      if (i + 1 < chain.length) {
-        if (node.children === null) await people.load(node);
-        if (!node.children.includes(chain[i + 1].id)) node.children.push(people.add(chain[i + 1], p.id).id); // beyond the first page
-        node.open = true;
-      }
-    }
-  }
-  if (root.children === null) await people.load(root);
-  root.open = true;
-  if (marked.note) status.after(marked.note);
+  const { people, root, path, note } = opened;
+  if (note) status.after(note);
 
   const chart = echarts.init(canvas, null, { renderer: "canvas" });
   let around = new Around(); // drawn first without: the first levels do not wait for the departments
@@ -278,7 +290,11 @@ export async function drawChart(main, params, { stacked = false } = {}) {
 
   const draw = (animate = true) => {
     const height = Math.max(420, visibleLeaves(people, root, around) * 40 + 48);
-    const width = Math.max(canvas.parentElement.clientWidth, depth(people, root, around) * 220 + 300);
+    const needed = depth(people, root, around) * 220 + 300;
+    // A chart wider than the room beside the panel takes the page's width, the panel below it: the deepest level
+    // (a route's handlers) is then on screen, not scrolled out of sight.
+    layout.classList.toggle("stacked", stacked || needed > layout.clientWidth - PANEL);
+    const width = Math.max(canvas.parentElement.clientWidth, needed);
     chart.resize({ width, height });
     chart.setOption(option(people, root, path, animate, around), { replaceMerge: ["series"] });
     drawPanel();

@@ -54,7 +54,15 @@ function hitItem(hit) {
   }
 }
 
-function searchBox(main) {
+/** Words that ask for the person at the top ("who is the CEO?"): the top is named first, whatever the search finds. */
+const BOSS = /\b(ceo|boss|top|in charge|chief executive|president|owner|managing director)\b/i;
+
+function topItem(top) {
+  return h("li", { class: "top-hit" }, h("span", { class: "kind" }, "THE TOP"), person(top), " · the person at the top of the org");
+}
+
+/** The search box; `top()` is the person at the top once the page has asked (null until then). */
+function searchBox(main, top) {
   const results = h("ul", { class: "hits", id: "hits", "aria-live": "polite" });
   const input = h("input", {
     id: "search",
@@ -74,7 +82,9 @@ function searchBox(main) {
       try {
         const data = await ask(SEARCH, { text, asOf: asOf() });
         if (mine !== asked) return; // a newer search is on its way
-        show(results, data.search.length ? data.search.map(hitItem) : h("li", { class: "muted" }, "nothing found"));
+        const first = BOSS.test(text) && top() ? [topItem(top())] : [];
+        const hits = [...first, ...data.search.map(hitItem)];
+        show(results, hits.length ? hits : h("li", { class: "muted" }, "nothing found"));
       } catch (error) {
         if (mine === asked) show(results, h("li", {}, problem(error)));
       }
@@ -92,9 +102,16 @@ function searchBox(main) {
   input.focus();
 }
 
+/** Who runs an account for the company when an outside agency does: the agency, and the contract owner inside. */
+function agencyLine(agency) {
+  const owner = agency.contractOwner ? [" · contract owner ", link(personPath(agency.contractOwner.id), agency.contractOwner.name)] : null;
+  return [" ", h("span", { class: "badge outside" }, `run by ${agency.name}, an outside agency`), owner];
+}
+
 export async function render(main) {
   heading("Who handles it, and who is above them", main);
-  searchBox(main);
+  let theTop = null;
+  searchBox(main, () => theTop);
   const routeCard = h("section", { class: "card", "aria-labelledby": "route-heading" });
   routeCard.append(h("h2", { id: "route-heading" }, "Who handles an issue on an account?"));
   main.append(routeCard);
@@ -104,16 +121,16 @@ export async function render(main) {
   main.append(topCard, auditCard, accountsCard);
   const [form, top, health] = await Promise.allSettled([
     routeForm({}),
-    ask(`query Home($asOf: String) { top(asOf: $asOf) { ${personFields()} department { name } } accounts(limit: 100, asOf: $asOf) { id handle name platform operatedBy } }`, { asOf: asOf() }),
+    ask(`query Home($asOf: String) { top(asOf: $asOf) { ${personFields()} department { name } } accounts(limit: 100, asOf: $asOf) { id handle name platform agency { name contractOwner { id name } } } }`, { asOf: asOf() }),
     ask("query Health($asOf: String) { responsibilityMatrix(asOf: $asOf) { fallbacks accounts { id } } orgHealth(severity: WARNING, asOf: $asOf) { errorCount warningCount } }", { asOf: asOf() }),
   ]);
   routeCard.append(form.status === "fulfilled" ? form.value : problem(form.reason));
   if (top.status === "fulfilled") {
-    const t = top.value.top;
+    const t = (theTop = top.value.top);
     topCard.append(t ? h("p", { class: "big" }, person(t), t.department ? ` · ${t.department.name}` : null) : h("p", {}, "The org is empty."));
     accountsCard.append(
       h("ul", { class: "plain" }, top.value.accounts.map((a) =>
-        h("li", {}, link(accountPath(a.id), a.handle), ` · ${a.name} (${a.platform})`, a.operatedBy?.startsWith("agency:") ? h("span", { class: "badge outside" }, "run by an agency") : null),
+        h("li", {}, link(accountPath(a.id), a.handle), ` · ${a.name} (${a.platform})`, a.agency ? agencyLine(a.agency) : null),
       )),
     );
   } else {
