@@ -48,7 +48,7 @@ from datetime import date, datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from buckstop.graph.errors import StoreUnavailable, TokenExists
 from buckstop.graph.memory import CACHED_VERSIONS
@@ -97,6 +97,8 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "MERGE (g:Meta {id: 'commit'}) ON CREATE SET g.pending = 0, g.done = 0, g.since = 0",
 )
 
+#: How long a transient error (a leader election, a dropped connection) is retried before a question fails.
+RETRY_TIME = 5.0
 #: How long a read waits for a load's commit to be applied before it gives up (StoreUnavailable).
 COMMIT_WAIT = 10.0
 #: After how many seconds an open commit gate is taken for the leftover of a loader that died.
@@ -150,7 +152,7 @@ class Neo4jStore:
                 uri,
                 auth=auth,
                 connection_timeout=connection_timeout,
-                max_transaction_retry_time=5.0,  # transient errors are retried this long
+                max_transaction_retry_time=RETRY_TIME,  # transient errors are retried this long
                 notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
             self._driver.verify_connectivity()
@@ -217,7 +219,7 @@ class Neo4jStore:
         deadline = time.monotonic() + COMMIT_WAIT
         pause = 0.005
         while True:
-            row = self._run(_literal(text), **params)[0]
+            row = self._ask(_literal(text), params)
             before, after = _gate(row["before"]), row["after"]
             if not _open(before) and (after["pending"], after["done"]) == before[:2]:
                 if not _covers(before, day):
@@ -239,6 +241,33 @@ class Neo4jStore:
                 )
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
+
+    def _ask(self, text: LiteralString, params: dict[str, Any]) -> Any:
+        """The one row of a read's query, as an auto-commit transaction: RUN and PULL in one round trip.
+
+        ``execute_query`` would add a BEGIN and a COMMIT (a second round trip) to a query that writes nothing and
+        is consistent on its own (the gate); the driver's retry of transient errors and its bookmarks (a read
+        after a load sees it, on a cluster too) are kept by hand: the same retry time, the same bookmark manager.
+        """
+        deadline = time.monotonic() + RETRY_TIME
+        while True:
+            try:
+                with (
+                    self._reachable(),
+                    self._driver.session(
+                        database=self.database,
+                        default_access_mode="READ",
+                        bookmark_manager=self._driver.execute_query_bookmark_manager,
+                    ) as session,
+                ):
+                    return session.run(Query(text), params).single(strict=True)
+            except (Neo4jError, StoreUnavailable) as err:
+                retryable = err.__cause__ if isinstance(err, StoreUnavailable) else err
+                if not isinstance(retryable, Neo4jError | DriverError) or not retryable.is_retryable():
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def timeline(self) -> Timeline:
         rows = self._run(_VERSIONS)
