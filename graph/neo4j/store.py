@@ -17,21 +17,24 @@ Vocabulary:
   readers see the previous org until the commit.
 - A *read* answers one question's :class:`~graph.store.Focus`: about a day the
   materialised version is in force, with the one Cypher query its reach compiles
-  to (:mod:`graph.neo4j.reads`); about another day (the past, a scheduled version,
-  or today once a scheduled version has come into force since the last load), with
-  that version's whole org, folded from the history in the same read transaction
-  and kept for the next question (the :data:`~graph.memory.CACHED_VERSIONS` most
-  recent). The questions in ``queries/`` then run over either exactly as over the
-  memory backend's org.
+  to (:mod:`graph.neo4j.reads`), sent as one auto-commit transaction: one round
+  trip, the commit gate included; a whole read of a version this store already
+  holds (the cache below) fetches no node. About another day (the past, a
+  scheduled version, or today once a scheduled version has come into force since
+  the last load), with that version's whole org, folded from the history in a read
+  transaction between two looks at the gate, and kept for the next question (the
+  :data:`~graph.memory.CACHED_VERSIONS` most recent). The questions in
+  ``queries/`` then run over either exactly as over the memory backend's org.
 - The *commit gate* keeps a read from straddling a commit. Neo4j's reads are
   read-committed: a query running while a load's commit is applied can see
   part of each org. So a load, its work done and just before its commit, opens
   the gate (the ``Meta`` node ``commit``: ``pending`` one up, in a transaction
-  of its own), and closes it once committed (``done`` up to ``pending``). A read
-  looks at the gate before and after its query, in one read transaction, and
-  keeps its answer only if the gate was closed and unchanged; otherwise it
-  asks again, for at most :data:`COMMIT_WAIT` seconds. A gate left open by a
-  loader that died is ignored after :data:`STALE_GATE` seconds. (A seqlock.)
+  of its own), and closes it once committed (``done`` up to ``pending``). A read's
+  query looks at the gate first and last (Neo4j reads the latest committed value
+  each time, so a commit applied in between shows), and the read keeps its answer
+  only if the gate was closed and unchanged; otherwise it asks again, for at
+  most :data:`COMMIT_WAIT` seconds. A gate left open by a loader that died is
+  ignored after :data:`STALE_GATE` seconds. (A seqlock.)
 
 Every value is a parameter. Labels and relationship types come from the model's enums, never from input.
 """
