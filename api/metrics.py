@@ -294,15 +294,21 @@ def timed_load(dry_run: bool) -> Iterator[_Load]:
 # -- the endpoint and multiprocess mode ---------------------------------------------------------------------
 
 
+#: How far back the log is searched for the load of the version in force (past the scheduled ones loaded since).
+_LOG_SEARCHED = 100
+
+
 def _refresh(store: Store) -> None:
     """Set the gauges to what ``/readyz`` would say now."""
     version = answering_version(store)
     try:
         if version is not None:
             ORG_VERSION.set(version)
-            for change in store.changes(limit=1):
+            # The version in force need not be the newest load: scheduled ones are loaded after it.
+            for change in store.changes(limit=_LOG_SEARCHED):
                 if change.version == version:
                     ORG_LOADED.set(change.at.timestamp())
+                    break
     except BuckstopError:  # the store went away between the two questions
         version = None
     STORE_UP.set(0 if version is None else 1)

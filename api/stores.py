@@ -17,22 +17,28 @@ Vocabulary:
   (an empty store stays empty), logged as the change of the actor
   :data:`~graph.store.DEMO_ACTOR`; the first real load replaces it whole
   (:mod:`loaders.load`). A Neo4j store always exists: ``serve`` seeds it when empty.
+- The demo has a little *history* (:data:`seed.VERSIONS`): a reorg 180 days before the day
+  its store is made and one scheduled 90 days after, so today's answers are those of
+  ``seed/`` on any day, and a store freshly made always has an upcoming change to show.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from buckstop import seed
-from buckstop.graph.errors import NoSuchStore, StoreUnavailable
+from buckstop.graph.errors import BundleRefused, NoSuchStore, StoreUnavailable
 from buckstop.graph.memory import MemoryStore
+from buckstop.graph.model import Kind
+from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.store import DEMO_ACTOR, Focus, Store
-from buckstop.graph.timeline import BEGINNING
-from buckstop.loaders import apply_bundle
+from buckstop.graph.timeline import BEGINNING, today
+from buckstop.loaders import diff, read_bundle
 
 from .settings import Settings
 
-__all__ = ["answering_version", "is_default_store", "open_store", "seed_if_empty", "store_to_serve"]
+__all__ = ["answering_version", "demo_versions", "is_default_store", "open_store", "seed_if_empty", "store_to_serve"]
 
 
 def is_default_store(settings: Settings) -> bool:
@@ -86,13 +92,51 @@ def store_to_serve(settings: Settings) -> tuple[Store, str | None]:
     return store, note if seeded else None
 
 
-def seed_if_empty(store: Store) -> bool:
-    """Load the demo org into ``store`` if it holds nothing, marked as the demo; whether it did."""
+def seed_if_empty(store: Store, made: date | None = None) -> bool:
+    """Load the demo org with its history into ``store`` if it holds nothing, marked as the demo; whether it did.
+
+    Its versions (:data:`seed.VERSIONS`) are dated from ``made`` (default today), the day the demo store is made,
+    and applied in one transaction: the first is in force from the beginning, so a first load of one's own
+    org, on whatever day, comes after it; that load drops the demo's versions after its day (loaders.load).
+    """
     if not store.read().empty:
         return False
-    # In force from the beginning: a first load of one's own org, on whatever day, comes after it.
-    apply_bundle(store, seed.FOLDER, actor=DEMO_ACTOR, effective=BEGINNING)
+    versions = demo_versions(made or today())
+    names = {day: name for _, day, name in versions}
+
+    def summary(before: Org, after: Org) -> str:
+        # The log says which of the demo's versions each is, and what it changed.
+        return f"the demo org, {names[after.effective or BEGINNING]}: {diff(before, after).brief()}"
+
+    store.apply_versions([(changes, day) for changes, day, _ in versions], actor=DEMO_ACTOR, summary=summary)
     return True
+
+
+def demo_versions(made: date) -> list[tuple[ChangeSet, date, str]]:
+    """The demo's versions dated from the day ``made``: each change set, its effective day and its folder's name.
+
+    Each version is :data:`seed.FOLDER` with its history folder's files in place of its own; the first
+    replaces every kind, each later one the kinds its folder or the one before it holds.
+    """
+    own = _read(seed.FOLDER)
+    versions: list[tuple[ChangeSet, date, str]] = []
+    held: frozenset[Kind] = frozenset(Kind)
+    for folder, days in seed.VERSIONS:
+        files = _read(folder) if folder is not None else ChangeSet()
+        records = {**own.records, **files.records}
+        kinds = frozenset(Kind) if not versions else held | files.kinds
+        day = BEGINNING if days is None else made + timedelta(days=days)
+        name = "seed/" if folder is None else f"seed/{folder.relative_to(seed.FOLDER).as_posix()}/"
+        versions.append((ChangeSet({kind: records.get(kind, ()) for kind in sorted(kinds)}), day, name))
+        held = files.kinds
+    return versions
+
+
+def _read(folder: Path) -> ChangeSet:
+    bundle = read_bundle(folder)
+    if bundle.problems:  # the shipped demo is checked by the tests; this names a broken copy
+        raise BundleRefused(bundle.problems)
+    return bundle.changes
 
 
 def _open_named(settings: Settings) -> Store:

@@ -290,28 +290,47 @@ class MemoryStore:
     # -- writing --------------------------------------------------------------
 
     def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
     ) -> Applied:
         """Check ``changes`` against the version in force on ``effective`` (default today) and commit them whole."""
-        return self.apply_versions([(changes, effective or self.clock())], actor=actor, summary=summary)[0]
+        day = effective or self.clock()
+        return self.apply_versions([(changes, day)], actor=actor, summary=summary, drop_later=drop_later)[0]
 
     def apply_versions(
-        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+        self,
+        versions: Sequence[tuple[ChangeSet, date]],
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        drop_later: bool = False,
     ) -> list[Applied]:
-        """Check and apply each change set as a version effective on its day, in order, in one transaction."""
+        """Check and apply each change set as a version effective on its day, in order, in one transaction.
+
+        With ``drop_later`` the versions effective after the first one's day are dropped first (graph.store).
+        """
         with self._write_lock:
             self._refuse_if_read_only()
             try:
-                return self._apply(versions, actor, summary)
+                return self._apply(versions, actor, summary, drop_later)
             except sqlite3.Error as err:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise self._fault("write", err) from err
 
-    def _apply(self, versions: Sequence[tuple[ChangeSet, date]], actor: str, summary: Summary) -> list[Applied]:
+    def _apply(
+        self, versions: Sequence[tuple[ChangeSet, date]], actor: str, summary: Summary, drop_later: bool
+    ) -> list[Applied]:
         self._db.execute("BEGIN IMMEDIATE")
         done: list[Applied] = []
         try:
+            if drop_later and versions:
+                self._drop_after(versions[0][1])
             made: dict[int, Org] = {}  # the orgs of this transaction's versions, not yet cached
             for changes, effective in versions:
                 applied = self._apply_version(changes, actor, summary, effective, made)
@@ -352,6 +371,18 @@ class MemoryStore:
         )
         precedes = following.effective if following is not None else None
         return Applied(number, len(changes), before, after, effective, precedes)
+
+    def _drop_after(self, day: date) -> None:
+        """Drop every version effective after ``day``, inside the open transaction: its rows and its line of the log.
+
+        The versions kept are the first in force order, so no row of theirs depends on a dropped one:
+        a row a dropped version made goes, and a row it closed runs on. The counter is left as it is,
+        so a dropped version's number is never given again (an org built for it may still be cached).
+        """
+        cut = key_of(day, 10**10 - 1)  # after every version of ``day``
+        self._db.execute("DELETE FROM records WHERE since > ?", (cut,))
+        self._db.execute("UPDATE records SET until = NULL WHERE until > ?", (cut,))
+        self._db.execute("DELETE FROM changes WHERE effective > ?", (day.isoformat(),))
 
     def _write_version(
         self, changes: ChangeSet, before: Org, after: Org, base: Version | None, following: Version | None

@@ -68,17 +68,28 @@ class Pinned(Wrapping):
         return org
 
     def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
     ) -> Applied:
-        applied = super().apply(changes, actor=actor, summary=summary, effective=effective)
+        applied = super().apply(changes, actor=actor, summary=summary, effective=effective, drop_later=drop_later)
         self.wrote = True
         self._versions, self._wholes = {}, {}
         return applied
 
     def apply_versions(
-        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+        self,
+        versions: Sequence[tuple[ChangeSet, date]],
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        drop_later: bool = False,
     ) -> list[Applied]:
-        applied = super().apply_versions(versions, actor=actor, summary=summary)
+        applied = super().apply_versions(versions, actor=actor, summary=summary, drop_later=drop_later)
         self.wrote = True
         self._versions, self._wholes = {}, {}
         return applied

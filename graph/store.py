@@ -122,23 +122,37 @@ class Store(Protocol):
         ...
 
     def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
     ) -> Applied:
         """Check and apply ``changes`` whole as a version effective on ``effective`` (default today).
 
         The change set is applied to the version in force on that day; versions after it stay as
-        they were (graph.timeline). Raise BundleRefused and change nothing. A callable ``summary``
-        is called with the org before and after, once the change is checked.
+        they were (graph.timeline), unless ``drop_later``: then they are dropped first, in the same
+        transaction, with their lines of the log (a load replacing the demo org drops the demo's
+        scheduled versions); their numbers are never given again. Raise BundleRefused and change
+        nothing. A callable ``summary`` is called with the org before and after, once the change is checked.
         """
         ...
 
     def apply_versions(
-        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+        self,
+        versions: Sequence[tuple[ChangeSet, date]],
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        drop_later: bool = False,
     ) -> list[Applied]:
         """Apply each change set as a version effective on its day, in order, in one transaction: all or none.
 
         Each is checked against the version in force on its day once those before it are applied,
         as :meth:`apply` checks one; a refusal of any raises BundleRefused and changes nothing.
+        ``drop_later`` drops the versions effective after the first one's day first, as :meth:`apply`'s.
         """
         ...
 
@@ -196,14 +210,25 @@ class Wrapping:
         return self.store.read(focus)
 
     def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
     ) -> Applied:
-        return self.store.apply(changes, actor=actor, summary=summary, effective=effective)
+        return self.store.apply(changes, actor=actor, summary=summary, effective=effective, drop_later=drop_later)
 
     def apply_versions(
-        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+        self,
+        versions: Sequence[tuple[ChangeSet, date]],
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        drop_later: bool = False,
     ) -> list[Applied]:
-        return self.store.apply_versions(versions, actor=actor, summary=summary)
+        return self.store.apply_versions(versions, actor=actor, summary=summary, drop_later=drop_later)
 
     def changes(self, limit: int = 100) -> list[Change]:
         return self.store.changes(limit)

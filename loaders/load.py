@@ -11,7 +11,9 @@ Vocabulary:
   read as empty, and the load replaces every kind, not only its files' kinds:
   the demo goes whole, its people are not leavers of the new org, and nothing
   of it is matched against the new files (a "Sales" department of an HR export
-  is not the demo's). The load notes that it *replaced the demo org*.
+  is not the demo's). The demo's versions effective after the load's day (its
+  scheduled reorg) are dropped in the same transaction, so none comes into force
+  over the new org. The load notes that it *replaced the demo org*.
 - The change log's summary of a load names its files' records and its diff, so
   ``buckstop changes`` says what each load did.
 - A *history* (a dated people file, :mod:`loaders.history`) is loaded as the versions it
@@ -124,7 +126,8 @@ def load(
         return _summary(bundle, made[0], demo)
 
     try:
-        applied = store.apply(bundle.changes, actor=actor, summary=summary, effective=effective)
+        # Replacing the demo drops its versions after this one's day too: none comes into force over ours.
+        applied = store.apply(bundle.changes, actor=actor, summary=summary, effective=effective, drop_later=demo)
     except BundleRefused as err:
         raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
     seconds["check, diff and apply"] = time.perf_counter() - started - seconds["read"]
@@ -185,7 +188,7 @@ def _load_history(
         return _summary(bundle, diff(made[-1][1], after), demo and first, bundle.history[len(made) - 1][0])
 
     try:
-        applied = store.apply_versions(bundle.history, actor=actor, summary=summary)
+        applied = store.apply_versions(bundle.history, actor=actor, summary=summary, drop_later=demo)
     except BundleRefused as err:
         raise BundleRefused(_in_own_columns(list(err.problems), bundle)) from err
     seconds["check, diff and apply"] = time.perf_counter() - started - seconds["read"]
@@ -215,7 +218,7 @@ def _check_history(
         else:
             before = Org() if demo else store.read(Focus(Reach.WHOLE, day=day))
         merged, found = check_changes(before, changes)
-        stored_after = timeline.after(day)
+        stored_after = None if demo else timeline.after(day)  # the demo's later versions are dropped
         following = days[at + 1] if at + 1 < len(days) else (stored_after.effective if stored_after else None)
         problems += name_days(found, day, following)
         checked.append((day, before, merged))

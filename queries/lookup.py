@@ -170,8 +170,24 @@ def department_named(org: Org, asked: str) -> Department | None:
     return org.find_department(asked)  # by key: a partial org's departments are not all there to scan
 
 
+#: How many labels an org version keeps worked out (its ``"labels"`` index): every node's, up to this.
+KEPT_LABELS = 200_000
+
+
 def label(org: Org, kind: Kind, id: str) -> str:
-    """A readable name for a node in explanations: ``Ann Lee (p-ann)``."""
+    """A readable name for a node in explanations: ``Ann Lee (p-ann)``; once per node and org version."""
+    labels: dict[tuple[Kind, str], str] = org.index("labels")
+    key = (kind, id)
+    found = labels.get(key)
+    if found is None:
+        found = _label(org, kind, id)
+        if len(labels) >= KEPT_LABELS:
+            labels.clear()  # a bound, not a cache policy
+        labels[key] = found
+    return found
+
+
+def _label(org: Org, kind: Kind, id: str) -> str:
     match org.get(kind, id):
         case None | Absence() | Rule():
             return f"{kind.value.replace('_', ' ')} {id}"

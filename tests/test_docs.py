@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,41 @@ def test_the_triage_answers_shown_in_the_docs_are_real_output(tmp_path: Path) ->
         assert f'"message": {json.dumps(message, ensure_ascii=False)}' in agents
         for line in answer["explanation"][:3]:
             assert json.dumps(line, ensure_ascii=False) in agents
+
+
+#: A load's time in ``buckstop changes``: the one column of the demo's history that is not a day of it.
+_LOADED_AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00")
+
+
+def _tolerant(output: str) -> str:
+    """``output`` without what a demo made on the page's day cannot repeat: when it was loaded, and whether a
+    day is still to come (``(scheduled)``, which moves the table's columns); every other word is compared."""
+    lines = [_LOADED_AT.sub("LOADED", line).replace(" (scheduled)", "") for line in output.splitlines()]
+    return "\n".join(" ".join(line.split()) for line in lines if not set(line) <= {"-", " "})
+
+
+@pytest.mark.slow
+def test_the_time_examples_of_the_model_page_are_real_output_of_the_demo(tmp_path: Path) -> None:
+    from buckstop.api.stores import seed_if_empty
+    from buckstop.graph.memory import MemoryStore
+
+    page = (ROOT / "docs" / "model.md").read_text()
+    section = page[page.index("### Time in the demo org") : page.index("## The other questions")]
+    made = re.search(r"a demo store made on (\d{4}-\d\d-\d\d)", section)
+    assert made, "the page says on which day its demo store was made"
+    db = tmp_path / "buckstop.db"
+    store = MemoryStore(db)
+    seed_if_empty(store, date.fromisoformat(made.group(1)))  # as `buckstop serve` made it on that day
+    store.close()
+    shown = re.findall(r"^\$ buckstop ([^\n]+)\n(.*?)(?=^\$ |^```)", section, re.M | re.S)
+    assert len(shown) == 6, "docs/model.md shows six commands on the demo's history"
+    for command, output in shown:
+        args = shlex.split(command)
+        real = subprocess.run(
+            [sys.executable, "-m", "buckstop.api.cli", *args, "--db", str(db)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        assert _tolerant(real) == _tolerant(output), command

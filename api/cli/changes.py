@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from buckstop.graph.timeline import today
+from buckstop.graph.timeline import BEGINNING, today
 from buckstop.queries.case_data import changes_with_cases
 
 from ..stores import open_store
@@ -70,4 +70,6 @@ def run(args: argparse.Namespace) -> int:
 def _effective(effective: date | None, day: date) -> str:
     if effective is None:
         return "-"
+    if effective == BEGINNING:
+        return "beginning"  # in force from the beginning (the demo's first version): no day to name
     return f"{effective} (scheduled)" if effective > day else str(effective)

@@ -193,7 +193,8 @@ class Neo4jStore:
         """Remove the org and its version: the database is as new (for tests and re-initialisation)."""
         self._run("MATCH (n:OrgNode|Change|Token|Version) DETACH DELETE n", RoutingControl.WRITE)
         self._run(
-            "MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null, m.effective = null, m.until = null",
+            "MERGE (m:Meta {id: 'org'}) SET m.version = 0, m.top_id = null, m.effective = null, m.until = null, "
+            "m.dropped = null",
             RoutingControl.WRITE,
         )
         with self._cache_lock:
@@ -327,20 +328,37 @@ class Neo4jStore:
     # -- writing ----------------------------------------------------------------
 
     def apply(
-        self, changes: ChangeSet, *, actor: str = "", summary: Summary = "", effective: date | None = None
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
     ) -> Applied:
         """Check ``changes`` against the version in force on ``effective`` (default today) and add it, in one
         transaction."""
-        return self.apply_versions([(changes, effective or self.clock())], actor=actor, summary=summary)[0]
+        day = effective or self.clock()
+        return self.apply_versions([(changes, day)], actor=actor, summary=summary, drop_later=drop_later)[0]
 
     def apply_versions(
-        self, versions: Sequence[tuple[ChangeSet, date]], *, actor: str = "", summary: Summary = ""
+        self,
+        versions: Sequence[tuple[ChangeSet, date]],
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        drop_later: bool = False,
     ) -> list[Applied]:
-        """Add each change set as a version effective on its day, in order, in one transaction: all or none."""
+        """Add each change set as a version effective on its day, in order, in one transaction: all or none.
+
+        With ``drop_later`` the versions effective after the first one's day are dropped first (graph.store).
+        """
         ticket: int | None = None
 
         def work(tx: ManagedTransaction) -> list[Applied]:
             nonlocal ticket
+            if drop_later and versions:
+                _drop_after(tx, versions[0][1])
             done = [_apply(tx, changes, actor, summary, effective, self.clock()) for changes, effective in versions]
             if done:
                 _materialise(tx, _history(tx), self.clock(), done[-1].after)
@@ -494,8 +512,12 @@ def _apply(
 ) -> Applied:
     """Add the version of ``changes`` effective on ``effective``; the caller materialises the one in force today."""
     history = _history(tx)
-    counted = tx.run("MATCH (c:Change) RETURN coalesce(max(c.version), 0) AS n").single()
-    number = (int(counted["n"]) if counted else 0) + 1
+    # Above every number given, dropped versions' too (Meta's ``dropped``): a number is never given twice.
+    counted = tx.run(
+        "OPTIONAL MATCH (m:Meta {id: 'org'}) OPTIONAL MATCH (c:Change) "
+        "RETURN coalesce(max(c.version), 0) AS n, coalesce(max(m.dropped), 0) AS d"
+    ).single()
+    number = (max(int(counted["n"]), int(counted["d"])) if counted else 0) + 1
     timeline = Timeline(h.version for h in history)
     base, following = timeline.in_force(effective), timeline.after(effective)
     before = fold(h for h in history if base is not None and h.version.key <= base.key)
@@ -555,6 +577,23 @@ def _drop_versions(tx: ManagedTransaction, cutoff: date, why: str, on: date) -> 
             note=dropped_note(version, on, why),
         ).consume()
     return dropped
+
+
+def _drop_after(tx: ManagedTransaction, day: date) -> None:
+    """Drop every version effective after ``day`` and its ``Change``, noting the highest number dropped.
+
+    Each ``Version``'s delta is from the one before it in force order, and the versions kept are the first:
+    none of theirs depends on a dropped one.
+    """
+    cut = day.isoformat()
+    tx.run(
+        "MATCH (m:Meta {id: 'org'}) OPTIONAL MATCH (v:Version) WHERE v.effective > $cut "
+        "WITH m, max(v.number) AS highest WHERE highest IS NOT NULL "
+        "SET m.dropped = CASE WHEN coalesce(m.dropped, 0) > highest THEN m.dropped ELSE highest END",
+        cut=cut,
+    ).consume()
+    tx.run("MATCH (v:Version) WHERE v.effective > $cut DETACH DELETE v", cut=cut).consume()
+    tx.run("MATCH (c:Change) WHERE c.effective > $cut DETACH DELETE c", cut=cut).consume()
 
 
 def _history(tx: ManagedTransaction) -> list[Stored]:

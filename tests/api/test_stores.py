@@ -165,5 +165,6 @@ def test_the_first_load_replaces_the_demo_org_whole_and_says_so(tmp_path: Path) 
     route = buckstop("route", "@CorvidHelp", "refund", db=db)
     assert route.returncode == 2 and "unknown account '@CorvidHelp'" in route.stderr  # the demo's accounts went too
     changes = json.loads(buckstop("changes", "--json", db=db).stdout)
-    assert [c["actor"] for c in changes][1:] == ["seed"]
+    assert [c["actor"] for c in changes][1:] == ["seed", "seed"]  # the demo's past stays; its scheduled reorg went
+    assert not any(c["scheduled"] for c in changes)
     assert "replaced the demo org" in changes[0]["summary"]
