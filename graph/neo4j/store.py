@@ -17,21 +17,24 @@ Vocabulary:
   readers see the previous org until the commit.
 - A *read* answers one question's :class:`~graph.store.Focus`: about a day the
   materialised version is in force, with the one Cypher query its reach compiles
-  to (:mod:`graph.neo4j.reads`); about another day (the past, a scheduled version,
-  or today once a scheduled version has come into force since the last load), with
-  that version's whole org, folded from the history in the same read transaction
-  and kept for the next question (the :data:`~graph.memory.CACHED_VERSIONS` most
-  recent). The questions in ``queries/`` then run over either exactly as over the
-  memory backend's org.
+  to (:mod:`graph.neo4j.reads`), sent as one auto-commit transaction: one round
+  trip, the commit gate included; a whole read of a version this store already
+  holds (the cache below) fetches no node. About another day (the past, a
+  scheduled version, or today once a scheduled version has come into force since
+  the last load), with that version's whole org, folded from the history in a read
+  transaction between two looks at the gate, and kept for the next question (the
+  :data:`~graph.memory.CACHED_VERSIONS` most recent). The questions in
+  ``queries/`` then run over either exactly as over the memory backend's org.
 - The *commit gate* keeps a read from straddling a commit. Neo4j's reads are
   read-committed: a query running while a load's commit is applied can see
   part of each org. So a load, its work done and just before its commit, opens
   the gate (the ``Meta`` node ``commit``: ``pending`` one up, in a transaction
-  of its own), and closes it once committed (``done`` up to ``pending``). A read
-  looks at the gate before and after its query, in one read transaction, and
-  keeps its answer only if the gate was closed and unchanged; otherwise it
-  asks again, for at most :data:`COMMIT_WAIT` seconds. A gate left open by a
-  loader that died is ignored after :data:`STALE_GATE` seconds. (A seqlock.)
+  of its own), and closes it once committed (``done`` up to ``pending``). A read's
+  query looks at the gate first and last (Neo4j reads the latest committed value
+  each time, so a commit applied in between shows), and the read keeps its answer
+  only if the gate was closed and unchanged; otherwise it asks again, for at
+  most :data:`COMMIT_WAIT` seconds. A gate left open by a loader that died is
+  ignored after :data:`STALE_GATE` seconds. (A seqlock.)
 
 Every value is a parameter. Labels and relationship types come from the model's enums, never from input.
 """
@@ -48,7 +51,7 @@ from datetime import date, datetime
 from typing import Any, LiteralString
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationMinimumSeverity, Query, RoutingControl
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from buckstop.graph.errors import StoreUnavailable, TokenExists
 from buckstop.graph.memory import CACHED_VERSIONS
@@ -84,6 +87,8 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT buckstop_change_version IF NOT EXISTS FOR (n:Change) REQUIRE n.version IS UNIQUE",
     "CREATE CONSTRAINT buckstop_version_number IF NOT EXISTS FOR (n:Version) REQUIRE n.number IS UNIQUE",
     "CREATE CONSTRAINT buckstop_token_digest IF NOT EXISTS FOR (n:Token) REQUIRE n.digest IS UNIQUE",
+    # Every read looks at two Meta nodes first: found by the constraint's index, not a scan of the label.
+    "CREATE CONSTRAINT buckstop_meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
     "CREATE INDEX buckstop_token_name IF NOT EXISTS FOR (n:Token) ON (n.name)",
     "CREATE INDEX buckstop_person_email IF NOT EXISTS FOR (n:Person) ON (n.email_norm)",
     "CREATE INDEX buckstop_person_name IF NOT EXISTS FOR (n:Person) ON (n.name_norm)",
@@ -95,6 +100,8 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "MERGE (g:Meta {id: 'commit'}) ON CREATE SET g.pending = 0, g.done = 0, g.since = 0",
 )
 
+#: How long a transient error (a leader election, a dropped connection) is retried before a question fails.
+RETRY_TIME = 5.0
 #: How long a read waits for a load's commit to be applied before it gives up (StoreUnavailable).
 COMMIT_WAIT = 10.0
 #: After how many seconds an open commit gate is taken for the leftover of a loader that died.
@@ -148,7 +155,7 @@ class Neo4jStore:
                 uri,
                 auth=auth,
                 connection_timeout=connection_timeout,
-                max_transaction_retry_time=5.0,  # transient errors are retried this long
+                max_transaction_retry_time=RETRY_TIME,  # transient errors are retried this long
                 notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
             self._driver.verify_connectivity()
@@ -206,19 +213,32 @@ class Neo4jStore:
     # -- reading ----------------------------------------------------------------
 
     def read(self, focus: Focus = WHOLE) -> Org:
-        """The part of the org ``focus`` needs, of the version in force on its day: between two looks at the gate."""
+        """The part of the org ``focus`` needs, of the version in force on its day: one query, gate included."""
         text, params = query_for(focus)
-        reach = None if focus.reach is Reach.WHOLE else focus.reach.value
+        whole = focus.reach is Reach.WHOLE
+        reach = None if whole else focus.reach.value
         complete = focus.reach.spec.complete_for(focus.names)
         day = focus.day or self.clock()
+        params.update(day=day.isoformat(), stale=STALE_GATE * 1000, held=self._held() if whole else [])
         deadline = time.monotonic() + COMMIT_WAIT
         pause = 0.005
         while True:
-            before, found, after = self._gated(text, params, day)
-            if before == after and not _open(before):
-                if isinstance(found, Org):
-                    return found
-                return org_of(found, reach=reach, complete=complete, effective=_effective(before[4]))
+            row = self._ask(_literal(text), params)
+            before, after = _gate(row["before"]), row["after"]
+            if not _open(before) and (after["pending"], after["done"]) == before[:2]:
+                if not _covers(before, day):
+                    found = self._of_another_day(day)
+                    if found is not None:
+                        return found
+                elif whole and (cached := self._cached(before[3])) is not None:
+                    return cached
+                else:
+                    return org_of(
+                        {"version": before[3], "top_id": row["before"]["top_id"], "nodes": row["nodes"]},
+                        reach=reach,
+                        complete=complete,
+                        effective=_effective(before[4]),
+                    )
             if time.monotonic() > deadline:
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri} has been committing a load for over {COMMIT_WAIT:g} s; try again"
@@ -226,21 +246,58 @@ class Neo4jStore:
             time.sleep(pause)
             pause = min(pause * 2, 0.2)
 
+    def _ask(self, text: LiteralString, params: dict[str, Any]) -> Any:
+        """The one row of a read's query, as an auto-commit transaction: RUN and PULL in one round trip.
+
+        ``execute_query`` would add a BEGIN and a COMMIT (a second round trip) to a query that writes nothing and
+        is consistent on its own (the gate); the driver's retry of transient errors and its bookmarks (a read
+        after a load sees it, on a cluster too) are kept by hand: the same retry time, the same bookmark manager.
+        """
+        deadline = time.monotonic() + RETRY_TIME
+        while True:
+            try:
+                with (
+                    self._reachable(),
+                    self._driver.session(
+                        database=self.database,
+                        default_access_mode="READ",
+                        bookmark_manager=self._driver.execute_query_bookmark_manager,
+                    ) as session,
+                ):
+                    return session.run(Query(text), params).single(strict=True)
+            except (Neo4jError, StoreUnavailable) as err:
+                retryable = err.__cause__ if isinstance(err, StoreUnavailable) else err
+                if not isinstance(retryable, Neo4jError | DriverError) or not retryable.is_retryable():
+                    raise
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     def timeline(self) -> Timeline:
         rows = self._run(_VERSIONS)
         return Timeline(Version(int(r["number"]), date.fromisoformat(r["effective"])) for r in rows)
 
-    def _gated(self, text: str, params: dict[str, Any], day: date) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
-        """The gate, the question's row (or the whole org of another day's version), the gate again.
+    def _held(self) -> list[int]:
+        """The versions whose whole org this store holds (a whole read of one of them fetches no node)."""
+        with self._cache_lock:
+            return list(self._cache)
 
-        All queries of one read transaction.
-        """
+    def _cached(self, version: Any) -> Org | None:
+        with self._cache_lock:
+            org = self._cache.get(int(version)) if version else None
+            if org is not None:
+                self._cache.move_to_end(org.version)
+            return org
 
-        def work(tx: ManagedTransaction) -> tuple[tuple[Any, ...], Any, tuple[Any, ...]]:
+    def _of_another_day(self, day: date) -> Org | None:
+        """The whole org in force on a day the org's nodes do not hold, folded from the history between two looks
+        at the gate (all in one read transaction); None if a commit came between."""
+
+        def work(tx: ManagedTransaction) -> Org | None:
             before = _gate(tx.run(_GATE).single())
-            found = tx.run(_literal(text), params).single() if _covers(before, day) else self._of_day(tx, day)
+            found = self._of_day(tx, day)
             after = _gate(tx.run(_GATE).single())
-            return before, found, after
+            return found if before == after and not _open(before) else None
 
         with self._reachable(), self._driver.session(database=self.database, default_access_mode="READ") as session:
             return session.execute_read(work)
@@ -416,7 +473,7 @@ def _literal(text: str) -> LiteralString:
 
 def _gate(row: Any) -> tuple[Any, ...]:
     """(pending, done) of the commit gate, whether it is fresh (an open gate older than STALE_GATE is not),
-    and the materialised version's (number, effective, until)."""
+    and the materialised version's (number, effective, until): from a row of ``_GATE`` or a read's ``before``."""
     if row is None:
         return (0, 0, True, None, None, None)
     org = (row["version"], row["effective"], row["until"])
@@ -550,7 +607,9 @@ def _history(tx: ManagedTransaction) -> list[Stored]:
     meta = tx.run("MATCH (m:Meta {id: 'org'}) RETURN m.version AS version").single()
     if meta is None or not meta["version"]:
         return []
-    legacy = org_of(tx.run(_literal(_WHOLE)).single())
+    # The gate is not looked at (a stale limit of 0 takes it for closed): this transaction is the writer.
+    found = tx.run(_literal(_WHOLE), day=BEGINNING.isoformat(), stale=0, held=[]).single(strict=True)
+    legacy = org_of({"version": meta["version"], "top_id": found["before"]["top_id"], "nodes": found["nodes"]})
     first = Stored(Version(legacy.version, BEGINNING), delta(Org(), legacy))
     tx.run(
         "CREATE (:Version {number: $number, effective: $effective, key: $key, delta: $delta})",
