@@ -6,9 +6,9 @@ written as a bundle whose ``people.csv`` is that HR system's export
 with ``loaders.load`` (what ``buckstop load`` does) and times it, reads its
 peak memory (the process's maximum resident set), re-loads the same export (the
 snapshot and diff path), times ``queries.route`` in process on random
-(account, issue type) pairs, and times opening the store file afresh (what
-``buckstop serve`` does at start). Each run is its own process so that peak
-memory is that run's alone.
+(account, issue type) pairs, and times opening the store file afresh and
+building today's org from it (what ``buckstop serve`` does at start). Each run
+is its own process so that peak memory is that run's alone.
 
     python -m bench.load                           # 10k in every format, 100k in two
     python -m bench.load --sizes 1000000 --formats bamboohr,personio
@@ -37,8 +37,9 @@ from harness.synth import DAY, synth, write_bundle
 
 ROUTES = 2000
 HEADER = """\
-| people | format | load (s) | rows/s | peak memory (MB) | re-load (s) | open (s) | route median (µs) | route p99 (µs) |
-|---:|---|---:|---:|---:|---:|---:|---:|---:|"""
+| people | format | load (s) | load CPU (s) | rows/s | peak memory (MB) | re-load (s) | open (s) | open CPU (s) \
+| route median (µs) | route p99 (µs) |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"""
 
 
 def prepare(size: int, fmt: str, root: Path) -> Path:
@@ -88,10 +89,11 @@ def run_one(folder: Path, db: Path) -> dict[str, float]:
     from buckstop.queries import route
 
     store = MemoryStore(db)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     done = load(store, folder, actor="bench")
-    seconds = time.perf_counter() - started
+    seconds, load_cpu = time.perf_counter() - started, time.process_time() - cpu
     assert not done.problems, done.problems[:5]
+    load_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the first load's alone
     rows = len(store.read().people)
     started = time.perf_counter()
     again = load(store, folder, actor="bench")
@@ -111,15 +113,20 @@ def run_one(folder: Path, db: Path) -> dict[str, float]:
     times.sort()
     store.close()
     del org, done, again, store
-    started = time.perf_counter()
-    MemoryStore(db).close()  # what `buckstop serve` does at start, and after another process's load
-    opened = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    opening = MemoryStore(db)  # what `buckstop serve` does at start, and after another process's load:
+    opening.read()  # the file opened and today's org built from it
+    opened, open_cpu = time.perf_counter() - started, time.process_time() - cpu
+    opening.close()
     return {
         "open": opened,
+        "open_cpu": open_cpu,
+        "load_cpu": load_cpu,
         "rows": rows,
         "seconds": seconds,
         "reload": reload,
         "peak_mb": peak,
+        "load_peak_mb": load_peak,
         "route_median_us": statistics.median(times) * 1e6,
         "route_p99_us": times[int(len(times) * 0.99)] * 1e6,
     }
@@ -155,9 +162,11 @@ def main() -> None:
                 if child.returncode:
                     sys.exit(f"{fmt} at {size}: {child.stderr.strip()}")
                 r = json.loads(child.stdout)
+                print(json.dumps({"people": size, "format": fmt, **r}), file=sys.stderr)  # every figure, unrounded
                 print(
-                    f"| {size:,} | {fmt} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | {r['peak_mb']:,.0f} "
-                    f"| {r['reload']:.1f} | {r['open']:.1f} | {r['route_median_us']:.0f} | {r['route_p99_us']:.0f} |",
+                    f"| {size:,} | {fmt} | {r['seconds']:.1f} | {r['load_cpu']:.1f} | {r['rows'] / r['seconds']:,.0f} "
+                    f"| {r['peak_mb']:,.0f} | {r['reload']:.1f} | {r['open']:.1f} | {r['open_cpu']:.1f} "
+                    f"| {r['route_median_us']:.0f} | {r['route_p99_us']:.0f} |",
                     flush=True,
                 )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import Any
 
 from .model import (
@@ -42,7 +43,21 @@ CLASSES: dict[Kind, type[Any]] = {
     Kind.ABSENCE: Absence,
 }
 
+
+def _plain(annotation: object) -> bool:
+    """Whether a field of this annotation (a text: the model postpones them) holds str, int, bool or None only."""
+    return set(str(annotation).replace(" ", "").split("|")) <= {"str", "int", "bool", "None"}
+
+
 _FIELDS = {kind: tuple(f.name for f in dataclasses.fields(cls)) for kind, cls in CLASSES.items()}
+#: Each kind's field values, as one tuple.
+_VALUES = {kind: attrgetter(*names) for kind, names in _FIELDS.items()}
+#: Each kind's fields whose values are not written as they are: a source, a status, a reference, a date, a
+#: duration or a tuple (from the annotations: a field typed ``str | None`` or ``bool`` needs nothing).
+_CONVERTED = {
+    kind: tuple(f.name for f in dataclasses.fields(cls) if f.name == "source" or not _plain(f.type))
+    for kind, cls in CLASSES.items()
+}
 
 
 def parse_ref(text: str) -> Ref:
@@ -54,24 +69,31 @@ def parse_ref(text: str) -> Ref:
 
 
 def encode(record: Record) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name in _FIELDS[record.kind]:
-        value = getattr(record, name)
-        if value is None or value == ():
+    # A million records are encoded by a load: the fields are read by one attrgetter, and only the few
+    # of each kind that are not written as they are (_CONVERTED) are looked at again.
+    kind = record.kind
+    out = {
+        name: value
+        for name, value in zip(_FIELDS[kind], _VALUES[kind](record), strict=True)
+        if value is not None and value != ()
+    }
+    for name in _CONVERTED[kind]:
+        value = out.get(name)
+        if value is None:
             continue
         if name == "source":
             if value.file:
                 out[name] = [value.file, value.row]
-            continue
-        if isinstance(value, (Ref, Status)):
-            value = str(value)
+            else:
+                del out[name]
+        elif isinstance(value, (Ref, Status)):
+            out[name] = str(value)
         elif isinstance(value, timedelta):
-            value = int(value.total_seconds())
+            out[name] = int(value.total_seconds())
         elif isinstance(value, date):
-            value = value.isoformat()
+            out[name] = value.isoformat()
         elif isinstance(value, tuple):
-            value = list(value)
-        out[name] = value
+            out[name] = list(value)
     return out
 
 
@@ -106,8 +128,12 @@ def decode(kind: Kind, data: dict[str, Any]) -> Record:
     return record
 
 
+#: One encoder for every record (``json.dumps`` with options makes one per call).
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(record: Record) -> str:
-    return json.dumps(encode(record), ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(encode(record))
 
 
 def loads(kind: Kind, text: str) -> Record:

@@ -95,15 +95,18 @@ class Org:
         top_id: str | None = None,
         reach: str = "partial",
         complete: frozenset[Kind] = frozenset(),
+        by_kind: dict[Kind, dict[str, Any]] | None = None,
     ) -> None:
         """Index ``records``. A ``partial`` org (part of one) is told its ``top_id``: it cannot compute it.
 
         ``reach`` names what a partial org is the part of (``route``…), for IncompleteRead's message;
-        ``complete``, the kinds it holds every record of (graph.fetched).
+        ``complete``, the kinds it holds every record of (graph.fetched). ``by_kind``: the records
+        already grouped by kind and id (a packed version, graph.packed), taken as they are, not copied.
         """
-        by_kind: dict[Kind, dict[str, Any]] = {kind: {} for kind in Kind}
-        for record in records:
-            by_kind[record.kind][record.id] = record
+        if by_kind is None:
+            by_kind = {kind: {} for kind in Kind}
+            for record in records:
+                by_kind[record.kind][record.id] = record
         self.version = version
         #: The day this version came into force (graph.timeline); None for an org of no stored version.
         self.effective = effective
