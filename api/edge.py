@@ -203,6 +203,12 @@ class NoQueryString(logging.Filter):
 
 
 #: An e-mail address, as far as a log line needs to know.
+#: How long uvicorn's supervisor waits for a worker to answer its ping before it kills it and starts another.
+#: uvicorn's 5 s is shorter than one call that holds the interpreter while a worker opens a large store (a
+#: million people's pack is unpickled in one call: about a second alone, several on a busy machine), and a
+#: worker killed for it starts over (docs/performance.md, "Workers at 1M").
+WORKER_PING_SECONDS = 60
+
 EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -242,5 +248,6 @@ def server_config(settings: Settings, app: Any, **kwargs: Any) -> EdgeConfig:
         timeout_keep_alive=settings.keep_alive_timeout,  # a float works: it goes to call_later
         log_level=settings.log_level,
         log_config=log_config(settings.log_level),
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
         **kwargs,
     )
