@@ -143,6 +143,24 @@ class Access:
             return _refusal("the token is unknown or revoked", "invalid_token")
         return Principal(token.name, token.scope)
 
+    def known(self, header: str | None) -> Principal | None:
+        """The principal of an ``Authorization`` header (None: no header) if it is known without asking the store.
+
+        No header is the anonymous caller where anonymous reads are allowed; a bearer token is known while
+        the token cache holds it, active. Anything else is None: :meth:`principal` must decide it (it may
+        refuse it, or ask the store).
+        """
+        if header is None:
+            return ANONYMOUS if self.anonymous else None
+        kind, _, secret = header.partition(" ")
+        if kind.lower() != "bearer" or not secret.strip():
+            return None
+        cached = self._cache.get(digest(secret.strip()))
+        if cached is None or time.monotonic() - cached[0] >= self.cache_seconds:
+            return None
+        token = cached[1]
+        return Principal(token.name, token.scope) if token is not None and token.active else None
+
     async def _token(self, key: str) -> Token | None:
         now = time.monotonic()
         cached = self._cache.get(key)

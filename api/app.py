@@ -46,7 +46,7 @@ from .graphql import graphiql
 from .graphql.loading import PREFLIGHT_HEADERS, is_upload, needs_preflight
 from .graphql.schema import make_schema
 from .hosts import HostCheck
-from .kept import Kept
+from .kept import Kept, KeptFirst
 from .limits import BodyLimit
 from .mcp import mcp_endpoint
 from .media import (
@@ -221,8 +221,10 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     access = Access(the_store, anonymous=settings.anonymous_allowed, cache_seconds=settings.token_cache_seconds)
     questions = Questions.of(settings)
     agents = mcp_endpoint(the_store, settings, access, questions)
+    view = _GraphQL(the_store, settings, questions)
+    max_body = settings.max_body_bytes
     graphql = BodyLimit(
-        graphiql.PageFirst(Guarded(_GraphQL(the_store, settings, questions), access)),
+        graphiql.PageFirst(Guarded(view, access)),
         max_body=settings.max_body_bytes,
         max_upload=settings.max_upload_bytes,
         timeout=settings.body_timeout,
@@ -267,7 +269,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
             graphiql.assets_mount(),
             *web.routes(),  # `/` and the other pages of the web view, and their files
         ],
-        middleware=[Middleware(HostCheck, settings=settings), Middleware(Measured)],
+        middleware=[
+            Middleware(HostCheck, settings=settings),
+            Middleware(Measured),
+            # Kept answers given here, inside the host check and the metrics, before the layers that pass them on.
+            Middleware(KeptFirst, kept=view.kept, access=access, max_body=max_body, timeout=settings.body_timeout),
+        ],
         lifespan=lifespan,
     )
     app.state.store = the_store

@@ -17,15 +17,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from buckstop.graph.errors import BuckstopError
 from buckstop.graph.store import Store
 
-from .access import Principal
+from .access import Access, Principal
 from .errors import error_response
+from .graphql.graphiql import wants_page
+from .limits import DEADLINE_KEY
 from .media import GRAPHQL_RESPONSE_CONTENT_TYPE, prefers_graphql_response
 from .metrics import note_operation, noted
 from .responses import (
@@ -46,7 +51,7 @@ from .responses import (
 )
 from .settings import Settings
 
-__all__ = ["Kept"]
+__all__ = ["Kept", "KeptFirst", "given", "view_of"]
 
 Run = Callable[[Request], Awaitable[Response]]
 
@@ -63,18 +68,28 @@ class Kept:
         # The memory store knows its state without I/O (it checks its file once a second); Neo4j asks the server.
         self._threaded = store.name != "memory"
 
+    async def kept(self, sent: bytes, view: str) -> tuple[Answer | None, bytes | None, State | None]:
+        """The kept answer to what a request ``sent`` (:func:`sent_by`) for ``view``, its key and the org's state.
+
+        The key and the state are None when the store cannot say its state (nothing is then kept).
+        """
+        state = await self._state()
+        if state is None:
+            return None, None, None
+        key = key_of(sent, view, state)
+        self.cache.at(state)
+        return self.cache.get(key), key, state
+
     async def answer(self, request: Request, principal: Principal, run: Run) -> Response:
-        view = "public" if principal.scope is None else str(principal.scope)
-        key = state = None
+        view = view_of(principal)
+        found = key = state = None
         sent = await sent_by(request)
-        if self.on and sent is not None and (state := await self._state()) is not None:
-            key = key_of(sent, view, state)
-            self.cache.at(state)
-            found = self.cache.get(key)
-            if found is not None:  # the common case under load: no JSON read, no GraphQL
-                note_operation(found.operation, (), trusted=found.trusted)
-                return _given(request, found, view == "public")
-        elif sent is None or not names_persisted_query(sent):
+        if self.on and sent is not None:
+            found, key, state = await self.kept(sent, view)
+        if found is not None:  # a kept answer KeptFirst did not give (a token the token cache had not seen)
+            note_operation(found.operation, (), trusted=found.trusted)
+            return given(_Asked.of(request), found, view == "public")
+        if key is None and (sent is None or not names_persisted_query(sent)):
             return await run(request)  # nothing to keep, no persisted query: strawberry alone reads the JSON
         ask = await ask_of(request)
         if ask is None:
@@ -107,8 +122,8 @@ class Kept:
         operation, trusted = noted()
         answer = Answer(body, etag_of(body), operation, trusted)
         self.cache.put(key, state, answer)
-        if _not_modified(request, answer):
-            return _given(request, answer, view == "public")
+        if _not_modified(_Asked.of(request), answer):
+            return given(_Asked.of(request), answer, view == "public")
         response.headers.update(_caching(answer, view == "public"))
         return response
 
@@ -128,10 +143,28 @@ def _caching(answer: Answer, public: bool) -> dict[str, str]:
     }
 
 
-def _not_modified(request: Request, answer: Answer) -> bool:
-    if request.method != "GET":
+def view_of(principal: Principal) -> str:
+    """The view a principal's answers are kept under: ``public``, or its token's scope."""
+    return "public" if principal.scope is None else str(principal.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """What a kept answer's response depends on besides the answer: the method and two headers."""
+
+    method: str
+    if_none_match: str
+    accept: str | None
+
+    @classmethod
+    def of(cls, request: Request) -> _Asked:
+        return cls(request.method, request.headers.get("if-none-match", ""), request.headers.get("accept"))
+
+
+def _not_modified(asked: _Asked, answer: Answer) -> bool:
+    if asked.method != "GET":
         return False  # If-None-Match on a POST is a precondition, not a revalidation
-    tags = request.headers.get("if-none-match", "")
+    tags = asked.if_none_match
     return any(tag.strip().removeprefix("W/") == answer.etag for tag in tags.split(",")) or tags.strip() == "*"
 
 
@@ -145,11 +178,103 @@ class _Given(Response):
         self.background = None
 
 
-def _given(request: Request, answer: Answer, public: bool) -> Response:
+def given(asked: _Asked, answer: Answer, public: bool) -> Response:
+    """The response giving a kept ``answer`` to a request that ``asked`` it (``304`` when it has it already)."""
     caching = [(name.encode(), value.encode()) for name, value in _caching(answer, public).items()]
-    if _not_modified(request, answer):
+    if _not_modified(asked, answer):
         return _Given(304, b"", caching)
-    graphql_response = prefers_graphql_response(request.headers.get("accept"))
+    graphql_response = prefers_graphql_response(asked.accept)
     media = GRAPHQL_RESPONSE_CONTENT_TYPE if graphql_response else "application/json"
     length = (b"content-length", str(len(answer.body)).encode())
     return _Given(200, answer.body, [length, (b"content-type", media.encode()), *caching])
+
+
+class KeptFirst:
+    """An ASGI layer giving kept answers to ``/graphql`` before the layers that would only pass them down.
+
+    It stands inside the host check and the metrics, which see every request as before. A request it
+    can answer from the response cache (the cache on; a GET, or a JSON POST whose whole body came within
+    ``max_body`` bytes and the body deadline; no token, where anonymous reads are allowed, or a token
+    the token cache knows) is answered here: the router, the body limit, GraphiQL's page check, the
+    token check and strawberry's view, which would each have passed it on, are not run. Anything else
+    (a miss, a page request, an unknown token, an upload, a body too large or too slow) goes down the
+    whole stack, with the body it read given again and the same deadline (:data:`api.limits.DEADLINE_KEY`),
+    where it is answered, or refused, exactly as it would have been (docs/decisions.md, "Kept answers first").
+    """
+
+    def __init__(self, app: ASGIApp, *, kept: Kept, access: Access, max_body: int, timeout: float) -> None:
+        self.app = app
+        self.kept = kept
+        self.access = access
+        self.max_body = max_body
+        self.timeout = timeout
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/graphql" or not self.kept.on:
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        found: dict[bytes, bytes] = {}
+        for name, value in scope["headers"]:  # the first of each, as starlette's Headers.get reads them
+            if name in _READ and name not in found:
+                found[name] = value
+        principal = self.access.known(_text(found.get(b"authorization")))
+        if principal is None or method not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        accept = _text(found.get(b"accept"))
+        if method == "GET":
+            if wants_page(method, QueryParams(scope["query_string"]), accept):
+                await self.app(scope, receive, send)
+                return
+            sent: bytes | None = b"GET?" + scope["query_string"]
+        else:
+            sent, receive = await self._body(scope, receive, found)
+        if sent is not None:
+            view = view_of(principal)
+            answer = (await self.kept.kept(sent, view))[0]
+            if answer is not None:
+                note_operation(answer.operation, (), trusted=answer.trusted)
+                asked = _Asked(method, _text(found.get(b"if-none-match")) or "", accept)
+                await given(asked, answer, view == "public")(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _body(self, scope: Scope, receive: Receive, found: dict[bytes, bytes]) -> tuple[bytes | None, Receive]:
+        """``b"POST " + body`` of a JSON POST read whole within the limits (else None), and the receive to go on."""
+        declared = found.get(b"content-length", b"")
+        media = (_text(found.get(b"content-type")) or "").split(";")[0].strip()
+        if media != "application/json" or not declared.isdigit() or int(declared) > self.max_body:
+            return None, receive
+        deadline = scope[DEADLINE_KEY] = asyncio.get_running_loop().time() + self.timeout
+        read: list[Message] = []
+        body = b""
+        whole = False
+        try:
+            async with asyncio.timeout_at(deadline):
+                while True:
+                    message = await receive()
+                    read.append(message)
+                    if message["type"] != "http.request":
+                        break
+                    body += message.get("body", b"")
+                    whole = not message.get("more_body", False)
+                    if whole or len(body) > self.max_body:
+                        break
+        except TimeoutError:
+            whole = False  # the body limit below answers 408 at the same deadline
+        if not read:
+            return None, receive
+
+        async def again() -> Message:
+            return read.pop(0) if read else await receive()
+
+        return (b"POST " + body if whole and len(body) <= self.max_body else None), again
+
+
+#: The headers :class:`KeptFirst` reads.
+_READ = frozenset((b"authorization", b"accept", b"if-none-match", b"content-length", b"content-type"))
+
+
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else value.decode("latin-1")

@@ -23,7 +23,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import error_response
 
-__all__ = ["BodyLimit"]
+__all__ = ["DEADLINE_KEY", "BodyLimit"]
+
+#: The scope key of the time (the event loop's clock) by which a request's body must have arrived, when a
+#: layer in front of :class:`BodyLimit` began reading it: the deadline is one, whichever layer reads.
+DEADLINE_KEY = "buckstop.body_deadline"
 
 
 class _TooLarge(Exception):
@@ -66,7 +70,8 @@ class BodyLimit:
         received = 0
         started = False
         whole = False  # the body is all in: what the app awaits now is the client's leaving, not a deadline
-        deadline = asyncio.get_running_loop().time() + self.timeout
+        # A layer before this one that read part of the body (api.kept.KeptFirst) started the clock.
+        deadline = scope.get(DEADLINE_KEY) or asyncio.get_running_loop().time() + self.timeout
 
         async def counting_receive() -> Message:
             nonlocal received, whole

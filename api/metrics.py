@@ -55,6 +55,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import FieldNode, OperationDefinitionNode
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app, multiprocess
@@ -189,6 +190,9 @@ class Measured:
     def __init__(self, app: ASGIApp, *, most_operations: int = MAX_OPERATIONS) -> None:
         self.app = app
         self.operations = _Operations(most_operations)
+        # Each label set's counter and histogram, found once: the library's labels() takes a lock and checks
+        # the labels each time. Bounded as the labels are (endpoints × operations × outcomes).
+        self._series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         endpoint = _ENDPOINTS.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -212,8 +216,11 @@ class Measured:
             _current.reset(reset)
             outcome = _OUTCOME_OF_STATUS.get(status) or request.outcome or _outcome_of_status(status)
             labels = (endpoint, self.operations.label(request), outcome)
-            REQUESTS.labels(*labels).inc()
-            REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+            series = self._series.get(labels)
+            if series is None:
+                series = self._series[labels] = (REQUESTS.labels(*labels), REQUEST_SECONDS.labels(*labels))
+            series[0].inc()
+            series[1].observe(time.perf_counter() - started)
 
 
 def _outcome_of_status(status: int) -> str:

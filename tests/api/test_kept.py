@@ -204,3 +204,49 @@ def test_with_the_cache_off_every_answer_is_answered_afresh_with_no_etag(tmp_pat
         assert all(a.json()["data"]["top"]["id"] == "p-cora" and "etag" not in a.headers for a in answers)
     finally:
         stop_server(process)
+
+
+def test_a_kept_answer_is_still_behind_the_host_check_and_the_token_check(served: tuple[str, Path, str]) -> None:
+    url, _, secret = served
+    for token in (None, secret):  # kept in the public view and in the admin token's
+        assert post(url, TOP, token=token).status_code == post(url, TOP, token=token).status_code == 200
+    body = {"query": TOP, "variables": {}}
+    other_host = httpx.post(url, json=body, headers={"host": "evil.example"}, timeout=10)
+    assert other_host.status_code == 421 and "evil.example" in other_host.text
+    for refused in ("Bearer not-a-token", "Basic abc", "Bearer"):
+        answer = httpx.post(url, json=body, headers={"authorization": refused}, timeout=10)
+        assert answer.status_code == 401 and "etag" not in answer.headers, refused
+
+
+def test_kept_answers_are_counted_in_the_metrics(served: tuple[str, Path, str]) -> None:
+    url, _, secret = served
+    query = "query KeptCounted { top { id } }"
+    series = 'buckstop_requests_total{endpoint="graphql",operation="KeptCounted",outcome="ok"}'
+
+    def counted() -> float:
+        text = httpx.get(url.removesuffix("/graphql") + "/metrics", headers={"authorization": f"Bearer {secret}"}).text
+        return next((float(line.split()[-1]) for line in text.splitlines() if line.startswith(series)), 0.0)
+
+    assert post(url, query).headers["etag"]  # answered by GraphQL, then kept
+    before = counted()
+    for _ in range(5):
+        assert post(url, query).status_code == 200
+    assert counted() == before + 5
+
+
+def test_a_kept_answer_is_given_to_a_body_sent_in_pieces(served: tuple[str, Path, str]) -> None:
+    # A body cut off at the deadline is answered 408, in the same time, however it is read: tests/api/test_edge.py.
+    url, _, _ = served
+    body = json.dumps({"query": TOP}).encode()
+    headers = {"content-type": "application/json", "content-length": str(len(body))}
+    first = httpx.post(url, content=body, headers=headers, timeout=10)
+    assert first.headers["etag"]
+
+    def pieces() -> Iterator[bytes]:
+        yield body[:10]
+        time.sleep(0.2)
+        yield body[10:]
+
+    again = httpx.post(url, content=pieces(), headers=headers, timeout=10)
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
