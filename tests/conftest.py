@@ -181,3 +181,23 @@ def acme_store(request: pytest.FixtureRequest, backend: str, acme_folder: Path) 
     before = store.changes(1)
     yield store
     assert store.changes(1) == before, "a test applied changes to the shared Acme org: build its own with store_of"
+
+
+def case_store(request: pytest.FixtureRequest, backend: str, folder: Path, holds: str, db: Path) -> Iterator[Store]:
+    """A store of the bundle ``folder`` on ``backend``, with no cases and no webhooks: for the case and webhook tests.
+
+    On Neo4j it is the session's server holding ``folder`` under the name ``holds`` (one org per name); its
+    hooks are removed afterwards too, since the next module's cases restart at 1 and no hook of this one may
+    want them. On the memory backend it is the new SQLite file ``db``.
+    """
+    if backend == "neo4j":
+        store: Store = request.getfixturevalue("neo4j_server").load(folder, holds=holds)
+        store.cases.clear()
+        store.webhooks.clear()
+        yield store
+        store.webhooks.clear()
+        return
+    memory = MemoryStore(db)
+    apply_bundle(memory, folder)
+    yield memory
+    memory.close()

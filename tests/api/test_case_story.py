@@ -14,14 +14,12 @@ import pytest
 
 from buckstop import seed
 from buckstop.api.webhooks import Lanes, deliver
-from buckstop.graph import MemoryStore
 from buckstop.graph.cases import EventKind
-from buckstop.loaders import apply_bundle
 from buckstop.queries.cases import hand_off, open_case, read_case, sweep
 from buckstop.queries.webhooks import add_hook
 
 from harness.receiver import Receiver, verify
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, case_store
 
 T0 = datetime.now(UTC).replace(microsecond=0)  # the signatures carry the wall clock; the deadlines are ours
 CHAIN = ["Tomás Herrera", "Julia Novak", "Marcus Lindqvist", "Helena Marsh"]
@@ -29,18 +27,8 @@ CHAIN = ["Tomás Herrera", "Julia Novak", "Marcus Lindqvist", "Helena Marsh"]
 
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
-    if request.param == "neo4j":
-        # Held as its own: the demo org, not the Acme the webhook tests hold.
-        store = request.getfixturevalue("neo4j_server").load(seed.FOLDER, holds="case story")
-        store.cases.clear()
-        store.webhooks.clear()
-        yield store
-        store.webhooks.clear()
-        return
-    store = MemoryStore(tmp_path / "org.db")
-    apply_bundle(store, seed.FOLDER)
-    yield store
-    store.close()
+    # Held as its own on Neo4j: the demo org, not the Acme the webhook tests hold.
+    yield from case_store(request, request.param, seed.FOLDER, holds="case story", db=tmp_path / "org.db")
 
 
 def delivered(store, now):

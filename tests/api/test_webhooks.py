@@ -18,15 +18,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from buckstop.api.webhooks import LANES, Lanes, deliver
-from buckstop.graph import MemoryStore
 from buckstop.graph.webhooks import DeliveryState
-from buckstop.loaders import apply_bundle
 from buckstop.queries.cases import escalate, open_case, resolve
 from buckstop.queries.webhooks import add_hook, deliveries
 
 from harness.receiver import Receiver, verify
 from harness.server import Server, demo_store, free_port, make_token, start_server, stop_server
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, case_store
 from tests.orgs import acme
 
 T0 = datetime.now(UTC).replace(microsecond=0)  # the signatures carry the wall clock; the schedule is ours
@@ -36,17 +34,7 @@ LATER = timedelta(minutes=5)  # past any first retry's wait
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path):
     folder = acme().write(tmp_path / "bundle")
-    if request.param == "neo4j":
-        store = request.getfixturevalue("neo4j_server").load(folder, holds="webhooks")
-        store.cases.clear()
-        store.webhooks.clear()
-        yield store
-        store.webhooks.clear()  # the next module's cases restart at 1: no hook of ours may want them
-        return
-    store = MemoryStore(tmp_path / "org.db")
-    apply_bundle(store, folder)
-    yield store
-    store.close()
+    yield from case_store(request, request.param, folder, holds="webhooks", db=tmp_path / "org.db")
 
 
 @pytest.fixture

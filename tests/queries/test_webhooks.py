@@ -15,7 +15,6 @@ from buckstop.graph import MemoryStore
 from buckstop.graph.cases import EventKind
 from buckstop.graph.neo4j import Neo4jStore
 from buckstop.graph.webhooks import DeliveryState, UnknownWebhook
-from buckstop.loaders import apply_bundle
 from buckstop.queries.cases import acknowledge, escalate, open_case, read_case, resolve
 from buckstop.queries.cases import book_of as cases_book_of
 from buckstop.queries.webhooks import (
@@ -29,7 +28,7 @@ from buckstop.queries.webhooks import (
     remove_hook,
 )
 
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, case_store
 from tests.orgs import acme
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -43,18 +42,7 @@ def backend(request):
 
 @pytest.fixture
 def store(request, backend, tmp_path):
-    folder = acme().write(tmp_path / "bundle")
-    if backend == "neo4j":
-        store = request.getfixturevalue("neo4j_server").load(folder, holds="webhooks")
-        store.cases.clear()
-        store.webhooks.clear()
-        yield store
-        store.webhooks.clear()  # the next module's cases restart at 1: no hook of ours may want them
-        return
-    store = MemoryStore(tmp_path / "org.db")
-    apply_bundle(store, folder)
-    yield store
-    store.close()
+    yield from case_store(request, backend, acme().write(tmp_path / "bundle"), holds="webhooks", db=tmp_path / "org.db")
 
 
 def another(backend, tmp_path):
