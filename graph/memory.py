@@ -70,7 +70,7 @@ from .errors import NoSuchStore, NotAStore, StoreUnavailable, TokenExists
 from .model import Kind, Record
 from .org import ChangeSet, Org
 from .packed import BadPack, Pack, pack, unpack
-from .store import WHOLE, Applied, Change, Focus, Summary
+from .store import WHOLE, Applied, Change, Focus, OneVersion, Summary
 from .timeline import BEGINNING, Clock, Timeline, Version, dropped_note, key_of, today
 from .tokens import Token, now, unknown_token
 from .validate import require_valid_on
@@ -133,7 +133,7 @@ COMMIT;
 """
 
 
-class MemoryStore:
+class MemoryStore(OneVersion):
     """The embedded default store. Thread-safe; one writer at a time."""
 
     name = "memory"
@@ -327,19 +327,6 @@ class MemoryStore:
         return by_kind
 
     # -- writing --------------------------------------------------------------
-
-    def apply(
-        self,
-        changes: ChangeSet,
-        *,
-        actor: str = "",
-        summary: Summary = "",
-        effective: date | None = None,
-        drop_later: bool = False,
-    ) -> Applied:
-        """Check ``changes`` against the version in force on ``effective`` (default today) and commit them whole."""
-        day = effective or self.clock()
-        return self.apply_versions([(changes, day)], actor=actor, summary=summary, drop_later=drop_later)[0]
 
     def apply_versions(
         self,

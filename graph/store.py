@@ -41,7 +41,18 @@ from .reach import Reach
 from .timeline import Timeline, Version
 from .tokens import Token
 
-__all__ = ["DEMO_ACTOR", "WHOLE", "Applied", "Change", "Focus", "Store", "Summary", "Wrapping", "holds_demo"]
+__all__ = [
+    "DEMO_ACTOR",
+    "WHOLE",
+    "Applied",
+    "Change",
+    "Focus",
+    "OneVersion",
+    "Store",
+    "Summary",
+    "Wrapping",
+    "holds_demo",
+]
 
 #: The actor of the change that loads the demo org (``buckstop serve`` on an empty default store).
 DEMO_ACTOR = "seed"
@@ -192,6 +203,25 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class OneVersion(Store):
+    """A backend's :meth:`Store.apply`: one version of its ``apply_versions``, on ``effective`` or its clock's today."""
+
+    clock: Callable[[], date]
+
+    def apply(
+        self,
+        changes: ChangeSet,
+        *,
+        actor: str = "",
+        summary: Summary = "",
+        effective: date | None = None,
+        drop_later: bool = False,
+    ) -> Applied:
+        """Check ``changes`` against the version in force on ``effective`` (default today) and commit them whole."""
+        day = effective or self.clock()
+        return self.apply_versions([(changes, day)], actor=actor, summary=summary, drop_later=drop_later)[0]
 
 
 class Wrapping:

@@ -58,7 +58,7 @@ from buckstop.graph.memory import CACHED_VERSIONS
 from buckstop.graph.model import Kind
 from buckstop.graph.org import ChangeSet, Org
 from buckstop.graph.reach import Reach
-from buckstop.graph.store import WHOLE, Applied, Change, Focus, Summary
+from buckstop.graph.store import WHOLE, Applied, Change, Focus, OneVersion, Summary
 from buckstop.graph.timeline import BEGINNING, Clock, Timeline, Version, dropped_note, today
 from buckstop.graph.tokens import Token, now, unknown_token
 from buckstop.graph.validate import require_valid_on
@@ -128,7 +128,7 @@ _CLOSE_GATE: LiteralString = "MATCH (g:Meta {id: 'commit'}) WHERE g.pending = $t
 _WHOLE = compiled(Reach.WHOLE.spec)
 
 
-class Neo4jStore:
+class Neo4jStore(OneVersion):
     """The org in Neo4j. Thread-safe (the driver pools connections)."""
 
     name = "neo4j"
@@ -326,20 +326,6 @@ class Neo4jStore:
                 self._cache.popitem(last=False)
 
     # -- writing ----------------------------------------------------------------
-
-    def apply(
-        self,
-        changes: ChangeSet,
-        *,
-        actor: str = "",
-        summary: Summary = "",
-        effective: date | None = None,
-        drop_later: bool = False,
-    ) -> Applied:
-        """Check ``changes`` against the version in force on ``effective`` (default today) and add it, in one
-        transaction."""
-        day = effective or self.clock()
-        return self.apply_versions([(changes, day)], actor=actor, summary=summary, drop_later=drop_later)[0]
 
     def apply_versions(
         self,
