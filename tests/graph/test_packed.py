@@ -124,14 +124,19 @@ def test_a_pack_of_other_fields_or_layout_is_refused():
 # -- the store opening from it -----------------------------------------------------------
 
 
-def test_reopening_reads_the_pack_and_gives_the_org_of_the_rows(loaded: Path, caplog: pytest.LogCaptureFixture):
-    rows = from_rows(loaded)
-    caplog.set_level(logging.DEBUG, "buckstop.store")
-    store = MemoryStore(loaded, clock=Clock(NOW))
+def assert_opens_as(path: Path, rows: Everything) -> None:
+    """Open the store at ``path`` afresh: today's org must be ``rows`` (:func:`from_rows`)."""
+    store = MemoryStore(path, clock=Clock(NOW))
     try:
         assert everything(store.read()) == rows
     finally:
         store.close()
+
+
+def test_reopening_reads_the_pack_and_gives_the_org_of_the_rows(loaded: Path, caplog: pytest.LogCaptureFixture):
+    rows = from_rows(loaded)
+    caplog.set_level(logging.DEBUG, "buckstop.store")
+    assert_opens_as(loaded, rows)
     assert "version 1 of" in caplog.text and "read from its pack" in caplog.text
     assert "rows" not in caplog.text
 
@@ -150,11 +155,7 @@ def test_a_damaged_pack_is_read_from_the_rows_and_says_so(
     rows = from_rows(loaded)
     damage(loaded, how, column)
     caplog.set_level(logging.INFO, "buckstop.store")
-    store = MemoryStore(loaded, clock=Clock(NOW))
-    try:
-        assert everything(store.read()) == rows
-    finally:
-        store.close()
+    assert_opens_as(loaded, rows)
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "cannot be trusted" in warning.getMessage() and said in warning.getMessage()
     assert "reading its rows instead" in warning.getMessage()
@@ -166,11 +167,7 @@ def test_a_missing_pack_is_read_from_the_rows_and_says_so(loaded: Path, caplog: 
         db.execute("DELETE FROM packed")
         db.commit()
     caplog.set_level(logging.INFO, "buckstop.store")
-    store = MemoryStore(loaded, clock=Clock(NOW))
-    try:
-        assert everything(store.read()) == rows
-    finally:
-        store.close()
+    assert_opens_as(loaded, rows)
     assert "version 1 of" in caplog.text and "has no pack: reading its rows" in caplog.text
 
 
