@@ -6,6 +6,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from buckstop.graph.codec import decode, dumps, encode, loads, parse_ref
 from buckstop.graph.model import (
@@ -106,3 +108,17 @@ def test_durations_are_whole_seconds():
     encoded = encode(IssueType("it-x", "X", respond_within=timedelta(minutes=30)))
     assert encoded["respond_within"] == 1800
     assert decode(Kind.ISSUE_TYPE, encoded) == IssueType("it-x", "X", respond_within=timedelta(minutes=30))
+
+
+@given(
+    st.text(min_size=1),
+    st.text(st.characters(exclude_categories=()), min_size=1),  # lone surrogates too
+    st.text(),
+    st.integers(-(2**70), 2**70),
+)
+def test_the_json_of_a_record_is_the_standard_librarys_text_and_reads_back(id, name, title, row):
+    # orjson writes it; the standard library's compact text, non-ASCII as it is, is what stores hold and what
+    # it falls back to (a lone surrogate, an integer over 64 bits).
+    record = Person(id, name, title=title or None, source=Source("people.csv", row))
+    assert dumps(record) == json.dumps(encode(record), ensure_ascii=False, separators=(",", ":"))
+    assert loads(Kind.PERSON, dumps(record)) == record
