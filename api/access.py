@@ -129,11 +129,11 @@ class Access:
             if self.anonymous:
                 return ANONYMOUS
             return _refusal("this server needs a token: send `Authorization: Bearer <token>`", "")
-        kind, _, secret = header.partition(" ")
-        if kind.lower() != "bearer" or not secret.strip():
+        key = _key_of(header)
+        if key is None:
             return _refusal("the Authorization header must be `Bearer <token>`", "invalid_request")
         try:
-            token = await self._token(digest(secret.strip()))
+            token = await self._token(key)
         except StoreUnavailable as err:
             return error_response(str(err), err.code, 503, {"Retry-After": "5"})
         except BrokenToken as err:  # a bad row in the store is the operator's to fix; its holder is refused
@@ -152,25 +152,34 @@ class Access:
         """
         if header is None:
             return ANONYMOUS if self.anonymous else None
-        kind, _, secret = header.partition(" ")
-        if kind.lower() != "bearer" or not secret.strip():
-            return None
-        cached = self._cache.get(digest(secret.strip()))
-        if cached is None or time.monotonic() - cached[0] >= self.cache_seconds:
-            return None
-        token = cached[1]
+        key = _key_of(header)
+        cached = self._fresh(key, time.monotonic()) if key is not None else None
+        token = cached[1] if cached is not None else None
         return Principal(token.name, token.scope) if token is not None and token.active else None
+
+    def _fresh(self, key: str, now: float) -> tuple[float, Token | None] | None:
+        """The token cache's entry for ``key`` while it is fresh (the token, or None for an unknown key)."""
+        cached = self._cache.get(key)
+        return cached if cached is not None and now - cached[0] < self.cache_seconds else None
 
     async def _token(self, key: str) -> Token | None:
         now = time.monotonic()
-        cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self.cache_seconds:
+        cached = self._fresh(key, now)
+        if cached is not None:
             return cached[1]
         token = await asyncio.to_thread(self.store.token, key)
         if len(self._cache) > 10_000:  # a flood of made-up tokens must not grow this without bound
             self._cache.clear()
         self._cache[key] = (now, token)
         return token
+
+
+def _key_of(header: str) -> str | None:
+    """The token cache's key of an ``Authorization`` header: its bearer token's digest (None: not a bearer)."""
+    kind, _, secret = header.partition(" ")
+    if kind.lower() != "bearer" or not secret.strip():
+        return None
+    return digest(secret.strip())
 
 
 def _refusal(message: str, error: str) -> Response:
