@@ -84,7 +84,10 @@ class Kept:
         view = view_of(principal)
         found = key = state = None
         sent = await sent_by(request)
-        if self.on and sent is not None:
+        looked = request.scope.get(LOOKED_KEY)
+        if looked is not None and looked[0] == (sent, view):  # KeptFirst looked it up, and missed
+            key, state = looked[1], looked[2]
+        elif self.on and sent is not None:
             found, key, state = await self.kept(sent, view)
         if found is not None:  # a kept answer KeptFirst did not give (a token the token cache had not seen)
             note_operation(found.operation, (), trusted=found.trusted)
@@ -232,8 +235,10 @@ class KeptFirst:
             sent, receive = await self._body(scope, receive, found)
         if sent is not None:
             view = view_of(principal)
-            answer = (await self.kept.kept(sent, view))[0]
-            if answer is not None:
+            answer, key, state = await self.kept.kept(sent, view)
+            if answer is None:  # the view keeps the answer under this key: no second look at the store's state
+                scope[LOOKED_KEY] = ((sent, view), key, state)
+            else:
                 note_operation(answer.operation, (), trusted=answer.trusted)
                 asked = _Asked(method, _text(found.get(b"if-none-match")) or "", accept)
                 await given(asked, answer, view == "public")(scope, receive, send)
@@ -271,6 +276,9 @@ class KeptFirst:
 
         return (b"POST " + body if whole and len(body) <= self.max_body else None), again
 
+
+#: The scope key of what :class:`KeptFirst` looked up and did not find: ``((sent, view), key, state)``.
+LOOKED_KEY = "buckstop.kept_looked"
 
 #: The headers :class:`KeptFirst` reads.
 _READ = frozenset((b"authorization", b"accept", b"if-none-match", b"content-length", b"content-type"))
