@@ -175,9 +175,12 @@ class CaseBook(Protocol):
     def update(self, case: Case, *, revision: int) -> Case:
         """Write ``case`` (its new events appended) if the kept one is still at ``revision``.
 
-        Raises CaseChanged, writing nothing, if it is not.
+        Raises CaseChanged, writing nothing, if it is not. Both backends' (they subclass this protocol):
+        one change of :meth:`update_many`.
         """
-        ...
+        if not self.update_many([(case, revision)]):
+            raise CaseChanged(case.id)
+        return case
 
     def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
         """Write each ``(case, revision)`` as :meth:`update` would, all in one transaction; the cases

@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
-from .cases import Case, CaseChanged, CaseStatus, Wipe, decode_case, decode_event, encode_case, encode_event
+from .cases import Case, CaseBook, CaseStatus, Wipe, decode_case, decode_event, encode_case, encode_event
 from .errors import StoreUnavailable
 from .store import Change
 
@@ -73,7 +73,7 @@ CREATE INDEX IF NOT EXISTS case_handlers_case ON case_handlers (case_id);
 """
 
 
-class SqliteCaseBook:
+class SqliteCaseBook(CaseBook):
     """Cases in the SQLite file at ``path`` (the store's own file)."""
 
     def __init__(self, path: str) -> None:
@@ -133,11 +133,6 @@ class SqliteCaseBook:
         if row is None:
             return None
         return decode_case(case_id, json.loads(row[0]), (decode_event(json.loads(e)) for (e,) in events))
-
-    def update(self, case: Case, *, revision: int) -> Case:
-        if not self.update_many([(case, revision)]):
-            raise CaseChanged(case.id)
-        return case
 
     def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
         if not changes:

@@ -32,7 +32,7 @@ from neo4j import Driver, ManagedTransaction, Query, RoutingControl
 
 from buckstop.graph.cases import (
     Case,
-    CaseChanged,
+    CaseBook,
     CaseStatus,
     Wipe,
     decode_case,
@@ -75,7 +75,7 @@ _UPDATE: LiteralString = (
 )
 
 
-class Neo4jCaseBook:
+class Neo4jCaseBook(CaseBook):
     """Cases in the Neo4j database of a :class:`~graph.neo4j.store.Neo4jStore`."""
 
     def __init__(self, driver: Driver, database: str | None, reachable: Callable[[], AbstractContextManager[None]]):
@@ -153,11 +153,6 @@ class Neo4jCaseBook:
     def get(self, case_id: int) -> Case | None:
         rows = self._run("MATCH (c:Case {id: $id}) RETURN c.data AS data, c.events AS events", id=case_id)
         return _case(case_id, rows[0]) if rows else None
-
-    def update(self, case: Case, *, revision: int) -> Case:
-        if not self.update_many([(case, revision)]):
-            raise CaseChanged(case.id)
-        return case
 
     def update_many(self, changes: Sequence[tuple[Case, int]]) -> list[Case]:
         if not changes:
