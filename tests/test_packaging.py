@@ -41,15 +41,29 @@ class Installed:
     home: Path  # an empty folder outside the checkout, where the commands run
 
     def run(self, *args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BUCKSTOP_", "NEO4J_"))}
         return subprocess.run(
             [str(self.buckstop), *args],
             cwd=cwd or self.home,
-            env=env,
+            env=_users_environment(),
             capture_output=True,
             text=True,
             timeout=timeout,
         )
+
+    def serve(self, port: int, cwd: Path, output: int) -> subprocess.Popen[bytes]:
+        """``buckstop serve`` on ``port`` from ``cwd`` (its default store), started; ``output``: where it writes."""
+        return subprocess.Popen(
+            [str(self.buckstop), "serve", "--port", str(port)],
+            cwd=cwd,
+            env=_users_environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _users_environment() -> dict[str, str]:
+    """This environment without the settings of buckstop and Neo4j the test run may have: a user's shell."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("BUCKSTOP_", "NEO4J_"))}
 
 
 @pytest.fixture(scope="module")
@@ -138,14 +152,7 @@ def test_serve_refuses_a_store_that_does_not_exist(installed: Installed, tmp_pat
 
 def test_serve_on_the_default_store_serves_the_demo_and_says_so(installed: Installed, tmp_path: Path) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BUCKSTOP_", "NEO4J_"))}
-    process = subprocess.Popen(
-        [str(installed.buckstop), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    process = installed.serve(port, tmp_path, subprocess.PIPE)
     try:
         answer = _ask_top(f"http://127.0.0.1:{port}", process)
     finally:
@@ -163,14 +170,7 @@ def test_the_web_view_draws_the_chart_from_the_installed_wheel_offline(
     """The pages, their modules and the vendored chart library are in the wheel: /chart draws in Chromium,
     every request on loopback, no console error."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BUCKSTOP_", "NEO4J_"))}
-    process = subprocess.Popen(
-        [str(installed.buckstop), "serve", "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    process = installed.serve(port, tmp_path, subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     context = browser.new_context()
     try:
